@@ -1,0 +1,68 @@
+/* sandbox.h: a case's isolation: fresh network + PID namespaces, our init, and the programs under test. */
+#ifndef SOCKCHECK_SANDBOX_H
+#define SOCKCHECK_SANDBOX_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define SANDBOX_ERRBUF_SIZE 512
+
+struct sandbox;
+
+/* One program started in the sandbox with `/bin/sh -c CMD`, in its own process group.
+ * stdin_fd is the write end of its stdin; stdout_fd/stderr_fd are read ends. All three are non-blocking
+ * and close-on-exec on our side; -1 once closed. pidfd becomes readable when the program exits. */
+struct sandbox_proc {
+	pid_t pid;   /* as seen from the caller's PID namespace */
+	int pidfd;
+	int stdin_fd, stdout_fd, stderr_fd;
+	int exited;  /* set by sandbox_proc_reap() */
+	int status;  /* wait status, valid when exited */
+};
+
+/* Resource hygiene of a program's process tree: the program, its descendants, and orphans that our
+ * init adopted. Read from /proc. */
+struct sandbox_stats {
+	long fds;
+	long zombies;
+	long processes; /* not counting zombies */
+	long threads;
+};
+
+/* Moves the calling process into a fresh network namespace (lo up; 127.0.0.0/8 and ::1 usable) and
+ * makes its next children live in a fresh PID namespace whose PID 1 is our minimal init (reaps orphans,
+ * dies with its parent). When not root, a user namespace is created first. Must be called once, in a
+ * single-threaded process dedicated to one case (the runner forks one per case).
+ * Returns NULL with the reason in errbuf; the reason says what to do when namespaces are unavailable.
+ * Caller frees with sandbox_destroy(). */
+struct sandbox *sandbox_enter(char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* Starts `/bin/sh -c cmd` inside the sandbox with rlimits applied (no core files, bounded file size,
+ * CPU time cpu_seconds). Returns 0, or -1 with errbuf. */
+int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struct sandbox_proc *out,
+		  char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* Non-blocking: if the program has exited, reaps it, sets exited/status and returns 1; else 0. */
+int sandbox_proc_reap(struct sandbox_proc *p);
+
+/* Sends sig to the program's process group. Returns 0 or -1 (errno). */
+int sandbox_proc_signal(struct sandbox_proc *p, int sig);
+
+/* Reads the hygiene metrics of p's process tree. Returns 0, or -1 with errbuf. */
+int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct sandbox_stats *out,
+		       char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* Is something in this network namespace bound to `port`? proto is "tcp" (LISTEN state, IPv4 or IPv6)
+ * or "udp" (bound, IPv4 or IPv6) or NULL for either. Reads /proc/net/{tcp,tcp6,udp,udp6}; never opens
+ * a connection. Returns 1 yes, 0 no, -1 with errbuf. */
+int sandbox_port_bound(int port, const char *proto, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* Stops the program: SIGTERM to its group, waits up to grace seconds for it to exit, then SIGKILL.
+ * Leaves p reaped (exited=1). Returns 1 if it exited within the grace period on its own. */
+int sandbox_proc_stop(struct sandbox_proc *p, double grace);
+
+/* Kills everything left in the PID namespace (SIGKILL to our init), reaps what is ours, closes fds and
+ * frees sb. Safe on NULL. */
+void sandbox_destroy(struct sandbox *sb);
+
+#endif

@@ -1,0 +1,173 @@
+/* scenario.h: a case file as data: header fields and a list of steps (events), shared by parser and runner. */
+#ifndef SOCKCHECK_SCENARIO_H
+#define SOCKCHECK_SCENARIO_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Deadline not given in the file: the runner applies its default (scaled by --time-scale). */
+#define SCENARIO_DEFAULT_WITHIN (-1.0)
+
+/* One piece of data to send or expect. A data value is a concatenation of items:
+ *   "text\n" | hex "00 ff" | random 1MiB [seed N] | pattern "ab" 4KiB */
+enum scenario_data_kind {
+	SCENARIO_DATA_BYTES,   /* literal bytes (a string or hex) */
+	SCENARIO_DATA_RANDOM,  /* `size` seeded pseudo-random bytes */
+	SCENARIO_DATA_PATTERN, /* `bytes` repeated and cut to `size` bytes */
+};
+
+struct scenario_data_item {
+	enum scenario_data_kind kind;
+	unsigned char *bytes; /* BYTES: the bytes; PATTERN: the unit. May contain "{i}" (see has_var). */
+	size_t len;
+	uint64_t size;        /* RANDOM, PATTERN: total bytes */
+	uint64_t seed;        /* RANDOM: explicit seed when has_seed */
+	int has_seed;
+	int has_var;          /* BYTES from a string containing {i}: the runner substitutes the iteration */
+};
+
+struct scenario_data {
+	struct scenario_data_item *items;
+	size_t n;
+};
+
+enum scenario_role {
+	SCENARIO_ROLE_SERVER, /* the program under test listens; the harness connects */
+	SCENARIO_ROLE_CLIENT, /* the program under test connects; the harness listens */
+};
+
+enum scenario_expect_kind {
+	SCENARIO_EXPECT_BYTES,   /* exact next bytes (TCP, stdout, stderr) or next datagram (UDP) */
+	SCENARIO_EXPECT_ECHO,    /* everything sent so far and not yet matched, unchanged */
+	SCENARIO_EXPECT_UPPER,   /* everything sent so far and not yet matched, a-z -> A-Z */
+	SCENARIO_EXPECT_LINE,    /* next complete line matches `regex` */
+	SCENARIO_EXPECT_MATCH,   /* `regex` matches somewhere in what is unread; consumes through the match */
+	SCENARIO_EXPECT_SILENCE, /* nothing arrives for `within` seconds */
+	SCENARIO_EXPECT_EOF,     /* the peer's FIN (or the program closed the stream), with no unread bytes */
+	SCENARIO_EXPECT_RESET,   /* the peer reset the connection */
+	SCENARIO_EXPECT_RUNNING, /* target is "server"/"client": the program is still running */
+	SCENARIO_EXPECT_EXIT,    /* the program exited with `exit_code` (or any non-zero if exit_nonzero) */
+	SCENARIO_EXPECT_METRIC,  /* resource hygiene: `metric cmp value` over the program's process tree */
+};
+
+enum scenario_metric {
+	SCENARIO_METRIC_FDS,       /* open descriptors over the process tree */
+	SCENARIO_METRIC_ZOMBIES,   /* zombie processes in the tree */
+	SCENARIO_METRIC_PROCESSES, /* live processes in the tree */
+	SCENARIO_METRIC_THREADS,   /* threads over the tree */
+};
+
+enum scenario_cmp { SCENARIO_CMP_EQ, SCENARIO_CMP_LE, SCENARIO_CMP_GE, SCENARIO_CMP_LT, SCENARIO_CMP_GT };
+
+struct scenario_expect {
+	enum scenario_expect_kind kind;
+	double within;              /* seconds; SCENARIO_DEFAULT_WITHIN when not given; SILENCE: the span */
+	struct scenario_data data;  /* BYTES */
+	char *regex_src;            /* LINE, MATCH: the pattern as written (POSIX extended) */
+	regex_t regex;              /* LINE, MATCH: compiled by the parser */
+	int exit_code;              /* EXIT */
+	int exit_nonzero;           /* EXIT: any non-zero status (or death by signal) */
+	enum scenario_metric metric; /* METRIC */
+	enum scenario_cmp cmp;
+	int relative;               /* METRIC: value is relative to the last `baseline` of the program */
+	long value;
+};
+
+/* Wire assertions are judged on the capture after the case ends (issue 4 fills in kinds). */
+struct scenario_wire {
+	char *assertion; /* e.g. "graceful-close" */
+	char **args;
+	size_t nargs;
+};
+
+enum scenario_step_kind {
+	SCENARIO_STEP_START,    /* start server|client; a server is ready when its port is bound */
+	SCENARIO_STEP_CONNECT,  /* connect NAME [udp] [to ADDR] [from ADDR] [port N] [within D] */
+	SCENARIO_STEP_LISTEN,   /* listen NAME [udp] [on ADDR] [port N] */
+	SCENARIO_STEP_ACCEPT,   /* accept NAME from LISTENER [within D] */
+	SCENARIO_STEP_SEND,     /* send NAME DATA... [pieces K] [gap D] */
+	SCENARIO_STEP_EXPECT,   /* expect NAME ... [within D] */
+	SCENARIO_STEP_SHUTDOWN, /* shutdown NAME write|read|both */
+	SCENARIO_STEP_CLOSE,    /* close NAME (stdin too) */
+	SCENARIO_STEP_ABORT,    /* abort NAME: RST via SO_LINGER 0 */
+	SCENARIO_STEP_PAUSE,    /* pause NAME: stop reading (slow receiver) */
+	SCENARIO_STEP_RESUME,   /* resume NAME */
+	SCENARIO_STEP_WAIT,     /* wait D */
+	SCENARIO_STEP_SIGNAL,   /* signal server|client SIG */
+	SCENARIO_STEP_BASELINE, /* baseline server|client: remember the hygiene metrics now */
+	SCENARIO_STEP_REPEAT,   /* repeat N ... end; {i} in names and strings is the 1-based iteration */
+	SCENARIO_STEP_WIRE,     /* wire NAME ASSERTION [ARGS...]: judged on the capture */
+};
+
+enum scenario_shutdown { SCENARIO_SHUT_WRITE, SCENARIO_SHUT_READ, SCENARIO_SHUT_BOTH };
+
+struct scenario_step {
+	int line, col; /* where the step starts in the case file */
+	enum scenario_step_kind kind;
+	char *target;  /* NAME (a template that may hold {i}), or "server"/"client", "stdin", "stdout", "stderr" */
+	union {
+		struct {
+			enum scenario_role role;
+			double within;
+		} start;
+		struct {
+			int udp;
+			char *addr; /* "127.0.0.1", "127.0.0.2", "::1"; default 127.0.0.1 */
+			char *from; /* local address to bind before connecting, or NULL */
+			int port;   /* 0: the program's port */
+			double within;
+		} connect;
+		struct {
+			int udp;
+			char *addr; /* default 127.0.0.1 */
+			int port;   /* 0: the case's port */
+		} listen;
+		struct {
+			char *listener;
+			double within;
+		} accept;
+		struct {
+			struct scenario_data data;
+			size_t pieces; /* 0: all at once; k: k bytes per write with TCP_NODELAY */
+			double gap;    /* seconds between pieces */
+		} send;
+		struct scenario_expect expect;
+		enum scenario_shutdown shutdown;
+		double wait;
+		int signal;
+		enum scenario_role role; /* BASELINE */
+		struct {
+			int count;
+			struct scenario_step *body;
+			size_t nbody;
+		} repeat;
+		struct scenario_wire wire;
+	} u;
+};
+
+struct scenario {
+	char *path;        /* the case file as given */
+	char *name;        /* `name`, or the file name without .case */
+	char *description; /* `description`, one line */
+	double points;     /* default 1 */
+	char **tags;
+	size_t ntags;
+	double timeout;    /* seconds, whole case; default 30 */
+	char *server_cmd;  /* `server` header: command template, e.g. "{server}"; NULL if no server program */
+	char *client_cmd;  /* `client` header */
+	int port;          /* {port}; default 9000 */
+	uint64_t seed;     /* `seed` header; 0 and has_seed=0: taken from --seed */
+	int has_seed;
+	struct scenario_step *steps;
+	size_t nsteps;
+};
+
+/* Diagnostics collected by the parser, each "file:line:col: message". Caller frees with
+ * scenario_diags_free(). */
+struct scenario_diags {
+	char **msgs;
+	size_t n;
+};
+
+#endif
