@@ -1,0 +1,383 @@
+/* run_expect.c: judges `expect NAME ...` on harness endpoints and explains every mismatch. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_ctx.h"
+#include "scenario_data.h"
+
+#define DUMP_ROWS 4
+#define DETAIL_MAX 4096
+
+struct want {
+	struct run_conn *cn;
+	const struct scenario_expect *e;
+	const unsigned char *exp;
+	size_t explen;
+};
+
+static size_t unread(const struct run_conn *cn)
+{
+	return cn->rx.len - cn->consumed;
+}
+
+static int port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+static void addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, sizeof host);
+	else if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, host, sizeof host);
+	snprintf(out, len, ss->ss_family == AF_INET6 ? "[%s]:%d" : "%s:%d", host, port_of(ss));
+}
+
+/* Fills expected/actual with previews and hex dumps around the first difference. */
+static void explain_bytes(struct run_ctx *c, const unsigned char *exp, size_t explen, const unsigned char *got,
+			  size_t gotlen, size_t base)
+{
+	size_t diff = bytes_first_diff(exp, explen, got, gotlen);
+	size_t from = diff > 16 ? (diff - 16) & ~(size_t)15 : 0;
+	char *e = calloc(1, DETAIL_MAX), *a = calloc(1, DETAIL_MAX);
+	if (!e || !a) {
+		free(e);
+		free(a);
+		return;
+	}
+	char pe[160], pa[160];
+	bytes_preview(exp, explen, 48, pe, sizeof pe);
+	bytes_preview(got, gotlen, 48, pa, sizeof pa);
+	snprintf(e, DETAIL_MAX, "%zu bytes %s\n", explen, pe);
+	snprintf(a, DETAIL_MAX, "%zu bytes %s\n", gotlen, pa);
+	if (!bytes_is_text(exp, explen) || !bytes_is_text(got, gotlen) || explen > 48 || gotlen > 48) {
+		if (from < explen)
+			bytes_hexdump(exp + from, explen - from, base + from, DUMP_ROWS, e, DETAIL_MAX);
+		if (from < gotlen)
+			bytes_hexdump(got + from, gotlen - from, base + from, DUMP_ROWS, a, DETAIL_MAX);
+	}
+	size_t el = strlen(e), al = strlen(a);
+	if (el && e[el - 1] == '\n')
+		e[el - 1] = '\0';
+	if (al && a[al - 1] == '\n')
+		a[al - 1] = '\0';
+	run_detail(&c->r->expected, "%s", e);
+	run_detail(&c->r->actual, "%s", a);
+	free(e);
+	free(a);
+}
+
+static const char *end_reason(const struct run_conn *cn)
+{
+	if (cn->reset)
+		return "the connection was reset";
+	if (cn->eof)
+		return cn->kind == RUN_CONN_STREAM_IN ? "the program closed the stream" : "the program closed (FIN)";
+	return NULL;
+}
+
+/* ---- streams (TCP and the program's stdout/stderr) ---- */
+
+static int bytes_ready(struct run_ctx *c, void *arg)
+{
+	(void)c;
+	struct want *w = arg;
+	size_t have = unread(w->cn);
+	const unsigned char *got = w->cn->rx.p + w->cn->consumed;
+	size_t n = have < w->explen ? have : w->explen;
+	return have >= w->explen || memcmp(got, w->exp, n) != 0 || w->cn->eof || w->cn->reset;
+}
+
+static enum run_status expect_bytes(struct run_ctx *c, struct want *w, double within, const char *what)
+{
+	struct run_conn *cn = w->cn;
+	int r = run_wait(c, run_now() + within, bytes_ready, w);
+	if (r == -1)
+		return RUN_TIMEOUT;
+	if (r == -2)
+		return RUN_ERROR;
+	size_t have = unread(cn);
+	const unsigned char *got = cn->rx.p + cn->consumed;
+	size_t n = have < w->explen ? have : w->explen;
+	if (have >= w->explen && memcmp(got, w->exp, w->explen) == 0) {
+		cn->consumed += w->explen;
+		return RUN_OK;
+	}
+	explain_bytes(c, w->exp, w->explen, got, n, cn->consumed);
+	size_t diff = bytes_first_diff(w->exp, w->explen, got, n);
+	if (diff < n)
+		return run_fail(c, RUN_FAIL,
+				"expect %s %s: the stream differs at offset %zu: expected 0x%02x, got 0x%02x",
+				cn->name, what, cn->consumed + diff, w->exp[diff], got[diff]);
+	const char *why = end_reason(cn);
+	return run_fail(c, RUN_FAIL, "expect %s %s: got %zu of %zu bytes, then %s", cn->name, what, have,
+			w->explen, why ? why : "nothing more within the deadline");
+}
+
+static unsigned char *transformed(const struct run_conn *cn, const unsigned char *p, size_t n, int upper)
+{
+	unsigned char *out = malloc(n ? n : 1);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		out[i] = upper && p[i] >= 'a' && p[i] <= 'z' ? (unsigned char)(p[i] - 32) : p[i];
+	(void)cn;
+	return out;
+}
+
+static int line_ready(struct run_ctx *c, void *arg)
+{
+	(void)c;
+	struct run_conn *cn = ((struct want *)arg)->cn;
+	return memchr(cn->rx.p + cn->consumed, '\n', unread(cn)) || cn->eof || cn->reset;
+}
+
+static int match_ready(struct run_ctx *c, void *arg)
+{
+	(void)c;
+	struct want *w = arg;
+	struct run_conn *cn = w->cn;
+	regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)unread(cn)}};
+	if (unread(cn) && regexec(&w->e->regex, (const char *)cn->rx.p + cn->consumed, 1, m, REG_STARTEND) == 0)
+		return 1;
+	return cn->eof || cn->reset;
+}
+
+static enum run_status expect_pattern(struct run_ctx *c, struct want *w, double within)
+{
+	struct run_conn *cn = w->cn;
+	int line = w->e->kind == SCENARIO_EXPECT_LINE;
+	int r = run_wait(c, run_now() + within, line ? line_ready : match_ready, w);
+	if (r == -1)
+		return RUN_TIMEOUT;
+	if (r == -2)
+		return RUN_ERROR;
+	const unsigned char *got = cn->rx.p + cn->consumed;
+	size_t have = unread(cn);
+	char pa[200];
+	if (line) {
+		const unsigned char *nl = memchr(got, '\n', have);
+		if (nl) {
+			size_t len = (size_t)(nl - got);
+			regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)len}};
+			if (regexec(&w->e->regex, (const char *)got, 1, m, REG_STARTEND) == 0) {
+				cn->consumed += len + 1;
+				return RUN_OK;
+			}
+			bytes_preview(got, len + 1, 120, pa, sizeof pa);
+			run_detail(&c->r->expected, "a line matching /%s/", w->e->regex_src);
+			run_detail(&c->r->actual, "the line %s", pa);
+			return run_fail(c, RUN_FAIL, "expect %s line: the next line does not match /%s/", cn->name,
+					w->e->regex_src);
+		}
+	} else {
+		regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)have}};
+		if (have && regexec(&w->e->regex, (const char *)got, 1, m, REG_STARTEND) == 0) {
+			cn->consumed += (size_t)m[0].rm_eo;
+			return RUN_OK;
+		}
+	}
+	bytes_preview(got, have, 120, pa, sizeof pa);
+	run_detail(&c->r->expected, "%s /%s/", line ? "a complete line matching" : "data matching",
+		   w->e->regex_src);
+	run_detail(&c->r->actual, "%zu unread bytes %s", have, pa);
+	const char *why = end_reason(cn);
+	return run_fail(c, RUN_FAIL, "expect %s %s /%s/: %s", cn->name, line ? "line" : "match", w->e->regex_src,
+			why ? why : "not seen within the deadline");
+}
+
+static int end_ready(struct run_ctx *c, void *arg)
+{
+	(void)c;
+	struct run_conn *cn = ((struct want *)arg)->cn;
+	return cn->eof || cn->reset || unread(cn) > 0;
+}
+
+static enum run_status expect_end(struct run_ctx *c, struct want *w, double within)
+{
+	struct run_conn *cn = w->cn;
+	int want_reset = w->e->kind == SCENARIO_EXPECT_RESET;
+	int r = run_wait(c, run_now() + within, end_ready, w);
+	if (r == -1)
+		return RUN_TIMEOUT;
+	if (r == -2)
+		return RUN_ERROR;
+	if (unread(cn) > 0) {
+		char pa[200];
+		bytes_preview(cn->rx.p + cn->consumed, unread(cn), 64, pa, sizeof pa);
+		run_detail(&c->r->expected, "%s with no more data", want_reset ? "a reset" : "EOF");
+		run_detail(&c->r->actual, "%zu more bytes %s", unread(cn), pa);
+		char dump[DETAIL_MAX] = "";
+		bytes_hexdump(cn->rx.p + cn->consumed, unread(cn), cn->consumed, DUMP_ROWS, dump, sizeof dump);
+		run_detail(&c->r->actual, "%s", dump);
+		return run_fail(c, RUN_FAIL, "expect %s %s: %zu unexpected bytes arrived first, starting at offset %zu",
+				cn->name, want_reset ? "reset" : "eof", unread(cn), cn->consumed);
+	}
+	if (want_reset ? cn->reset : (cn->eof && !cn->reset))
+		return RUN_OK;
+	run_detail(&c->r->expected, "%s", want_reset ? "a reset (RST)" : "EOF (the program's FIN)");
+	run_detail(&c->r->actual, "%s", cn->reset ? "a reset (RST)" : cn->eof ? "EOF" : "the connection stayed open");
+	return run_fail(c, RUN_FAIL, "expect %s %s: %s", cn->name, want_reset ? "reset" : "eof",
+			cn->reset  ? "the connection was reset instead"
+			: cn->eof ? "the program closed gracefully instead"
+				  : "nothing happened within the deadline");
+}
+
+static int got_any(struct run_ctx *c, void *arg)
+{
+	(void)c;
+	struct run_conn *cn = ((struct want *)arg)->cn;
+	return cn->kind == RUN_CONN_UDP ? cn->nin > cn->in_next : unread(cn) > 0;
+}
+
+static enum run_status expect_silence(struct run_ctx *c, struct want *w, double span)
+{
+	struct run_conn *cn = w->cn;
+	int r = run_wait(c, run_now() + span, got_any, w);
+	if (r == -1)
+		return RUN_TIMEOUT;
+	if (r == -2)
+		return RUN_ERROR;
+	if (r == 0)
+		return RUN_OK;
+	const unsigned char *p = cn->kind == RUN_CONN_UDP ? cn->in[cn->in_next].p : cn->rx.p + cn->consumed;
+	size_t n = cn->kind == RUN_CONN_UDP ? cn->in[cn->in_next].len : unread(cn);
+	char pa[200];
+	bytes_preview(p, n, 64, pa, sizeof pa);
+	run_detail(&c->r->expected, "nothing for %.2fs", span);
+	run_detail(&c->r->actual, "%zu bytes %s", n, pa);
+	return run_fail(c, RUN_FAIL, "expect %s silence: data arrived: %s", cn->name, pa);
+}
+
+/* ---- UDP: one datagram per expectation ---- */
+
+static enum run_status expect_dgram(struct run_ctx *c, struct want *w, double within, const char *what)
+{
+	struct run_conn *cn = w->cn;
+	int r = run_wait(c, run_now() + within, got_any, w);
+	if (r == -1)
+		return RUN_TIMEOUT;
+	if (r == -2)
+		return RUN_ERROR;
+	if (r == 0) {
+		run_detail(&c->r->expected, "a datagram of %zu bytes", w->explen);
+		run_detail(&c->r->actual, "no datagram within %.2fs", within);
+		return run_fail(c, RUN_FAIL, "expect %s %s: no datagram arrived within %.2fs", cn->name, what, within);
+	}
+	struct run_dgram *d = &cn->in[cn->in_next++];
+	char from[80], want_from[80];
+	addr_text(&d->from, from, sizeof from);
+	if (cn->peer.ss_family && port_of(&d->from) != port_of(&cn->peer)) {
+		addr_text(&cn->peer, want_from, sizeof want_from);
+		run_detail(&c->r->expected, "the reply from %s (the socket the request went to)", want_from);
+		run_detail(&c->r->actual, "a datagram from %s", from);
+		return run_fail(c, RUN_FAIL, "expect %s %s: the reply came from port %d, not from port %d",
+				cn->name, what, port_of(&d->from), port_of(&cn->peer));
+	}
+	cn->last_from = d->from;
+	cn->has_last_from = !cn->peer.ss_family;
+	if (w->e->kind == SCENARIO_EXPECT_LINE || w->e->kind == SCENARIO_EXPECT_MATCH) {
+		regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)d->len}};
+		if (regexec(&w->e->regex, d->p ? (const char *)d->p : "", 1, m, REG_STARTEND) == 0)
+			return RUN_OK;
+		char pa[200];
+		bytes_preview(d->p, d->len, 120, pa, sizeof pa);
+		run_detail(&c->r->expected, "a datagram matching /%s/", w->e->regex_src);
+		run_detail(&c->r->actual, "%s from %s", pa, from);
+		return run_fail(c, RUN_FAIL, "expect %s: datagram %zu does not match /%s/", cn->name, cn->in_next,
+				w->e->regex_src);
+	}
+	if (d->len == w->explen && memcmp(d->p, w->exp, w->explen) == 0)
+		return RUN_OK;
+	explain_bytes(c, w->exp, w->explen, d->p, d->len, 0);
+	if (d->len != w->explen)
+		return run_fail(c, RUN_FAIL, "expect %s %s: datagram %zu has %zu bytes, expected %zu", cn->name, what,
+				cn->in_next, d->len, w->explen);
+	size_t diff = bytes_first_diff(w->exp, w->explen, d->p, d->len);
+	return run_fail(c, RUN_FAIL, "expect %s %s: datagram %zu differs at offset %zu: expected 0x%02x, got 0x%02x",
+			cn->name, what, cn->in_next, diff, w->exp[diff], d->p[diff]);
+}
+
+static enum run_status expect_transformed(struct run_ctx *c, struct want *w, double within, int upper)
+{
+	struct run_conn *cn = w->cn;
+	const char *what = upper ? "upper" : "echo";
+	size_t off = cn->echo_mark, n = cn->sent.len - cn->echo_mark;
+	if (cn->kind == RUN_CONN_UDP) {
+		if (cn->echo_dgram >= cn->nsent_dgrams)
+			return run_fail(c, RUN_ERROR, "expect %s %s: no datagram sent that awaits a reply", cn->name,
+					what);
+		off = 0;
+		for (size_t i = 0; i < cn->echo_dgram; i++)
+			off += cn->sent_lens[i];
+		n = cn->sent_lens[cn->echo_dgram];
+	}
+	unsigned char *exp = transformed(cn, cn->sent.p + off, n, upper);
+	if (!exp)
+		return run_fail(c, RUN_ERROR, "harness: out of memory");
+	w->exp = exp;
+	w->explen = n;
+	enum run_status s;
+	if (cn->kind == RUN_CONN_UDP) {
+		s = expect_dgram(c, w, within, what);
+		cn->echo_dgram++;
+	} else {
+		s = expect_bytes(c, w, within, what);
+		cn->echo_mark = cn->sent.len;
+	}
+	free(exp);
+	return s;
+}
+
+enum run_status run_step_expect(struct run_ctx *c, const struct scenario_step *st, const char *name)
+{
+	const struct scenario_expect *e = &st->u.expect;
+	if (strcmp(name, "server") == 0 || strcmp(name, "client") == 0)
+		return run_expect_program(c, st);
+	struct run_conn *cn = run_conn_find(c, name);
+	if (!cn || cn->kind == RUN_CONN_LISTEN_TCP || cn->kind == RUN_CONN_STREAM_OUT)
+		return run_fail(c, RUN_ERROR, "expect: '%s' is not a connection or stream", name);
+	struct want w = {.cn = cn, .e = e};
+	double within = run_scaled(c, e->within, RUN_DEFAULT_EXPECT);
+	enum run_status s = RUN_OK;
+	switch (e->kind) {
+	case SCENARIO_EXPECT_BYTES: {
+		unsigned char *data;
+		size_t len;
+		char err[256];
+		if (scenario_data_render(&e->data, c->seed, c->iteration, &data, &len, err, sizeof err) != 0)
+			return run_fail(c, RUN_ERROR, "expect %s: %s", name, err);
+		w.exp = data;
+		w.explen = len;
+		s = cn->kind == RUN_CONN_UDP ? expect_dgram(c, &w, within, "bytes") : expect_bytes(c, &w, within, "bytes");
+		free(data);
+		return s;
+	}
+	case SCENARIO_EXPECT_ECHO:
+	case SCENARIO_EXPECT_UPPER:
+		return expect_transformed(c, &w, within, e->kind == SCENARIO_EXPECT_UPPER);
+	case SCENARIO_EXPECT_LINE:
+	case SCENARIO_EXPECT_MATCH:
+		return cn->kind == RUN_CONN_UDP ? expect_dgram(c, &w, within, "line") : expect_pattern(c, &w, within);
+	case SCENARIO_EXPECT_SILENCE:
+		return expect_silence(c, &w, run_scaled(c, e->within, RUN_DEFAULT_EXPECT));
+	case SCENARIO_EXPECT_EOF:
+	case SCENARIO_EXPECT_RESET:
+		if (cn->kind == RUN_CONN_UDP)
+			return run_fail(c, RUN_ERROR, "expect %s: UDP has no %s", name,
+					e->kind == SCENARIO_EXPECT_EOF ? "EOF" : "reset");
+		return expect_end(c, &w, within);
+	case SCENARIO_EXPECT_RUNNING:
+	case SCENARIO_EXPECT_EXIT:
+	case SCENARIO_EXPECT_METRIC:
+		return run_fail(c, RUN_ERROR, "expect %s: only 'server' or 'client' can be checked that way", name);
+	}
+	return s;
+}

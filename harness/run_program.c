@@ -1,0 +1,375 @@
+/* run_program.c: the programs under test: start, readiness, signals, exit status and resource hygiene. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run_ctx.h"
+
+#define TAIL_MAX 4096
+
+static const char *role_name(int role)
+{
+	return role == SCENARIO_ROLE_SERVER ? "server" : "client";
+}
+
+static int role_of(const char *name)
+{
+	return strcmp(name, "client") == 0 ? SCENARIO_ROLE_CLIENT : SCENARIO_ROLE_SERVER;
+}
+
+/* Replaces every `key` in s by `val`; returns a new string (caller frees) or NULL. */
+static char *replace_all(const char *s, const char *key, const char *val)
+{
+	size_t kl = strlen(key), vl = strlen(val), n = 0;
+	for (const char *p = strstr(s, key); p; p = strstr(p + kl, key))
+		n++;
+	char *out = malloc(strlen(s) + n * vl + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *p = s;;) {
+		const char *q = strstr(p, key);
+		if (!q) {
+			strcpy(o, p);
+			break;
+		}
+		memcpy(o, p, (size_t)(q - p));
+		o += q - p;
+		memcpy(o, val, vl);
+		o += vl;
+		p = q + kl;
+	}
+	return out;
+}
+
+/* The command line: the case's template with {server}/{client} replaced by the user's command (or the
+ * reference), then {host} and {port}. */
+static char *command_for(struct run_ctx *c, int role)
+{
+	const char *tmpl = role == SCENARIO_ROLE_SERVER ? c->sc->server_cmd : c->sc->client_cmd;
+	const char *server = c->o->server_cmd ? c->o->server_cmd : c->o->ref_server;
+	const char *client = c->o->client_cmd ? c->o->client_cmd : c->o->ref_client;
+	char port[16];
+	snprintf(port, sizeof port, "%d", c->sc->port);
+	char *a = replace_all(tmpl, "{server}", server ? server : "");
+	char *b = a ? replace_all(a, "{client}", client ? client : "") : NULL;
+	char *d = b ? replace_all(b, "{host}", "127.0.0.1") : NULL;
+	char *e = d ? replace_all(d, "{port}", port) : NULL;
+	free(a);
+	free(b);
+	free(d);
+	return e;
+}
+
+static int bound(struct run_ctx *c, void *arg)
+{
+	struct run_prog *p = arg;
+	char err[SANDBOX_ERRBUF_SIZE];
+	return p->p.exited || sandbox_port_bound(c->sc->port, NULL, err) == 1;
+}
+
+static void describe_status(int status, char *out, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(out, len, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(out, len, "ended with wait status 0x%x", status);
+}
+
+enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st)
+{
+	int role = (int)st->u.start.role;
+	struct run_prog *p = &c->progs[role];
+	if (p->started)
+		return run_fail(c, RUN_ERROR, "start %s: already started", role_name(role));
+	const char *who = role == SCENARIO_ROLE_SERVER ? (c->o->server_cmd ? c->o->server_cmd : c->o->ref_server)
+						       : (c->o->client_cmd ? c->o->client_cmd : c->o->ref_client);
+	if (!who)
+		return run_fail(c, RUN_ERROR, "start %s: no %s command (give --%s CMD; this suite has no reference %s)",
+				role_name(role), role_name(role), role_name(role), role_name(role));
+	p->cmd = command_for(c, role);
+	if (!p->cmd)
+		return run_fail(c, RUN_ERROR, "harness: out of memory");
+	char err[SANDBOX_ERRBUF_SIZE];
+	if (sandbox_spawn(c->sb, p->cmd, c->sc->timeout * c->o->time_scale + 5, &p->p, err) != 0)
+		return run_fail(c, RUN_ERROR, "start %s: %s", role_name(role), err);
+	p->started = 1;
+	/* The graded program's streams are the case's stdin/stdout/stderr: the client's if there is one. */
+	if (role == SCENARIO_ROLE_CLIENT || !c->sc->client_cmd) {
+		struct run_conn *in = run_conn_add(c, "stdin", RUN_CONN_STREAM_OUT, p->p.stdin_fd);
+		struct run_conn *out = run_conn_add(c, "stdout", RUN_CONN_STREAM_IN, p->p.stdout_fd);
+		struct run_conn *errs = run_conn_add(c, "stderr", RUN_CONN_STREAM_IN, p->p.stderr_fd);
+		if (!in || !out || !errs)
+			return run_fail(c, RUN_ERROR, "harness: out of memory");
+		in->role = out->role = errs->role = role;
+	} else {
+		/* Nobody reads them: keep them drained so the program never blocks on a full pipe. */
+		struct run_conn *out = run_conn_add(c, "server-stdout", RUN_CONN_STREAM_IN, p->p.stdout_fd);
+		struct run_conn *errs = run_conn_add(c, "server-stderr", RUN_CONN_STREAM_IN, p->p.stderr_fd);
+		if (!out || !errs)
+			return run_fail(c, RUN_ERROR, "harness: out of memory");
+		close(p->p.stdin_fd);
+	}
+	p->p.stdin_fd = p->p.stdout_fd = p->p.stderr_fd = -1; /* owned by the conns now */
+	if (role == SCENARIO_ROLE_CLIENT)
+		return RUN_OK;
+
+	/* Readiness never opens a connection: a one-client server would spend its only accept on it. */
+	double within = run_scaled(c, st->u.start.within, RUN_DEFAULT_START);
+	c->poll_ms = 10;
+	int w = run_wait(c, run_now() + within, bound, p);
+	c->poll_ms = 0;
+	if (w == -1)
+		return RUN_TIMEOUT;
+	if (w == -2)
+		return RUN_ERROR;
+	if (p->p.exited) {
+		char how[96];
+		describe_status(p->p.status, how, sizeof how);
+		run_detail(&c->r->expected, "the server listens on port %d", c->sc->port);
+		run_detail(&c->r->actual, "it %s before binding the port", how);
+		return run_fail(c, RUN_FAIL, "start server: the program %s before it started listening on port %d",
+				how, c->sc->port);
+	}
+	if (w == 0) {
+		run_detail(&c->r->expected, "a socket bound to port %d within %.2fs", c->sc->port, within);
+		run_detail(&c->r->actual, "nothing bound to port %d (is the port argument used?)", c->sc->port);
+		return run_fail(c, RUN_FAIL, "start server: never started listening on port %d within %.2fs",
+				c->sc->port, within);
+	}
+	return RUN_OK;
+}
+
+static struct run_prog *started(struct run_ctx *c, const struct scenario_step *st, const char *what)
+{
+	struct run_prog *p = &c->progs[role_of(st->target)];
+	if (!p->started) {
+		run_fail(c, RUN_ERROR, "%s %s: the program was not started", what, st->target);
+		return NULL;
+	}
+	return p;
+}
+
+enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *st)
+{
+	struct run_prog *p = started(c, st, "signal");
+	if (!p)
+		return RUN_ERROR;
+	sandbox_proc_reap(&p->p);
+	if (p->p.exited)
+		return run_fail(c, RUN_FAIL, "signal %s: the program had already exited", st->target);
+	if (sandbox_proc_signal(&p->p, st->u.signal) != 0)
+		return run_fail(c, RUN_ERROR, "signal %s: %s", st->target, strerror(errno));
+	return RUN_OK;
+}
+
+enum run_status run_step_baseline(struct run_ctx *c, const struct scenario_step *st)
+{
+	struct run_prog *p = started(c, st, "baseline");
+	char err[SANDBOX_ERRBUF_SIZE];
+	if (!p)
+		return RUN_ERROR;
+	if (sandbox_proc_stats(c->sb, &p->p, &p->baseline, err) != 0)
+		return run_fail(c, RUN_ERROR, "baseline %s: %s", st->target, err);
+	p->has_baseline = 1;
+	return RUN_OK;
+}
+
+static int exited(struct run_ctx *c, void *arg)
+{
+	(void)c;
+	struct run_prog *p = arg;
+	sandbox_proc_reap(&p->p);
+	return p->p.exited;
+}
+
+static const char *metric_name(enum scenario_metric m)
+{
+	switch (m) {
+	case SCENARIO_METRIC_FDS: return "fds";
+	case SCENARIO_METRIC_ZOMBIES: return "zombies";
+	case SCENARIO_METRIC_PROCESSES: return "processes";
+	case SCENARIO_METRIC_THREADS: return "threads";
+	}
+	return "?";
+}
+
+static long metric_value(const struct sandbox_stats *s, enum scenario_metric m)
+{
+	switch (m) {
+	case SCENARIO_METRIC_FDS: return s->fds;
+	case SCENARIO_METRIC_ZOMBIES: return s->zombies;
+	case SCENARIO_METRIC_PROCESSES: return s->processes;
+	case SCENARIO_METRIC_THREADS: return s->threads;
+	}
+	return 0;
+}
+
+static const char *cmp_text(enum scenario_cmp op)
+{
+	switch (op) {
+	case SCENARIO_CMP_EQ: return "==";
+	case SCENARIO_CMP_LE: return "<=";
+	case SCENARIO_CMP_GE: return ">=";
+	case SCENARIO_CMP_LT: return "<";
+	case SCENARIO_CMP_GT: return ">";
+	}
+	return "?";
+}
+
+static int compare(long v, enum scenario_cmp op, long limit)
+{
+	switch (op) {
+	case SCENARIO_CMP_EQ: return v == limit;
+	case SCENARIO_CMP_LE: return v <= limit;
+	case SCENARIO_CMP_GE: return v >= limit;
+	case SCENARIO_CMP_LT: return v < limit;
+	case SCENARIO_CMP_GT: return v > limit;
+	}
+	return 0;
+}
+
+struct metric_want {
+	struct run_prog *p;
+	const struct scenario_expect *e;
+	long limit;
+	struct sandbox_stats now;
+	int err;
+	char errbuf[SANDBOX_ERRBUF_SIZE];
+};
+
+static int metric_ok(struct run_ctx *c, void *arg)
+{
+	struct metric_want *m = arg;
+	if (sandbox_proc_stats(c->sb, &m->p->p, &m->now, m->errbuf) != 0) {
+		m->err = 1;
+		return 1;
+	}
+	return compare(metric_value(&m->now, m->e->metric), m->e->cmp, m->limit);
+}
+
+static enum run_status expect_metric(struct run_ctx *c, const struct scenario_step *st, struct run_prog *p)
+{
+	const struct scenario_expect *e = &st->u.expect;
+	struct metric_want m = {.p = p, .e = e, .limit = e->value};
+	if (e->relative) {
+		if (!p->has_baseline)
+			return run_fail(c, RUN_ERROR, "expect %s %s: no 'baseline %s' step ran before", st->target,
+					metric_name(e->metric), st->target);
+		m.limit += metric_value(&p->baseline, e->metric);
+	}
+	double within = run_scaled(c, e->within, RUN_DEFAULT_EXPECT);
+	c->poll_ms = 20;
+	int w = run_wait(c, run_now() + within, metric_ok, &m);
+	c->poll_ms = 0;
+	if (w == -1)
+		return RUN_TIMEOUT;
+	if (w == -2)
+		return RUN_ERROR;
+	if (m.err)
+		return run_fail(c, RUN_ERROR, "expect %s %s: %s", st->target, metric_name(e->metric), m.errbuf);
+	if (w == 1)
+		return RUN_OK;
+	long v = metric_value(&m.now, e->metric);
+	run_detail(&c->r->expected, "%s %s %ld%s", metric_name(e->metric), cmp_text(e->cmp), m.limit,
+		   e->relative ? " (baseline-relative)" : "");
+	run_detail(&c->r->actual, "%s = %ld (fds %ld, zombies %ld, processes %ld, threads %ld) after %.2fs",
+		   metric_name(e->metric), v, m.now.fds, m.now.zombies, m.now.processes, m.now.threads, within);
+	return run_fail(c, RUN_FAIL, "expect %s %s %s %ld: it stayed at %ld%s", st->target, metric_name(e->metric),
+			cmp_text(e->cmp), m.limit, v,
+			e->metric == SCENARIO_METRIC_ZOMBIES ? " (forked children are not reaped)"
+			: e->metric == SCENARIO_METRIC_FDS   ? " (a descriptor leaks per connection?)"
+							     : "");
+}
+
+enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step *st)
+{
+	const struct scenario_expect *e = &st->u.expect;
+	struct run_prog *p = started(c, st, "expect");
+	if (!p)
+		return RUN_ERROR;
+	char how[96];
+	switch (e->kind) {
+	case SCENARIO_EXPECT_RUNNING:
+		sandbox_proc_reap(&p->p);
+		if (!p->p.exited)
+			return RUN_OK;
+		describe_status(p->p.status, how, sizeof how);
+		run_detail(&c->r->expected, "the %s is still running", st->target);
+		run_detail(&c->r->actual, "it %s", how);
+		return run_fail(c, RUN_FAIL, "expect %s running: the program %s", st->target, how);
+	case SCENARIO_EXPECT_EXIT: {
+		double within = run_scaled(c, e->within, RUN_DEFAULT_EXPECT);
+		int w = run_wait(c, run_now() + within, exited, p);
+		if (w == -1)
+			return RUN_TIMEOUT;
+		if (w == -2)
+			return RUN_ERROR;
+		if (e->exit_nonzero)
+			run_detail(&c->r->expected, "a non-zero exit within %.2fs", within);
+		else
+			run_detail(&c->r->expected, "exit status %d within %.2fs", e->exit_code, within);
+		if (w == 0) {
+			run_detail(&c->r->actual, "still running after %.2fs", within);
+			return run_fail(c, RUN_FAIL, "expect %s exit: still running after %.2fs", st->target, within);
+		}
+		int status = p->p.status;
+		int ok = e->exit_nonzero ? !(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+					 : WIFEXITED(status) && WEXITSTATUS(status) == e->exit_code;
+		if (ok)
+			return RUN_OK;
+		describe_status(status, how, sizeof how);
+		run_detail(&c->r->actual, "it %s", how);
+		return run_fail(c, RUN_FAIL, "expect %s exit: the program %s", st->target, how);
+	}
+	case SCENARIO_EXPECT_METRIC:
+		return expect_metric(c, st, p);
+	default:
+		return run_fail(c, RUN_ERROR, "expect %s: not a program expectation", st->target);
+	}
+}
+
+void run_programs_stop(struct run_ctx *c)
+{
+	for (int role = 0; role < 2; role++) {
+		struct run_prog *p = &c->progs[role];
+		if (p->started && !p->p.exited)
+			sandbox_proc_stop(&p->p, RUN_STOP_GRACE * c->o->time_scale);
+	}
+}
+
+/* Keeps the last TAIL_MAX bytes of a stream, as text. */
+static char *tail_of(const struct run_conn *cn)
+{
+	if (!cn || cn->rx.len == 0)
+		return NULL;
+	size_t n = cn->rx.len < TAIL_MAX ? cn->rx.len : TAIL_MAX;
+	char *s = malloc(n + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, cn->rx.p + cn->rx.len - n, n);
+	s[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = '?';
+	return s;
+}
+
+void run_programs_report(struct run_ctx *c)
+{
+	free(c->r->program_stdout);
+	free(c->r->program_stderr);
+	c->r->program_stdout = tail_of(run_conn_find(c, "stdout"));
+	c->r->program_stderr = tail_of(run_conn_find(c, "stderr"));
+}
+
+void run_programs_free(struct run_ctx *c)
+{
+	for (int role = 0; role < 2; role++)
+		free(c->progs[role].cmd);
+}

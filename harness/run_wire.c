@@ -1,0 +1,231 @@
+/* run_wire.c: the runner's capture side: record the case, write its timeline, judge `wire` steps. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "run_wire.h"
+#include "trace.h"
+#include "wire.h"
+
+static int mkdirs(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -1;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	return 0;
+}
+
+void run_wire_start(struct run_ctx *c)
+{
+	const char *path = c->o->capture_path;
+	if (!path)
+		return;
+	char err[CAPTURE_ERRBUF_SIZE];
+	if (mkdirs(path) != 0) {
+		result_set(&c->r->notes, "wire checks skipped: cannot create the directory of %s: %s", path,
+			   strerror(errno));
+		return;
+	}
+	c->capture = capture_open("lo", path, err);
+	if (!c->capture) {
+		result_set(&c->r->notes, "wire checks skipped: cannot capture on lo: %s", err);
+		return;
+	}
+	c->capture_fd = capture_fd(c->capture);
+}
+
+int run_wire_pump(struct run_ctx *c)
+{
+	char err[CAPTURE_ERRBUF_SIZE];
+	if (!c->capture || capture_pump(c->capture, err) == 0)
+		return 0;
+	run_fail(c, RUN_ERROR, "capture: %s", err);
+	return -1;
+}
+
+/* "cases/x/y.case" lines, to label the timeline with the step's own text. */
+static char **read_lines(const char *path, size_t *n)
+{
+	*n = 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char **v = NULL, *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		char *s = line;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		char **nv = realloc(v, (*n + 1) * sizeof *nv);
+		if (!nv)
+			break;
+		v = nv;
+		v[(*n)++] = strdup(s);
+	}
+	free(line);
+	fclose(f);
+	return v;
+}
+
+static char *sibling(const char *pcap, const char *suffix)
+{
+	size_t n = strlen(pcap);
+	if (n > 5 && strcmp(pcap + n - 5, ".pcap") == 0)
+		n -= 5;
+	char *s = malloc(n + strlen(suffix) + 1);
+	if (s) {
+		memcpy(s, pcap, n);
+		strcpy(s + n, suffix);
+	}
+	return s;
+}
+
+static int write_timeline(struct run_ctx *c, const char *path)
+{
+	size_t nlines;
+	char **lines = read_lines(c->sc->path, &nlines);
+	json_t *steps = json_array();
+	for (size_t i = 0; i < c->nevents; i++) {
+		int line = c->events[i].line;
+		const char *text = line == 0 ? "start server (implicit)"
+				   : line <= (int)nlines ? lines[line - 1] : "";
+		json_array_append_new(steps, json_pack("{s:f, s:i, s:s}", "t", c->events[i].t, "line", line,
+						       "text", text));
+	}
+	json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:o}", "version", 1, "case", c->sc->name, "file",
+				c->sc->path, "clock", "realtime", "steps", steps);
+	int rc = doc ? json_dump_file(doc, path, JSON_INDENT(1)) : -1;
+	json_decref(doc);
+	for (size_t i = 0; i < nlines; i++)
+		free(lines[i]);
+	free(lines);
+	return rc;
+}
+
+/* Describes every harness socket to the wire judge. Arrays are freed by free_facts. */
+static void build_facts(struct run_ctx *c, struct wire_facts *f)
+{
+	struct wire_socket *v = calloc(c->nconns ? c->nconns : 1, sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; v && i < c->nconns; i++) {
+		struct run_conn *cn = c->conns[i];
+		if (cn->kind != RUN_CONN_TCP && cn->kind != RUN_CONN_UDP)
+			continue;
+		struct wire_socket *w = &v[n++];
+		w->name = cn->name;
+		w->udp = cn->kind == RUN_CONN_UDP;
+		w->harness = cn->local;
+		w->program = cn->has_last_from ? cn->last_from : cn->peer;
+		w->sent = cn->sent.p;
+		w->nsent = cn->sent.len;
+		w->received = cn->rx.p;
+		w->nreceived = cn->rx.len;
+		w->consumed = cn->consumed;
+		w->sent_lens = cn->sent_lens;
+		w->nsent_dgrams = cn->nsent_dgrams;
+		size_t *rl = calloc(cn->nin ? cn->nin : 1, sizeof *rl);
+		for (size_t k = 0; rl && k < cn->nin; k++)
+			rl[k] = cn->in[k].len;
+		w->recv_lens = rl;
+		w->nrecv_dgrams = rl ? cn->nin : 0;
+	}
+	f->sockets = v;
+	f->nsockets = n;
+	f->program_port = c->sc->port;
+}
+
+static void free_facts(struct wire_facts *f)
+{
+	for (size_t i = 0; i < f->nsockets; i++)
+		free((void *)f->sockets[i].recv_lens);
+	free((void *)f->sockets);
+}
+
+#define WIRE_DETAIL 4096
+
+static enum run_status judge(struct run_ctx *c, const char *pcap)
+{
+	char err[512];
+	struct trace *t = trace_load(pcap, err, sizeof err);
+	if (!t)
+		return run_fail(c, RUN_ERROR, "capture: cannot read back %s: %s", pcap, err);
+	struct wire_facts f = {0};
+	build_facts(c, &f);
+	enum run_status s = RUN_OK;
+	char msg[512], *exp = calloc(1, WIRE_DETAIL), *act = calloc(1, WIRE_DETAIL);
+	for (size_t i = 0; exp && act && i < c->nwires && s == RUN_OK; i++) {
+		const struct scenario_step *st = c->wires[i].st;
+		msg[0] = exp[0] = act[0] = '\0';
+		int rc = wire_check(t, &f, c->wires[i].target, st->u.wire.assertion, st->u.wire.args,
+				    st->u.wire.nargs, msg, sizeof msg, exp, WIRE_DETAIL, act, WIRE_DETAIL);
+		if (rc == 1)
+			continue;
+		s = rc == 0 ? RUN_FAIL : RUN_ERROR;
+		result_set(&c->r->step, "%s:%d", c->sc->path, st->line);
+		run_fail(c, s, "wire %s %s: %s", c->wires[i].target, st->u.wire.assertion, msg);
+		if (exp[0])
+			run_detail(&c->r->expected, "%s", exp);
+		if (act[0])
+			run_detail(&c->r->actual, "%s (see frames in %s)", act, pcap);
+	}
+	free(exp);
+	free(act);
+	free_facts(&f);
+	trace_free(t);
+	return s;
+}
+
+enum run_status run_wire_finish(struct run_ctx *c, enum run_status s)
+{
+	const char *pcap = c->o->capture_path;
+	if (!c->capture) {
+		if (c->nwires)
+			result_set(&c->r->notes, "%s%s%zu wire check(s) skipped: no capture", c->r->notes ? c->r->notes : "",
+				   c->r->notes ? "; " : "", c->nwires);
+		return s;
+	}
+	struct capture_stats st = {0};
+	char err[CAPTURE_ERRBUF_SIZE];
+	int closed = capture_close(c->capture, &st, err);
+	c->capture = NULL;
+	c->capture_fd = -1;
+	c->r->capture_packets = st.packets;
+	c->r->capture_drops = st.drops;
+	if (closed != 0 && s == RUN_OK)
+		s = run_fail(c, RUN_ERROR, "capture: %s", err);
+	if (st.drops > 0 && s == RUN_OK)
+		s = run_fail(c, RUN_ERROR, "capture incomplete: %llu packet(s) dropped; the wire checks cannot be trusted",
+			     (unsigned long long)st.drops);
+	if (s == RUN_OK && c->nwires)
+		s = judge(c, pcap);
+
+	char *timeline = sibling(pcap, ".timeline.json");
+	int keep = c->o->keep == RUN_KEEP_ALL || (c->o->keep == RUN_KEEP_FAILED && s != RUN_OK);
+	if (keep && timeline && write_timeline(c, timeline) == 0) {
+		result_set(&c->r->capture, "%s", pcap);
+		result_set(&c->r->timeline, "%s", timeline);
+	} else {
+		unlink(pcap);
+	}
+	free(timeline);
+	return s;
+}

@@ -1,0 +1,17 @@
+/* run_wire.h: the runner's capture side: record the case, write its timeline, judge `wire` steps. */
+#ifndef SOCKCHECK_RUN_WIRE_H
+#define SOCKCHECK_RUN_WIRE_H
+
+#include "run_ctx.h"
+
+/* Starts the capture if the options ask for one; without permission, notes that wire checks are
+ * skipped and lets the behaviour checks run. */
+void run_wire_start(struct run_ctx *c);
+/* Writes pending packets; 0, or -1 with the case's message set. */
+int run_wire_pump(struct run_ctx *c);
+/* After the programs stopped: closes the capture, turns drops into an error, judges the deferred wire
+ * steps (only if the case passed so far), writes the timeline and keeps or deletes the files.
+ * Returns the case's final status. */
+enum run_status run_wire_finish(struct run_ctx *c, enum run_status s);
+
+#endif

@@ -1,0 +1,24 @@
+/* suite.h: finding case files and each suite's reference programs (cases/<suite>/suite.conf). */
+#ifndef SOCKCHECK_SUITE_H
+#define SOCKCHECK_SUITE_H
+
+#include <stddef.h>
+
+struct suite_case {
+	char *path;  /* the case file */
+	char *suite; /* its directory's name, e.g. "tcp-echo" */
+};
+
+/* Expands files and directories (recursively, *.case, sorted by path) into cases. Caller frees with
+ * suite_cases_free(). Returns 0, or -1 with err (a path that does not exist or is not a case file). */
+int suite_collect(char *const *paths, size_t npaths, struct suite_case **out, size_t *n, char *err,
+		  size_t errlen);
+void suite_cases_free(struct suite_case *v, size_t n);
+
+/* Reads the suite.conf beside a case: `server CMD` and `client CMD` lines, where {bin} is the directory
+ * holding the reference binaries (bindir). Sets *server/*client (caller frees; NULL when absent).
+ * A missing suite.conf is not an error. Returns 0, or -1 with err for a malformed file. */
+int suite_reference(const char *case_path, const char *bindir, char **server, char **client, char *err,
+		    size_t errlen);
+
+#endif
