@@ -160,6 +160,18 @@ static void t_init(void *arg)
 	sandbox_destroy(sb);
 }
 
+static int is_sleep(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int ok = fgets(comm, sizeof comm, f) && strcmp(comm, "sleep\n") == 0;
+	fclose(f);
+	return ok;
+}
+
 static void t_daemon(void *arg)
 {
 	struct shared *sh = arg;
@@ -175,7 +187,8 @@ static void t_daemon(void *arg)
 		struct sandbox_tree t;
 		if (sandbox_tree_collect(0, sb->init_pid, &t, err) == 0) {
 			for (size_t i = 0; i < t.n; i++)
-				if (t.m[i].ppid == sb->init_pid && t.m[i].state != 'Z')
+				if (t.m[i].ppid == sb->init_pid && t.m[i].state != 'Z' &&
+				    is_sleep(t.m[i].pid)) /* exec'd: setsid is done */
 					daemon = t.m[i].pid;
 			free(t.m);
 		}
@@ -242,8 +255,13 @@ static void t_worker_dies(void *arg)
 	int left = 2;
 	while (left > 0 && sandbox_now() < deadline) {
 		pid_t r = waitpid(-1, &st, WNOHANG);
-		if (r == sh->gone[0] || r == sh->gone[1]) {
+		if (r == sh->gone[1]) {
 			CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+			left--;
+		} else if (r == sh->gone[0]) {
+			/* PDEATHSIG, or init saw at start that the worker was already gone and exited */
+			CHECK((WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) ||
+			      (WIFEXITED(st) && WEXITSTATUS(st) == 1));
 			left--;
 		} else if (r <= 0) {
 			testkit_sleep_ms(5);

@@ -18,7 +18,7 @@
 
 /* Runs fn(arg) in a forked child (the "worker", which may call sandbox_enter without touching the test
  * process), bounded by timeout seconds. The child's CHECK counts are added to ours. */
-static void testkit_in_worker(const char *name, void (*fn)(void *), void *arg, double timeout)
+static inline void testkit_in_worker(const char *name, void (*fn)(void *), void *arg, double timeout)
 {
 	int fds[2];
 	if (pipe(fds) < 0) {
@@ -73,7 +73,7 @@ static void testkit_in_worker(const char *name, void (*fn)(void *), void *arg, d
 
 /* Reads fd (non-blocking) into buf until it holds `want` (if not NULL), EOF, or timeout. NUL-terminates
  * buf; returns its length. */
-static size_t testkit_read(int fd, char *buf, size_t cap, const char *want, double timeout)
+static inline size_t testkit_read(int fd, char *buf, size_t cap, const char *want, double timeout)
 {
 	size_t n = 0;
 	double deadline = sandbox_now() + timeout;
@@ -97,7 +97,7 @@ static size_t testkit_read(int fd, char *buf, size_t cap, const char *want, doub
 }
 
 /* Waits (bounded) until the program exits; returns 1 if it did. */
-static int testkit_wait_exit(struct sandbox_proc *p, double timeout)
+static inline int testkit_wait_exit(struct sandbox_proc *p, double timeout)
 {
 	double deadline = sandbox_now() + timeout;
 	while (!sandbox_proc_reap(p)) {
@@ -109,21 +109,21 @@ static int testkit_wait_exit(struct sandbox_proc *p, double timeout)
 	return 1;
 }
 
-static void testkit_sleep_ms(long ms)
+static inline void testkit_sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000 * 1000};
 	nanosleep(&ts, NULL);
 }
 
 /* Memory shared between the test process and its workers (results beyond pass/fail counts). */
-static void *testkit_shared(size_t size)
+static inline void *testkit_shared(size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	return p == MAP_FAILED ? NULL : p;
 }
 
 /* Is pid alive (not gone, not a zombie)? */
-static int testkit_alive(pid_t pid)
+static inline int testkit_alive(pid_t pid)
 {
 	char path[64], buf[512];
 	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
