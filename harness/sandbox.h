@@ -61,6 +61,10 @@ int sandbox_port_bound(int port, const char *proto, char errbuf[SANDBOX_ERRBUF_S
  * Leaves p reaped (exited=1). Returns 1 if it exited within the grace period on its own. */
 int sandbox_proc_stop(struct sandbox_proc *p, double grace);
 
+/* Closes p's stdin/stdout/stderr/pidfd (those not already -1) and sets them to -1. Does not signal or
+ * reap. Call it once done with a program (before or after sandbox_destroy). */
+void sandbox_proc_close(struct sandbox_proc *p);
+
 /* Kills everything left in the PID namespace (SIGKILL to our init), reaps what is ours, closes fds and
  * frees sb. Safe on NULL. */
 void sandbox_destroy(struct sandbox *sb);

@@ -24,6 +24,7 @@ struct scenario_data_item {
 	uint64_t size;        /* RANDOM, PATTERN: total bytes */
 	uint64_t seed;        /* RANDOM: explicit seed when has_seed */
 	int has_seed;
+	uint64_t salt;        /* RANDOM without has_seed: line * 1000 + item index, set by the parser */
 	int has_var;          /* BYTES from a string containing {i}: the runner substitutes the iteration */
 };
 

@@ -1,0 +1,55 @@
+/* sandbox_int.h: private state shared by sandbox*.c and their unit tests (not for other modules). */
+#ifndef SOCKCHECK_SANDBOX_INT_H
+#define SOCKCHECK_SANDBOX_INT_H
+
+#include "sandbox.h"
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct sandbox {
+	pid_t init_pid;   /* our init, as seen from the caller's (the original) PID namespace */
+	int init_pidfd;   /* -1 when pidfd_open is unavailable */
+	int was_root;     /* euid was 0 at sandbox_enter (no user namespace, RLIMIT_NPROC not applied) */
+	pid_t *spawned;   /* every program spawned, so destroy can reap what the caller did not */
+	size_t nspawned, capspawned;
+};
+
+/* sandbox.c: remembers a spawned pid for sandbox_destroy(). Returns 0 or -1 (ENOMEM). */
+int sandbox_track(struct sandbox *sb, pid_t pid);
+
+/* sandbox_proc.c: pidfd_open(2) through syscall(2); -1 with errno when unavailable. */
+int sandbox_pidfd_open(pid_t pid);
+
+/* sandbox_proc.c: monotonic clock in seconds. */
+double sandbox_now(void);
+
+/* One process of a program's tree, read from /proc/<pid>/stat. */
+struct sandbox_member {
+	pid_t pid;
+	pid_t ppid;
+	char state;       /* 'R', 'S', 'Z', ... */
+	long threads;     /* num_threads (field 20 of stat, the same as "Threads:" in status) */
+};
+
+/* A program's process tree: `root`, its descendants, and the processes whose parent is `init`
+ * (orphans the program abandoned, with their own descendants). `init` itself is never a member.
+ * root or init may be 0 to leave that part out. */
+struct sandbox_tree {
+	struct sandbox_member *m;
+	size_t n;
+};
+
+/* sandbox_stats.c: scans /proc once and fills t (caller frees t->m with free()). Processes that vanish
+ * mid-scan are skipped. Returns 0, or -1 with errbuf. */
+int sandbox_tree_collect(pid_t root, pid_t init, struct sandbox_tree *t, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* sandbox_stats.c: parses the text of /proc/<pid>/stat. Returns 0, or -1 if malformed. */
+int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out);
+
+/* sandbox_net.c: does this /proc/net/{tcp,tcp6,udp,udp6} text hold a socket whose local port is `port`?
+ * With listen_only, only sockets in state 0A (TCP_LISTEN) count. Malformed lines are skipped.
+ * Returns 1 or 0. */
+int sandbox_net_scan(const char *text, size_t len, int port, int listen_only);
+
+#endif

@@ -1,0 +1,201 @@
+/* sandbox_net.c: is a port bound in this network namespace? Read from /proc/net/{tcp,tcp6,udp,udp6}. */
+#define _GNU_SOURCE
+#include "sandbox_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TCP_LISTEN_STATE 0x0A
+/* These files grow with the number of sockets; a namespace of one case holds a handful. Larger
+ * inputs are read in full anyway, this is only the first allocation. */
+#define NET_READ_CHUNK 16384
+
+static void errf(char errbuf[SANDBOX_ERRBUF_SIZE], const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, SANDBOX_ERRBUF_SIZE, fmt, ap);
+	va_end(ap);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parses [s, s+n) as hexadecimal of 1..8 digits. Returns the value or -1. */
+static long parse_hex(const char *s, size_t n)
+{
+	if (n == 0 || n > 8)
+		return -1;
+	long v = 0;
+	for (size_t i = 0; i < n; i++) {
+		int d = hexval(s[i]);
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* Splits [line, end) on spaces into at most max fields. Returns how many were found. */
+static size_t fields(const char *line, const char *end, const char **start, size_t *len, size_t max)
+{
+	size_t n = 0;
+	const char *p = line;
+	while (p < end && n < max) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p >= end)
+			break;
+		start[n] = p;
+		while (p < end && *p != ' ' && *p != '\t')
+			p++;
+		len[n] = (size_t)(p - start[n]);
+		n++;
+	}
+	return n;
+}
+
+/* One socket line: "sl: local_addr:port remote_addr:port st ...". Returns 1 if it matches. */
+static int line_matches(const char *line, const char *end, int port, int listen_only)
+{
+	const char *f[4];
+	size_t l[4];
+	if (fields(line, end, f, l, 4) < 4)
+		return 0;
+	if (l[0] < 2 || f[0][l[0] - 1] != ':' || parse_hex(f[0], l[0] - 1) < 0)
+		return 0; /* the header line, or garbage */
+	/* local address: 8 (IPv4) or 32 (IPv6) hex digits, ':', 4 hex digits of port */
+	if (l[1] != 13 && l[1] != 37)
+		return 0;
+	size_t alen = l[1] - 5;
+	if (f[1][alen] != ':')
+		return 0;
+	for (size_t i = 0; i < alen; i++)
+		if (hexval(f[1][i]) < 0)
+			return 0;
+	long lport = parse_hex(f[1] + alen + 1, 4);
+	long state = l[3] == 2 ? parse_hex(f[3], 2) : -1;
+	if (lport < 0 || state < 0)
+		return 0;
+	if (listen_only && state != TCP_LISTEN_STATE)
+		return 0;
+	return lport == port;
+}
+
+int sandbox_net_scan(const char *text, size_t len, int port, int listen_only)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		if (line_matches(p, eol, port, listen_only))
+			return 1;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+/* Reads a whole /proc file (their size is not known in advance). Returns the length, or -1 (errno). */
+static long slurp(const char *path, char **out)
+{
+	*out = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t cap = NET_READ_CHUNK, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (n == cap) {
+			char *grown = realloc(buf, cap * 2);
+			if (!grown) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(buf);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (!buf) {
+		errno = ENOMEM;
+		return -1;
+	}
+	*out = buf;
+	return (long)n;
+}
+
+/* 1 found, 0 not, -1 error. A missing IPv6 file (IPv6 disabled) is "not found". */
+static int scan_file(const char *path, int port, int listen_only, int optional,
+		     char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	char *text;
+	long n = slurp(path, &text);
+	if (n < 0) {
+		if (optional && errno == ENOENT)
+			return 0;
+		errf(errbuf, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	int found = sandbox_net_scan(text, (size_t)n, port, listen_only);
+	free(text);
+	return found;
+}
+
+int sandbox_port_bound(int port, const char *proto, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	errbuf[0] = '\0';
+	if (port <= 0 || port > 65535) {
+		errf(errbuf, "port %d is out of range 1..65535", port);
+		return -1;
+	}
+	int tcp = !proto || strcmp(proto, "tcp") == 0;
+	int udp = !proto || strcmp(proto, "udp") == 0;
+	if (!tcp && !udp) {
+		errf(errbuf, "unknown protocol \"%s\" (expected tcp or udp)", proto);
+		return -1;
+	}
+	static const struct {
+		const char *path;
+		int is_tcp, optional;
+	} files[] = {
+		{"/proc/net/tcp", 1, 0},
+		{"/proc/net/tcp6", 1, 1},
+		{"/proc/net/udp", 0, 0},
+		{"/proc/net/udp6", 0, 1},
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (files[i].is_tcp ? !tcp : !udp)
+			continue;
+		int r = scan_file(files[i].path, port, files[i].is_tcp, files[i].optional, errbuf);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,273 @@
+/* sandbox_stats.c: a program's process tree and its hygiene (fds, zombies, processes, threads) from /proc. */
+#define _GNU_SOURCE
+#include "sandbox_int.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void errf(char errbuf[SANDBOX_ERRBUF_SIZE], const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, SANDBOX_ERRBUF_SIZE, fmt, ap);
+	va_end(ap);
+}
+
+/* Parses a decimal long from [*p, end); advances *p. Returns 0 or -1. */
+static int take_long(const char **p, const char *end, long *out)
+{
+	const char *s = *p;
+	while (s < end && *s == ' ')
+		s++;
+	int neg = 0;
+	if (s < end && *s == '-') {
+		neg = 1;
+		s++;
+	}
+	if (s >= end || !isdigit((unsigned char)*s))
+		return -1;
+	long v = 0;
+	while (s < end && isdigit((unsigned char)*s)) {
+		if (v > (__LONG_MAX__ - 9) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+		s++;
+	}
+	if (s < end && *s != ' ' && *s != '\n')
+		return -1;
+	*out = neg ? -v : v;
+	*p = s;
+	return 0;
+}
+
+/* Skips one space-separated field. */
+static int skip_field(const char **p, const char *end)
+{
+	const char *s = *p;
+	while (s < end && *s == ' ')
+		s++;
+	if (s >= end)
+		return -1;
+	while (s < end && *s != ' ' && *s != '\n')
+		s++;
+	*p = s;
+	return 0;
+}
+
+int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out)
+{
+	const char *p = text, *end = text + len;
+	long pid;
+	if (take_long(&p, end, &pid) < 0 || pid <= 0)
+		return -1;
+	/* comm is "(...)" and may itself hold spaces and parentheses: the last ')' ends it. */
+	const char *close = NULL;
+	for (const char *s = p; s < end; s++)
+		if (*s == ')')
+			close = s;
+	if (!close || close + 2 >= end || close[1] != ' ')
+		return -1;
+	p = close + 2;
+	char state = *p++;
+	if (!isalpha((unsigned char)state))
+		return -1;
+	long ppid;
+	if (take_long(&p, end, &ppid) < 0 || ppid < 0)
+		return -1;
+	/* Fields 5..19 (pgrp .. nice), then 20: num_threads. */
+	for (int i = 5; i <= 19; i++)
+		if (skip_field(&p, end) < 0)
+			return -1;
+	long threads;
+	if (take_long(&p, end, &threads) < 0 || threads < 0)
+		return -1;
+	out->pid = (pid_t)pid;
+	out->ppid = (pid_t)ppid;
+	out->state = state;
+	out->threads = threads;
+	return 0;
+}
+
+/* Reads /proc/<pid>/stat. Returns 0, 1 if the process is gone or unreadable, -1 on a malformed file. */
+static int read_stat(pid_t pid, struct sandbox_member *out)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	ssize_t n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	return sandbox_stat_parse(buf, (size_t)n, out) < 0 ? -1 : 0;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	pid_t x = ((const struct sandbox_member *)a)->pid, y = ((const struct sandbox_member *)b)->pid;
+	return (x > y) - (x < y);
+}
+
+/* Index of pid in the sorted array, or -1. */
+static long find(const struct sandbox_member *m, size_t n, pid_t pid)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m[mid].pid == pid)
+			return (long)mid;
+		if (m[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Every process on the system (thread-group leaders; /proc does not list other threads). */
+static int scan_all(struct sandbox_tree *all, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	DIR *d = opendir("/proc");
+	if (!d) {
+		errf(errbuf, "cannot read /proc: %s", strerror(errno));
+		return -1;
+	}
+	size_t cap = 256;
+	all->n = 0;
+	all->m = malloc(cap * sizeof *all->m);
+	if (!all->m) {
+		closedir(d);
+		errf(errbuf, "out of memory");
+		return -1;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (!isdigit((unsigned char)de->d_name[0]) || *end || pid <= 0)
+			continue;
+		struct sandbox_member mem;
+		if (read_stat((pid_t)pid, &mem) != 0)
+			continue; /* vanished mid-scan, or a line we cannot trust */
+		if (all->n == cap) {
+			struct sandbox_member *grown = realloc(all->m, cap * 2 * sizeof *grown);
+			if (!grown) {
+				closedir(d);
+				free(all->m);
+				all->m = NULL;
+				errf(errbuf, "out of memory");
+				return -1;
+			}
+			all->m = grown;
+			cap *= 2;
+		}
+		all->m[all->n++] = mem;
+	}
+	closedir(d);
+	qsort(all->m, all->n, sizeof *all->m, by_pid);
+	return 0;
+}
+
+int sandbox_tree_collect(pid_t root, pid_t init, struct sandbox_tree *t, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	struct sandbox_tree all;
+	t->m = NULL;
+	t->n = 0;
+	if (scan_all(&all, errbuf) < 0)
+		return -1;
+	unsigned char *in = calloc(all.n ? all.n : 1, 1);
+	if (!in) {
+		free(all.m);
+		errf(errbuf, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		struct sandbox_member *m = &all.m[i];
+		if (m->state == 'X' || (init > 0 && m->pid == init))
+			continue;
+		if ((root > 0 && m->pid == root) || (init > 0 && m->ppid == init))
+			in[i] = 1;
+	}
+	/* Descendants: repeat until no parent link adds anyone (one pass per generation). */
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t i = 0; i < all.n; i++) {
+			if (in[i] || all.m[i].state == 'X' || (init > 0 && all.m[i].pid == init))
+				continue;
+			long j = find(all.m, all.n, all.m[i].ppid);
+			if (j >= 0 && in[j]) {
+				in[i] = 1;
+				changed = 1;
+			}
+		}
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < all.n; i++)
+		if (in[i])
+			all.m[k++] = all.m[i];
+	free(in);
+	t->m = all.m;
+	t->n = k;
+	return 0;
+}
+
+/* Counts /proc/<pid>/fd entries. Returns the count, -1 if the process is gone, -2 (errno) otherwise. */
+static long count_fds(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return errno == ENOENT || errno == ESRCH ? -1 : -2;
+	long n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct sandbox_stats *out,
+		       char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	errbuf[0] = '\0';
+	memset(out, 0, sizeof *out);
+	/* Once reaped, p->pid may belong to anyone: only the orphans of our init are left to count. */
+	pid_t root = p && !p->exited ? p->pid : 0;
+	pid_t init = sb ? sb->init_pid : 0;
+	struct sandbox_tree t;
+	if (sandbox_tree_collect(root, init, &t, errbuf) < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < t.n; i++) {
+		const struct sandbox_member *m = &t.m[i];
+		if (m->state == 'Z') {
+			/* The program itself awaiting our waitpid is not its leak. */
+			if (m->pid != root)
+				out->zombies++;
+			continue;
+		}
+		long fds = count_fds(m->pid);
+		if (fds == -1)
+			continue; /* exited meanwhile */
+		if (fds == -2) {
+			errf(errbuf, "cannot read /proc/%ld/fd: %s", (long)m->pid, strerror(errno));
+			rc = -1;
+			break;
+		}
+		out->processes++;
+		out->threads += m->threads;
+		out->fds += fds;
+	}
+	free(t.m);
+	return rc;
+}

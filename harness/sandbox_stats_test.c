@@ -1,0 +1,295 @@
+/* sandbox_stats_test.c: a program's process tree and its fds, zombies, processes and threads. */
+#define _GNU_SOURCE
+#include "unit.h"
+UNIT_STATE;
+#include "sandbox_testkit.h"
+
+#include <pthread.h>
+
+struct env {
+	char self[4096];    /* this test binary: `--threads N` makes it a multithreaded program */
+	char python[4096];  /* a python3 the test user may run, or "" */
+};
+
+/* --threads N [forever]: N extra threads, "ready" once they run, exits at EOF on stdin (or never). */
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int threads_main(int n, int forever)
+{
+	for (int i = 0; i < n; i++) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, idle_thread, NULL) != 0)
+			return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	char buf[64];
+	while (forever)
+		pause();
+	while (read(0, buf, sizeof buf) > 0)
+		;
+	return 0;
+}
+
+static struct sandbox *enter(void)
+{
+	char err[SANDBOX_ERRBUF_SIZE];
+	struct sandbox *sb = sandbox_enter(err);
+	if (!sb)
+		fprintf(stderr, "sandbox_enter: %s\n", err);
+	CHECK(sb != NULL);
+	return sb;
+}
+
+static int spawn(struct sandbox *sb, const char *cmd, struct sandbox_proc *p)
+{
+	char err[SANDBOX_ERRBUF_SIZE];
+	int rc = sandbox_spawn(sb, cmd, 10, p, err);
+	if (rc < 0)
+		fprintf(stderr, "spawn %s: %s\n", cmd, err);
+	CHECK_INT(rc, 0);
+	return rc;
+}
+
+/* Reads the stats; a failure is reported and leaves *st at -1 everywhere (so checks on it fail). */
+static void stats(struct sandbox *sb, struct sandbox_proc *p, struct sandbox_stats *st)
+{
+	char err[SANDBOX_ERRBUF_SIZE];
+	if (sandbox_proc_stats(sb, p, st, err) < 0) {
+		fprintf(stderr, "stats: %s\n", err);
+		st->fds = st->zombies = st->processes = st->threads = -1;
+	}
+}
+
+/* Waits (bounded) until the tree shows `zombies` zombies. */
+static void await_zombies(struct sandbox *sb, struct sandbox_proc *p, long zombies, struct sandbox_stats *st)
+{
+	double deadline = sandbox_now() + 5;
+	for (;;) {
+		stats(sb, p, st);
+		if (st->zombies == zombies || sandbox_now() > deadline)
+			break;
+		testkit_sleep_ms(10);
+	}
+}
+
+static void finish(struct sandbox_proc *p)
+{
+	sandbox_proc_stop(p, 0.5);
+	sandbox_proc_close(p);
+}
+
+static void t_fds(void *arg)
+{
+	const struct env *env = arg;
+	struct sandbox *sb = enter();
+	if (!sb)
+		return;
+	struct sandbox_proc p;
+	struct sandbox_stats a, b;
+	char out[256];
+	if (spawn(sb, "echo started; read x; exec 5<>/dev/null 6<>/dev/null; echo ready; read y", &p) == 0) {
+		testkit_read(p.stdout_fd, out, sizeof out, "started\n", 5);
+		stats(sb, &p, &a);
+		CHECK(write(p.stdin_fd, "go\n", 3) == 3);
+		testkit_read(p.stdout_fd, out, sizeof out, "ready\n", 5);
+		CHECK_STR(out, "ready\n");
+		stats(sb, &p, &b);
+		CHECK_INT(a.fds, 3);
+		CHECK_INT(b.fds, 5);
+		CHECK_INT(b.processes, 1);
+		CHECK_INT(b.threads, 1);
+		CHECK_INT(b.zombies, 0);
+		finish(&p);
+	}
+	if (env->python[0]) {
+		char cmd[8192];
+		snprintf(cmd, sizeof cmd,
+			 "exec '%s' -c 'import sys; print(\"started\", flush=True); sys.stdin.readline(); "
+			 "a = open(\"/dev/null\"); b = open(\"/dev/null\"); print(\"ready\", flush=True); "
+			 "sys.stdin.readline()'",
+			 env->python);
+		if (spawn(sb, cmd, &p) == 0) {
+			testkit_read(p.stdout_fd, out, sizeof out, "started\n", 5);
+			stats(sb, &p, &a);
+			CHECK(write(p.stdin_fd, "go\n", 3) == 3);
+			testkit_read(p.stdout_fd, out, sizeof out, "ready\n", 5);
+			stats(sb, &p, &b);
+			CHECK_INT(b.fds - a.fds, 2);
+			finish(&p);
+		}
+	}
+	sandbox_destroy(sb);
+}
+
+static void t_zombies(void *arg)
+{
+	const struct env *env = arg;
+	struct sandbox *sb = enter();
+	if (!sb)
+		return;
+	struct sandbox_proc p;
+	struct sandbox_stats st;
+	/* sleep 0 exits and its parent (now `sleep 5`) never waits for it. */
+	if (spawn(sb, "sleep 0 & exec sleep 5", &p) == 0) {
+		await_zombies(sb, &p, 1, &st);
+		CHECK_INT(st.zombies, 1);
+		CHECK_INT(st.processes, 1);
+		finish(&p);
+	}
+	if (env->python[0]) {
+		char cmd[8192];
+		snprintf(cmd, sizeof cmd, "'%s' -c 'import os,time; os.fork() or os._exit(0); time.sleep(5)'",
+			 env->python);
+		if (spawn(sb, cmd, &p) == 0) {
+			await_zombies(sb, &p, 1, &st);
+			CHECK_INT(st.zombies, 1);
+			finish(&p);
+		}
+	}
+	/* The program itself, exited but not yet reaped by us, is not its own leak. */
+	if (spawn(sb, "exit 0", &p) == 0) {
+		struct pollfd pfd = {.fd = p.pidfd, .events = POLLIN};
+		CHECK_INT(poll(&pfd, 1, 5000), 1);
+		stats(sb, &p, &st);
+		CHECK_INT(st.zombies, 0);
+		CHECK_INT(st.processes, 0);
+		CHECK_INT(st.fds, 0);
+		finish(&p);
+	}
+	/* Once the program is gone, init adopts its zombie and reaps it: nothing is left. */
+	if (spawn(sb, "sleep 0 & exec sleep 100", &p) == 0) {
+		await_zombies(sb, &p, 1, &st);
+		CHECK_INT(st.zombies, 1);
+		CHECK_INT(sandbox_proc_stop(&p, 1), 1);
+		await_zombies(sb, &p, 0, &st);
+		CHECK_INT(st.zombies, 0);
+		CHECK_INT(st.processes, 0);
+		sandbox_proc_close(&p);
+	}
+	sandbox_destroy(sb);
+}
+
+static void t_threads(void *arg)
+{
+	const struct env *env = arg;
+	struct sandbox *sb = enter();
+	if (!sb)
+		return;
+	struct sandbox_proc p;
+	struct sandbox_stats st;
+	char cmd[8192], out[64];
+	snprintf(cmd, sizeof cmd, "exec '%s' --threads 3", env->self);
+	if (spawn(sb, cmd, &p) == 0) {
+		testkit_read(p.stdout_fd, out, sizeof out, "ready\n", 5);
+		CHECK_STR(out, "ready\n");
+		stats(sb, &p, &st);
+		CHECK_INT(st.processes, 1);
+		CHECK_INT(st.threads, 4);
+		CHECK_INT(st.fds, 3); /* threads share the process's table: counted once */
+		finish(&p);
+	}
+	if (env->python[0]) {
+		snprintf(cmd, sizeof cmd,
+			 "exec '%s' -c 'import threading, time, sys\n"
+			 "for _ in range(2): threading.Thread(target=time.sleep, args=(10,), daemon=True).start()\n"
+			 "print(\"ready\", flush=True); sys.stdin.readline()'",
+			 env->python);
+		if (spawn(sb, cmd, &p) == 0) {
+			testkit_read(p.stdout_fd, out, sizeof out, "ready\n", 5);
+			stats(sb, &p, &st);
+			CHECK_INT(st.threads - st.processes, 2);
+			finish(&p);
+		}
+	}
+	/* Orphans count against the program, with their threads, after it exits too. */
+	snprintf(cmd, sizeof cmd, "(setsid '%s' --threads 2 forever </dev/null >/dev/null &); echo started; read x",
+		 env->self);
+	if (spawn(sb, cmd, &p) == 0) {
+		testkit_read(p.stdout_fd, out, sizeof out, "started\n", 5);
+		double deadline = sandbox_now() + 5;
+		do {
+			stats(sb, &p, &st);
+		} while (st.threads < 4 && sandbox_now() < deadline && (testkit_sleep_ms(10), 1));
+		CHECK_INT(st.processes, 2);
+		CHECK_INT(st.threads, 4);
+		finish(&p);
+		stats(sb, &p, &st);
+		CHECK_INT(st.processes, 1);
+		CHECK_INT(st.threads, 3);
+	}
+	sandbox_destroy(sb);
+}
+
+static void t_parse(void)
+{
+	struct sandbox_member m;
+	const char *ok = "4242 (a) b (c)) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 7 0 "
+			 "12345 1000 100 18446744073709551615\n";
+	CHECK_INT(sandbox_stat_parse(ok, strlen(ok), &m), 0);
+	CHECK_INT(m.pid, 4242);
+	CHECK_INT(m.ppid, 17);
+	CHECK_INT(m.state, 'S');
+	CHECK_INT(m.threads, 7);
+	const char *zombie = "9 (sh) Z 8 9 9 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0\n";
+	CHECK_INT(sandbox_stat_parse(zombie, strlen(zombie), &m), 0);
+	CHECK_INT(m.state, 'Z');
+	const char *bad[] = {
+		"",
+		"4242",
+		"4242 (x",
+		"4242 (x) S",
+		"4242 (x) S 17 4242 4242 0 -1",          /* truncated before num_threads */
+		"abc (x) S 17 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0",
+		"4242 (x) S x17 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0",
+		"4242 (x) S 17 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 99999999999999999999999 0",
+		"4242 (x)S 17 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK_INT(sandbox_stat_parse(bad[i], strlen(bad[i]), &m), -1);
+	/* Bounded by len, not by NUL. */
+	CHECK_INT(sandbox_stat_parse(ok, 20, &m), -1);
+}
+
+/* The first python3 on PATH that we may execute. */
+static void find_python(char *out, size_t cap)
+{
+	out[0] = '\0';
+	const char *path = getenv("PATH");
+	char dirs[4096];
+	snprintf(dirs, sizeof dirs, "%s", path ? path : "/usr/bin:/bin");
+	for (char *save, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char cand[4096];
+		snprintf(cand, sizeof cand, "%s/python3", d);
+		if (d[0] == '/' && !strchr(cand, '\'') && access(cand, X_OK) == 0) {
+			snprintf(out, cap, "%s", cand);
+			return;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "--threads") == 0)
+		return threads_main(atoi(argv[2]), argc == 4);
+	t_parse();
+	struct env env;
+	ssize_t n = readlink("/proc/self/exe", env.self, sizeof env.self - 1);
+	CHECK(n > 0 && !memchr(env.self, '\'', (size_t)n));
+	if (n <= 0)
+		return unit_summary();
+	env.self[n] = '\0';
+	find_python(env.python, sizeof env.python);
+	if (!env.python[0])
+		printf("python3 not found: python variants skipped\n");
+	testkit_in_worker("fds", t_fds, &env, 15);
+	testkit_in_worker("zombies", t_zombies, &env, 15);
+	testkit_in_worker("threads", t_threads, &env, 15);
+	return unit_summary();
+}

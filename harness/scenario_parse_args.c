@@ -1,0 +1,528 @@
+/* scenario_parse_args.c: statement arguments of the case language: names, data, durations, sizes, regexes. */
+#define _GNU_SOURCE /* asprintf, memmem */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_data.h"
+#include "scenario_parse.h"
+#include "scenario_parse_internal.h"
+
+/* ---- diagnostics and tokens ---- */
+
+static int sp_verror(struct sparser *p, int line, int col, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (p->ndiags == p->capdiags) {
+		size_t cap = p->capdiags ? p->capdiags * 2 : 16;
+		struct spdiag *v = realloc(p->diags, cap * sizeof *v);
+		if (!v) {
+			p->oom = 1;
+			return -1;
+		}
+		p->diags = v;
+		p->capdiags = cap;
+	}
+	char *m = strdup(msg);
+	if (!m) {
+		p->oom = 1;
+		return -1;
+	}
+	p->diags[p->ndiags] = (struct spdiag){.line = line, .col = col, .seq = p->ndiags, .msg = m};
+	p->ndiags++;
+	return -1;
+}
+
+int sp_error(struct sparser *p, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sp_verror(p, line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int sp_error_at(struct sparser *p, const struct scenario_tok *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sp_verror(p, t->line, t->col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+struct scenario_tok *sp_peek(struct sparser *p)
+{
+	return &p->toks.v[p->pos];
+}
+
+int sp_at_end(struct sparser *p)
+{
+	enum scenario_tok_kind k = sp_peek(p)->kind;
+	return k == SCENARIO_TOK_NEWLINE || k == SCENARIO_TOK_EOF;
+}
+
+struct scenario_tok *sp_next(struct sparser *p)
+{
+	struct scenario_tok *t = sp_peek(p);
+	if (!sp_at_end(p))
+		p->pos++;
+	return t;
+}
+
+int sp_is_word(const struct scenario_tok *t, const char *w)
+{
+	return t->kind == SCENARIO_TOK_WORD && strcmp(t->text, w) == 0;
+}
+
+const char *sp_show(struct sparser *p, const struct scenario_tok *t, char *buf, size_t len)
+{
+	if (t->kind == SCENARIO_TOK_NEWLINE || t->kind == SCENARIO_TOK_EOF) {
+		snprintf(buf, len, "end of line");
+		return buf;
+	}
+	size_t n = t->end - t->off;
+	if (n > 40)
+		snprintf(buf, len, "%.37s...", p->text + t->off);
+	else
+		snprintf(buf, len, "%.*s", (int)n, p->text + t->off);
+	return buf;
+}
+
+int sp_lexerr(struct sparser *p, const struct scenario_tok *t)
+{
+	return sp_error_at(p, t, "%s", t->text);
+}
+
+int sp_missing(struct sparser *p, const char *what)
+{
+	const struct scenario_tok *prev = &p->toks.v[p->pos - 1];
+	char b[64];
+	return sp_error(p, prev->line, prev->col + (int)(prev->end - prev->off) + 1, "%s: missing %s after '%s'",
+			p->stmt, what, sp_show(p, prev, b, sizeof b));
+}
+
+int sp_expect_end(struct sparser *p)
+{
+	struct scenario_tok *t = sp_peek(p);
+	if (sp_at_end(p))
+		return 0;
+	if (t->kind == SCENARIO_TOK_ERROR)
+		return sp_lexerr(p, t);
+	char b[64];
+	return sp_error_at(p, t, "%s: trailing '%s' after a complete statement", p->stmt, sp_show(p, t, b, sizeof b));
+}
+
+struct scenario_tok *sp_take(struct sparser *p, const char *what)
+{
+	struct scenario_tok *t = sp_peek(p);
+	if (sp_at_end(p)) {
+		sp_missing(p, what);
+		return NULL;
+	}
+	if (t->kind == SCENARIO_TOK_ERROR) {
+		sp_lexerr(p, t);
+		return NULL;
+	}
+	p->pos++;
+	return t;
+}
+
+/* ---- numbers ---- */
+
+int sp_duration(struct sparser *p, const char *what, double *out)
+{
+	struct scenario_tok *t = sp_take(p, what);
+	char b[64], msg[200];
+	if (!t)
+		return -1;
+	if (t->kind == SCENARIO_TOK_DURATION) {
+		if (t->num > SCENARIO_MAX_DURATION)
+			return sp_error_at(p, t, "%s: duration %s is above the 10m limit", p->stmt, t->text);
+		*out = t->num;
+		return 0;
+	}
+	if (t->kind == SCENARIO_TOK_STRING || t->kind == SCENARIO_TOK_REGEX)
+		return sp_error_at(p, t, "%s: expected %s, found '%s'", p->stmt, what, sp_show(p, t, b, sizeof b));
+	scenario_lex_duration_hint(t->text, msg, sizeof msg);
+	return sp_error_at(p, t, "%s: %s", p->stmt, msg);
+}
+
+int sp_size(struct sparser *p, const char *what, uint64_t *out)
+{
+	struct scenario_tok *t = sp_take(p, what);
+	char b[64], msg[200];
+	if (!t)
+		return -1;
+	if (t->kind == SCENARIO_TOK_SIZE || (t->kind == SCENARIO_TOK_NUMBER && t->is_int)) {
+		if (t->ival > SCENARIO_DATA_MAX)
+			return sp_error_at(p, t, "%s: size %s is above the 64 MiB limit", p->stmt, t->text);
+		*out = t->ival;
+		return 0;
+	}
+	if (t->kind == SCENARIO_TOK_STRING || t->kind == SCENARIO_TOK_REGEX)
+		return sp_error_at(p, t, "%s: expected %s, found '%s'", p->stmt, what, sp_show(p, t, b, sizeof b));
+	scenario_lex_size_hint(t->text, msg, sizeof msg);
+	return sp_error_at(p, t, "%s: %s", p->stmt, msg);
+}
+
+int sp_uint(struct sparser *p, const char *what, uint64_t max, uint64_t *out)
+{
+	struct scenario_tok *t = sp_take(p, what);
+	char b[64];
+	if (!t)
+		return -1;
+	if (t->kind != SCENARIO_TOK_NUMBER || !t->is_int)
+		return sp_error_at(p, t, "%s: expected %s (a whole number), found '%s'", p->stmt, what,
+				   sp_show(p, t, b, sizeof b));
+	if (t->ival > max)
+		return sp_error_at(p, t, "%s: %s is too large (at most %llu)", p->stmt, t->text,
+				   (unsigned long long)max);
+	*out = t->ival;
+	return 0;
+}
+
+int sp_address(struct sparser *p, const char *what, char **out)
+{
+	struct scenario_tok *t = sp_take(p, what);
+	char b[64];
+	if (!t)
+		return -1;
+	unsigned char a[16];
+	int ok = 0;
+	if (t->kind == SCENARIO_TOK_WORD) {
+		if (inet_pton(AF_INET, t->text, a) == 1)
+			ok = a[0] == 127;
+		else if (inet_pton(AF_INET6, t->text, a) == 1)
+			ok = memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
+	}
+	if (!ok)
+		return sp_error_at(p, t, "%s: bad address '%s': use a loopback address (127.x.y.z or ::1)", p->stmt,
+				   sp_show(p, t, b, sizeof b));
+	free(*out);
+	*out = strdup(t->text);
+	if (!*out)
+		p->oom = 1;
+	return *out ? 0 : -1;
+}
+
+/* ---- names ---- */
+
+struct spname *sp_find_name(struct sparser *p, const char *name)
+{
+	for (size_t k = p->nnames; k-- > 0;)
+		if (strcmp(p->names[k].name, name) == 0)
+			return &p->names[k];
+	return NULL;
+}
+
+int sp_add_name(struct sparser *p, const char *name, enum spname_kind kind, int udp)
+{
+	struct spname *n = sp_find_name(p, name);
+	if (n) {
+		n->kind = kind;
+		n->udp = udp;
+		return 0;
+	}
+	if (p->nnames == p->capnames) {
+		size_t cap = p->capnames ? p->capnames * 2 : 16;
+		struct spname *v = realloc(p->names, cap * sizeof *v);
+		if (!v) {
+			p->oom = 1;
+			return -1;
+		}
+		p->names = v;
+		p->capnames = cap;
+	}
+	char *s = strdup(name);
+	if (!s) {
+		p->oom = 1;
+		return -1;
+	}
+	p->names[p->nnames++] = (struct spname){.name = s, .kind = kind, .udp = udp};
+	return 0;
+}
+
+/* 1 when the name is letters, digits, '_', '-' and "{i}"; *var says whether it holds {i}. */
+static int name_ok(const char *s, int *var)
+{
+	*var = 0;
+	if (!*s)
+		return 0;
+	while (*s) {
+		if (strncmp(s, "{i}", 3) == 0) {
+			*var = 1;
+			s += 3;
+		} else if (isalnum((unsigned char)*s) || *s == '_' || *s == '-')
+			s++;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+static int reserved(const char *w)
+{
+	static const char *const r[] = {"server", "client", "stdin", "stdout", "stderr", "wire"};
+	for (size_t k = 0; k < sizeof r / sizeof r[0]; k++)
+		if (strcmp(w, r[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* server/client/stdin/stdout/stderr/wire in a place that does not take them. */
+static int misplaced(struct sparser *p, const struct scenario_tok *t, unsigned allowed)
+{
+	const char *w = t->text;
+	if (allowed & SPT_NEW)
+		return sp_error_at(p, t, "%s: '%s' is a reserved name; pick another", p->stmt, w);
+	if (strcmp(w, "stdin") == 0)
+		return sp_error_at(p, t, "%s: 'stdin' can only be used with send, close and shutdown", p->stmt);
+	if (strcmp(w, "stdout") == 0 || strcmp(w, "stderr") == 0)
+		return sp_error_at(p, t, "%s: '%s' can only be used with expect", p->stmt, w);
+	if (strcmp(w, "wire") == 0)
+		return sp_error_at(p, t, "%s: 'wire' is a reserved name, not a connection", p->stmt);
+	return sp_error_at(p, t, "%s: '%s' is the program, not a connection", p->stmt, w);
+}
+
+int sp_target(struct sparser *p, const char *what, unsigned allowed, char **out, const struct scenario_tok **tokp)
+{
+	struct scenario_tok *t = sp_take(p, what);
+	char b[64];
+	if (!t)
+		return -1;
+	*tokp = t;
+	if (t->kind == SCENARIO_TOK_STRING || t->kind == SCENARIO_TOK_REGEX)
+		return sp_error_at(p, t, "%s: expected %s, found '%s'", p->stmt, what, sp_show(p, t, b, sizeof b));
+	const char *w = t->text;
+	int prog = strcmp(w, "server") == 0 || strcmp(w, "client") == 0;
+	int ok = 0;
+	if (prog && (allowed & SPT_PROG)) {
+		int h = strcmp(w, "server") == 0 ? SPH_SERVER : SPH_CLIENT;
+		if (!p->header_line[h])
+			return sp_error_at(p, t, "%s: the case has no '%s' header, so there is no %s program", p->stmt,
+					   w, w);
+		ok = 1;
+	} else if (strcmp(w, "stdin") == 0 && (allowed & SPT_STDIN))
+		ok = 1;
+	else if ((strcmp(w, "stdout") == 0 || strcmp(w, "stderr") == 0) && (allowed & SPT_STDOUT))
+		ok = 1;
+	else if (strcmp(w, "all") == 0 && (allowed & SPT_ALL))
+		ok = 1;
+	else if (reserved(w))
+		return misplaced(p, t, allowed);
+	if (!ok) {
+		int var;
+		if (!(allowed & (SPT_CONN | SPT_NEW)))
+			return sp_error_at(p, t, "%s: expected %s, found '%s'", p->stmt, what, w);
+		if (!name_ok(w, &var))
+			return sp_error_at(p, t, "%s: bad name '%s': use letters, digits, '_', '-' and {i}", p->stmt,
+					   sp_show(p, t, b, sizeof b));
+		if (var && p->depth == 0)
+			return sp_error_at(p, t, "%s: '{i}' in '%s' outside a repeat block", p->stmt, w);
+		if (allowed & SPT_CONN) {
+			const struct spname *n = sp_find_name(p, w);
+			if (!n)
+				return sp_error_at(p, t,
+						   "%s: unknown name '%s' (no connect, listen or accept opens it "
+						   "before this line)",
+						   p->stmt, w);
+			if (n->kind == SPNAME_LISTENER && !n->udp && !(allowed & SPT_LISTENER_OK))
+				return sp_error_at(p, t, "%s: '%s' is a listener; accept a connection from it first",
+						   p->stmt, w);
+		}
+	}
+	*out = strdup(w);
+	if (!*out)
+		p->oom = 1;
+	return *out ? 0 : -1;
+}
+
+/* ---- data ---- */
+
+int sp_data_starts(struct sparser *p)
+{
+	const struct scenario_tok *t = sp_peek(p);
+	return t->kind == SCENARIO_TOK_STRING || sp_is_word(t, "hex") || sp_is_word(t, "random") ||
+	       sp_is_word(t, "pattern");
+}
+
+static int hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* hex "00 ff": whitespace-separated hex digits, an even number of them. */
+static int data_hex(struct sparser *p, struct scenario_data_item *it)
+{
+	struct scenario_tok *t = sp_take(p, "a \"quoted\" string of hex digits");
+	char b[64];
+	if (!t)
+		return -1;
+	if (t->kind != SCENARIO_TOK_STRING)
+		return sp_error_at(p, t, "hex: expected a \"quoted\" string of hex digits, found '%s'",
+				   sp_show(p, t, b, sizeof b));
+	/* Without escapes, decoded byte k sits at source column col + 1 + k. */
+	int plain = memchr(p->text + t->off, '\\', t->end - t->off) == NULL;
+	size_t ndigits = 0;
+	for (size_t k = 0; k < t->len; k++) {
+		unsigned char c = (unsigned char)t->text[k];
+		if (isspace(c))
+			continue;
+		if (hexdigit(c) < 0) {
+			int col = plain ? t->col + 1 + (int)k : t->col;
+			if (isprint(c))
+				return sp_error(p, t->line, col, "hex: '%c' is not a hex digit", c);
+			return sp_error(p, t->line, col, "hex: byte 0x%02x is not a hex digit", c);
+		}
+		ndigits++;
+	}
+	if (ndigits % 2)
+		return sp_error_at(p, t, "hex: odd number of hex digits (%zu); every byte needs two", ndigits);
+	it->kind = SCENARIO_DATA_BYTES;
+	it->bytes = malloc(ndigits / 2 + 1);
+	if (!it->bytes) {
+		p->oom = 1;
+		return -1;
+	}
+	size_t n = 0;
+	int hi = -1;
+	for (size_t k = 0; k < t->len; k++) {
+		int v = hexdigit((unsigned char)t->text[k]);
+		if (v < 0)
+			continue;
+		if (hi < 0)
+			hi = v;
+		else {
+			it->bytes[n++] = (unsigned char)(hi * 16 + v);
+			hi = -1;
+		}
+	}
+	it->len = n;
+	return 0;
+}
+
+static int data_item(struct sparser *p, struct scenario_data_item *it, size_t index)
+{
+	struct scenario_tok *t = sp_next(p);
+	char b[64];
+	if (t->kind == SCENARIO_TOK_STRING) {
+		it->kind = SCENARIO_DATA_BYTES;
+		it->bytes = malloc(t->len + 1);
+		if (!it->bytes) {
+			p->oom = 1;
+			return -1;
+		}
+		memcpy(it->bytes, t->text, t->len + 1);
+		it->len = t->len;
+		it->has_var = memmem(t->text, t->len, "{i}", 3) != NULL;
+		return 0;
+	}
+	if (sp_is_word(t, "hex"))
+		return data_hex(p, it);
+	if (sp_is_word(t, "random")) {
+		it->kind = SCENARIO_DATA_RANDOM;
+		it->salt = (uint64_t)t->line * 1000 + index;
+		if (sp_size(p, "a size", &it->size) < 0)
+			return -1;
+		if (sp_is_word(sp_peek(p), "seed")) {
+			sp_next(p);
+			it->has_seed = 1;
+			return sp_uint(p, "a seed", UINT64_MAX, &it->seed);
+		}
+		return 0;
+	}
+	/* pattern "unit" SIZE */
+	it->kind = SCENARIO_DATA_PATTERN;
+	struct scenario_tok *u = sp_take(p, "a \"quoted\" unit");
+	if (!u)
+		return -1;
+	if (u->kind != SCENARIO_TOK_STRING)
+		return sp_error_at(p, u, "pattern: expected a \"quoted\" unit, found '%s'", sp_show(p, u, b, sizeof b));
+	if (u->len == 0)
+		return sp_error_at(p, u, "pattern: the unit must not be empty");
+	it->bytes = malloc(u->len + 1);
+	if (!it->bytes) {
+		p->oom = 1;
+		return -1;
+	}
+	memcpy(it->bytes, u->text, u->len + 1);
+	it->len = u->len;
+	return sp_size(p, "a size", &it->size);
+}
+
+int sp_data(struct sparser *p, struct scenario_data *d)
+{
+	const struct scenario_tok *first = sp_peek(p);
+	const char *stmt = p->stmt;
+	while (sp_data_starts(p)) {
+		struct scenario_data_item *v = realloc(d->items, (d->n + 1) * sizeof *v);
+		if (!v) {
+			p->oom = 1;
+			return -1;
+		}
+		d->items = v;
+		struct scenario_data_item *it = &d->items[d->n++];
+		memset(it, 0, sizeof *it);
+		const struct scenario_tok *t = sp_peek(p);
+		if (t->kind == SCENARIO_TOK_WORD)
+			p->stmt = t->text;
+		int rc = data_item(p, it, d->n - 1);
+		p->stmt = stmt;
+		if (rc < 0)
+			return -1;
+	}
+	uint64_t total = scenario_data_size(d);
+	if (total > SCENARIO_DATA_MAX)
+		return sp_error_at(p, first, "%s: data adds up to %llu bytes, above the 64 MiB limit", p->stmt,
+				   (unsigned long long)total);
+	return 0;
+}
+
+/* ---- regexes ---- */
+
+int sp_regex(struct sparser *p, const struct scenario_tok *t, int literal, int whole_line, struct scenario_expect *e)
+{
+	char *src;
+	if (!literal) {
+		src = strdup(t->text);
+	} else {
+		if (memchr(t->text, '\0', t->len) || memchr(t->text, '\n', t->len))
+			return sp_error_at(p, t, "%s: a literal %s cannot hold \\n or \\0", p->stmt,
+					   whole_line ? "line" : "match");
+		src = malloc(2 * t->len + 3);
+		if (src) {
+			size_t o = 0;
+			if (whole_line)
+				src[o++] = '^';
+			for (size_t k = 0; k < t->len; k++) {
+				if (strchr("\\^$.[|()*+?{", t->text[k]))
+					src[o++] = '\\';
+				src[o++] = t->text[k];
+			}
+			if (whole_line)
+				src[o++] = '$';
+			src[o] = '\0';
+		}
+	}
+	if (!src) {
+		p->oom = 1;
+		return -1;
+	}
+	int rc = regcomp(&e->regex, src, REG_EXTENDED);
+	if (rc != 0) {
+		char msg[200];
+		regerror(rc, &e->regex, msg, sizeof msg);
+		free(src);
+		return sp_error_at(p, t, "%s: invalid regex: %s", p->stmt, msg);
+	}
+	e->regex_src = src;
+	return 0;
+}

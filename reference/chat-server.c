@@ -1,0 +1,234 @@
+/* chat-server.c: relays each complete line from one TCP client to every other client (profile chat). */
+#define _GNU_SOURCE /* accept4() */
+#include "netio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define LINE_MAX_BYTES 4096       /* the longest line, counting its '\n' */
+#define QUEUE_MAX_BYTES (1 << 20) /* a client with more than this waiting to be sent is dropped */
+
+struct client {
+	int fd;
+	char in[LINE_MAX_BYTES]; /* the start of a line whose '\n' has not arrived yet */
+	size_t inlen;
+	char *out;               /* lines waiting to be sent to this client: out[outoff .. outlen) */
+	size_t outoff, outlen, outcap;
+	int leaving;             /* sent FIN: gets what is already queued, then we close */
+	int dead;                /* closed and removed at the end of this round */
+};
+
+struct chat {
+	int lfd;
+	struct client *clients;
+	size_t n, cap;
+	struct pollfd *pfd; /* pfd[0] is the listener, pfd[i + 1] is clients[i] */
+};
+
+/* Double the room for clients (16 at first) and their pollfds. */
+static int grow(struct chat *chat)
+{
+	size_t cap = chat->cap ? 2 * chat->cap : 16;
+	struct client *clients = realloc(chat->clients, cap * sizeof *clients);
+	struct pollfd *pfd;
+
+	if (clients == NULL)
+		return -1;
+	chat->clients = clients;
+	pfd = realloc(chat->pfd, (cap + 1) * sizeof *pfd);
+	if (pfd == NULL)
+		return -1;
+	chat->pfd = pfd;
+	chat->cap = cap;
+	return 0;
+}
+
+static int add_client(struct chat *chat, int fd)
+{
+	if (chat->n == chat->cap && grow(chat) < 0)
+		return -1;
+	memset(&chat->clients[chat->n], 0, sizeof chat->clients[0]);
+	chat->clients[chat->n].fd = fd;
+	chat->n++;
+	return 0;
+}
+
+/* Append one line to c's queue, or mark c dead if that would queue more than QUEUE_MAX_BYTES:
+ * a client that stops reading costs us bounded memory and never holds up the others. */
+static void enqueue(struct client *c, const char *line, size_t len)
+{
+	size_t queued = c->outlen - c->outoff;
+
+	if (queued + len > QUEUE_MAX_BYTES) {
+		c->dead = 1;
+		return;
+	}
+	memmove(c->out, c->out + c->outoff, queued);
+	c->outoff = 0;
+	c->outlen = queued;
+	if (queued + len > c->outcap) {
+		size_t cap = c->outcap ? c->outcap : LINE_MAX_BYTES;
+		char *out;
+
+		while (cap < queued + len)
+			cap *= 2;
+		out = realloc(c->out, cap);
+		if (out == NULL) {
+			c->dead = 1;
+			return;
+		}
+		c->out = out;
+		c->outcap = cap;
+	}
+	memcpy(c->out + c->outlen, line, len);
+	c->outlen += len;
+}
+
+static void broadcast(struct chat *chat, const struct client *from, const char *line, size_t len)
+{
+	for (size_t i = 0; i < chat->n; i++) {
+		struct client *c = &chat->clients[i];
+
+		if (c != from && !c->dead && !c->leaving)
+			enqueue(c, line, len);
+	}
+}
+
+static void on_readable(struct chat *chat, struct client *c)
+{
+	ssize_t n = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen);
+	char *start, *nl;
+
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			c->dead = 1; /* e.g. ECONNRESET: the client left by RST */
+		return;
+	}
+	if (n == 0) {
+		c->leaving = 1;
+		c->inlen = 0; /* a partial line without its '\n' is never relayed */
+		return;
+	}
+	c->inlen += (size_t)n;
+	start = c->in;
+	while ((nl = memchr(start, '\n', c->inlen - (size_t)(start - c->in))) != NULL) {
+		broadcast(chat, c, start, (size_t)(nl + 1 - start));
+		start = nl + 1;
+	}
+	c->inlen -= (size_t)(start - c->in);
+	memmove(c->in, start, c->inlen);
+	if (c->inlen == sizeof c->in)
+		c->dead = 1; /* LINE_MAX_BYTES without a '\n': the line is too long, the client is dropped */
+}
+
+static void on_writable(struct client *c)
+{
+	ssize_t n = write(c->fd, c->out + c->outoff, c->outlen - c->outoff);
+
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			c->dead = 1;
+		return;
+	}
+	c->outoff += (size_t)n;
+	if (c->outoff == c->outlen)
+		c->outoff = c->outlen = 0;
+}
+
+static void accept_clients(struct chat *chat)
+{
+	int fd;
+
+	while ((fd = accept4(chat->lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+		if (add_client(chat, fd) < 0) {
+			close(fd);
+			return;
+		}
+	}
+	if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+		perror("accept");
+}
+
+/* Close and forget the dead clients, and those that left and have nothing more to receive. */
+static void sweep(struct chat *chat)
+{
+	size_t i = 0;
+
+	while (i < chat->n) {
+		struct client *c = &chat->clients[i];
+
+		if (c->leaving && c->outlen == 0)
+			c->dead = 1;
+		if (!c->dead) {
+			i++;
+			continue;
+		}
+		close(c->fd);
+		free(c->out);
+		*c = chat->clients[--chat->n];
+	}
+}
+
+static void serve_round(struct chat *chat)
+{
+	size_t polled = chat->n;
+
+	chat->pfd[0] = (struct pollfd){ .fd = chat->lfd, .events = POLLIN };
+	for (size_t i = 0; i < polled; i++) {
+		struct client *c = &chat->clients[i];
+
+		chat->pfd[i + 1] = (struct pollfd){
+			.fd = c->fd,
+			.events = (c->leaving ? 0 : POLLIN) | (c->outlen > 0 ? POLLOUT : 0),
+		};
+	}
+	if (poll(chat->pfd, polled + 1, -1) < 0) {
+		if (errno != EINTR)
+			perror("poll");
+		return;
+	}
+	for (size_t i = 0; i < polled; i++) {
+		struct client *c = &chat->clients[i];
+		short ev = chat->pfd[i + 1].revents;
+
+		if (!c->dead && !c->leaving && (ev & (POLLIN | POLLHUP | POLLERR)))
+			on_readable(chat, c);
+		if (!c->dead && c->outlen > 0 && (ev & (POLLOUT | POLLHUP | POLLERR)))
+			on_writable(c);
+	}
+	if (chat->pfd[0].revents & POLLIN)
+		accept_clients(chat);
+	sweep(chat);
+}
+
+int main(int argc, char **argv)
+{
+	struct chat chat = { 0 };
+	int port;
+
+	if (argc != 2 || (port = netio_parse_port(argv[1])) < 0) {
+		fprintf(stderr, "usage: %s PORT\n", argv[0]);
+		return 2;
+	}
+	netio_catch_sigterm();
+	chat.lfd = netio_bind_any(SOCK_STREAM, port);
+	if (chat.lfd < 0 || grow(&chat) < 0)
+		return 1;
+	/* Non-blocking, so accept() cannot hang on a client that reset between poll() and accept(). */
+	if (fcntl(chat.lfd, F_SETFL, O_NONBLOCK) < 0) {
+		perror("fcntl");
+		return 1;
+	}
+	while (!netio_stop)
+		serve_round(&chat);
+	for (size_t i = 0; i < chat.n; i++)
+		close(chat.clients[i].fd);
+	close(chat.lfd);
+	return 0;
+}

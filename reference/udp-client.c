@@ -1,0 +1,108 @@
+/* udp-client.c: sends each stdin line as a datagram and prints the uppercased reply, retrying (profile udp-client). */
+#include "netio.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ATTEMPTS 5
+#define TIMEOUT_MS 300
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until deadline for the datagram want[0..len). Returns 1 when it arrives, 0 at the deadline,
+ * -1 on error. Anything else (a stale or duplicate reply to an earlier request) is skipped. */
+static int await_reply(int fd, const unsigned char *want, size_t len, long long deadline)
+{
+	unsigned char buf[65536];
+	long long left;
+
+	while ((left = deadline - now_ms()) > 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int ready = poll(&pfd, 1, (int)left);
+		ssize_t n;
+
+		if (ready < 0 && errno != EINTR)
+			return -1;
+		if (ready <= 0)
+			continue;
+		n = recv(fd, buf, sizeof buf, 0);
+		if (n == (ssize_t)len && memcmp(buf, want, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Send one request, retransmitting every TIMEOUT_MS, at most ATTEMPTS times. Returns as await_reply. */
+static int ask(int fd, const struct sockaddr *to, socklen_t tolen, const unsigned char *req,
+	       const unsigned char *want, size_t len)
+{
+	for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+		int got;
+
+		if (sendto(fd, req, len, 0, to, tolen) < 0) {
+			perror("sendto");
+			return -1;
+		}
+		got = await_reply(fd, want, len, now_ms() + TIMEOUT_MS);
+		if (got != 0)
+			return got;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int fd;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s HOST PORT\n", argv[0]);
+		return 2;
+	}
+	/* Not connect()ed: a server bound to 0.0.0.0 may answer from another local address than the
+	 * one we sent to, and a connected socket would discard that reply. */
+	fd = netio_udp_socket(argv[1], argv[2], &to, &tolen);
+	if (fd < 0)
+		return 1;
+
+	while ((len = getline(&line, &cap, stdin)) >= 0) {
+		unsigned char *want;
+		int got;
+
+		if (len > 0 && line[len - 1] == '\n')
+			len--;
+		want = malloc((size_t)len + 1);
+		if (want == NULL) {
+			perror("malloc");
+			return 1;
+		}
+		memcpy(want, line, (size_t)len);
+		netio_upper(want, (size_t)len);
+		got = ask(fd, (struct sockaddr *)&to, tolen, (unsigned char *)line, want, (size_t)len);
+		if (got == 0)
+			fprintf(stderr, "%s: no reply from %s port %s after %d attempts\n", argv[0], argv[1],
+				argv[2], ATTEMPTS);
+		if (got <= 0)
+			return 1;
+		fwrite(want, 1, (size_t)len, stdout);
+		putchar('\n');
+		fflush(stdout); /* a reader on a pipe sees each reply at once, not when we exit */
+		free(want);
+	}
+	free(line);
+	return 0;
+}
