@@ -1,4 +1,5 @@
 /* cmd_run.c: `sockcheck run`: options, one worker process per case (-j in parallel), the report. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>

@@ -1,4 +1,5 @@
 /* run.c: one case from parsed steps to verdict: sandbox, capture, the step switch, teardown. */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* run_expect.c: judges `expect NAME ...` on harness endpoints and explains every mismatch. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,15 +122,10 @@ static enum run_status expect_bytes(struct run_ctx *c, struct want *w, double wi
 			w->explen, why ? why : "nothing more within the deadline");
 }
 
-static unsigned char *transformed(const struct run_conn *cn, const unsigned char *p, size_t n, int upper)
+static void transform(unsigned char *out, const unsigned char *p, size_t n, int upper)
 {
-	unsigned char *out = malloc(n ? n : 1);
-	if (!out)
-		return NULL;
 	for (size_t i = 0; i < n; i++)
 		out[i] = upper && p[i] >= 'a' && p[i] <= 'z' ? (unsigned char)(p[i] - 32) : p[i];
-	(void)cn;
-	return out;
 }
 
 static int line_ready(struct run_ctx *c, void *arg)
@@ -319,9 +315,14 @@ static enum run_status expect_transformed(struct run_ctx *c, struct want *w, dou
 			off += cn->sent_lens[i];
 		n = cn->sent_lens[cn->echo_dgram];
 	}
-	unsigned char *exp = transformed(cn, cn->sent.p + off, n, upper);
+	/* Bytes queued by `send ... nowait` count as sent: they are written while we wait. */
+	size_t queued = cn->kind == RUN_CONN_UDP ? 0 : cn->out.len - cn->out_off;
+	unsigned char *exp = malloc(n + queued + 1);
 	if (!exp)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
+	transform(exp, cn->sent.p + off, n, upper);
+	transform(exp + n, cn->out.p + cn->out_off, queued, upper);
+	n += queued;
 	w->exp = exp;
 	w->explen = n;
 	enum run_status s;
@@ -330,7 +331,7 @@ static enum run_status expect_transformed(struct run_ctx *c, struct want *w, dou
 		cn->echo_dgram++;
 	} else {
 		s = expect_bytes(c, w, within, what);
-		cn->echo_mark = cn->sent.len;
+		cn->echo_mark = off + n;
 	}
 	free(exp);
 	return s;

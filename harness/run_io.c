@@ -1,4 +1,5 @@
 /* run_io.c: the harness's endpoints (sockets, listeners, program streams) and the one poll loop. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include "run_ctx.h"
 #include "run_wire.h"
 #include "scenario_data.h"
+#include "scenario_parse.h"
 
 #define READ_CHUNK 65536
 
@@ -520,7 +522,8 @@ static enum run_status send_dgram(struct run_ctx *c, struct run_conn *cn, const 
 }
 
 /* Queues bytes on a stream and serves the loop until they are written. */
-static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const unsigned char *p, size_t n)
+static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const unsigned char *p, size_t n,
+				   int nowait)
 {
 	if (cn->reset)
 		return run_fail(c, RUN_FAIL, "send %s: the connection was reset by the program", cn->name);
@@ -529,6 +532,8 @@ static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const
 	if (bytes_append(&cn->out, p, n) != 0)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
 	write_out(cn);
+	if (nowait)
+		return RUN_OK;
 	double limit = run_scaled(c, SCENARIO_DEFAULT_WITHIN, RUN_DEFAULT_SEND);
 	int w = run_wait(c, run_now() + limit, drained, cn);
 	if (w == -1)
@@ -563,12 +568,12 @@ enum run_status run_step_send(struct run_ctx *c, const struct scenario_step *st,
 	if (cn->kind == RUN_CONN_UDP) {
 		s = send_dgram(c, cn, data, len);
 	} else if (st->u.send.pieces == 0) {
-		s = send_stream(c, cn, data, len);
+		s = send_stream(c, cn, data, len, st->u.send.nowait);
 	} else {
 		size_t k = st->u.send.pieces;
 		double gap = run_scaled(c, st->u.send.gap, 0.0);
 		for (size_t off = 0; off < len && s == RUN_OK; off += k) {
-			s = send_stream(c, cn, data + off, len - off < k ? len - off : k);
+			s = send_stream(c, cn, data + off, len - off < k ? len - off : k, 0);
 			if (s == RUN_OK && gap > 0 && off + k < len) {
 				int w = run_wait(c, run_now() + gap, NULL, NULL);
 				s = w == -1 ? RUN_TIMEOUT : w == -2 ? RUN_ERROR : RUN_OK;
@@ -591,6 +596,14 @@ enum run_status run_step_peer(struct run_ctx *c, const struct scenario_step *st,
 	struct run_conn *cn = run_conn_find(c, name);
 	if (!cn || cn->fd < 0)
 		return run_fail(c, RUN_ERROR, "%s: '%s' is not open", scenario_step_kind_name(st->kind), name);
+	/* Closing or shutting down writing first lets `send ... nowait` data go out. */
+	int flush = st->kind == SCENARIO_STEP_CLOSE ||
+		    (st->kind == SCENARIO_STEP_SHUTDOWN && st->u.shutdown != SCENARIO_SHUT_READ);
+	if (flush && cn->out_off < cn->out.len) {
+		enum run_status s = send_stream(c, cn, NULL, 0, 0);
+		if (s != RUN_OK)
+			return s;
+	}
 	switch (st->kind) {
 	case SCENARIO_STEP_SHUTDOWN:
 		if (cn->kind == RUN_CONN_STREAM_OUT) {

@@ -1,4 +1,5 @@
 /* run_program.c: the programs under test: start, readiness, signals, exit status and resource hygiene. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -61,6 +62,15 @@ static char *command_for(struct run_ctx *c, int role)
 	free(a);
 	free(b);
 	free(d);
+	/* A simple command replaces the shell, so that signals and the exit status are the program's own
+	 * (dash does not exec the last command of `sh -c` by itself). */
+	if (e && !strpbrk(e, ";&|()<>`$\n")) {
+		char *x = NULL;
+		if (asprintf(&x, "exec %s", e) >= 0) {
+			free(e);
+			e = x;
+		}
+	}
 	return e;
 }
 

@@ -1,4 +1,5 @@
 /* run_wire.c: the runner's capture side: record the case, write its timeline, judge `wire` steps. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>

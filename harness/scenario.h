@@ -50,6 +50,7 @@ enum scenario_expect_kind {
 	SCENARIO_EXPECT_RUNNING, /* target is "server"/"client": the program is still running */
 	SCENARIO_EXPECT_EXIT,    /* the program exited with `exit_code` (or any non-zero if exit_nonzero) */
 	SCENARIO_EXPECT_METRIC,  /* resource hygiene: `metric cmp value` over the program's process tree */
+	SCENARIO_EXPECT_ACCEPTED, /* the server's listening socket has no connection waiting to be accepted */
 };
 
 enum scenario_metric {
@@ -132,6 +133,7 @@ struct scenario_step {
 			struct scenario_data data;
 			size_t pieces; /* 0: all at once; k: k bytes per write with TCP_NODELAY */
 			double gap;    /* seconds between pieces */
+			int nowait;    /* queue and go on: written while later steps run (not with pieces) */
 		} send;
 		struct scenario_expect expect;
 		enum scenario_shutdown shutdown;

@@ -1,4 +1,5 @@
-/* suite.c: finding case files and each suite's reference programs (cases/<suite>/suite.conf). */
+/* suite.c: finding case files and each suite's reference programs (cases/SUITE/suite.conf). */
+#define _GNU_SOURCE
 #include "suite.h"
 
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* suite.h: finding case files and each suite's reference programs (cases/<suite>/suite.conf). */
+/* suite.h: finding case files and each suite's reference programs (cases/SUITE/suite.conf). */
 #ifndef SOCKCHECK_SUITE_H
 #define SOCKCHECK_SUITE_H
 
@@ -16,7 +16,7 @@ int suite_collect(char *const *paths, size_t npaths, struct suite_case **out, si
 void suite_cases_free(struct suite_case *v, size_t n);
 
 /* Reads the suite.conf beside a case: `server CMD` and `client CMD` lines, where {bin} is the directory
- * holding the reference binaries (bindir). Sets *server/*client (caller frees; NULL when absent).
+ * holding the reference binaries (bindir). Sets *server and *client (caller frees; NULL when absent).
  * A missing suite.conf is not an error. Returns 0, or -1 with err for a malformed file. */
 int suite_reference(const char *case_path, const char *bindir, char **server, char **client, char *err,
 		    size_t errlen);
