@@ -144,7 +144,8 @@ int cmd_lint(int argc, char **argv)
 			struct paths sub = {0};
 			if (collect(&sub, a, 0) < 0)
 				unreadable = 1;
-			qsort(sub.v, sub.n, sizeof *sub.v, path_cmp);
+			if (sub.n)
+				qsort(sub.v, sub.n, sizeof *sub.v, path_cmp);
 			for (size_t i = 0; i < sub.n; i++)
 				if (paths_add(&files, NULL, sub.v[i]) < 0)
 					unreadable = 1;

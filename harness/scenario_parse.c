@@ -342,7 +342,8 @@ static int diag_cmp(const void *a, const void *b)
 /* Moves the collected diagnostics into `diags` as "file:line:col: message", sorted by position. */
 static void emit_diags(struct sparser *p, struct scenario_diags *diags)
 {
-	qsort(p->diags, p->ndiags, sizeof *p->diags, diag_cmp);
+	if (p->ndiags)
+		qsort(p->diags, p->ndiags, sizeof *p->diags, diag_cmp);
 	for (size_t k = 0; k < p->ndiags; k++) {
 		char *m = NULL;
 		char **v = realloc(diags->msgs, (diags->n + 1) * sizeof *v);

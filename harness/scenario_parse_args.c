@@ -148,7 +148,7 @@ int sp_duration(struct sparser *p, const char *what, double *out)
 	}
 	if (t->kind == SCENARIO_TOK_STRING || t->kind == SCENARIO_TOK_REGEX)
 		return sp_error_at(p, t, "%s: expected %s, found '%s'", p->stmt, what, sp_show(p, t, b, sizeof b));
-	scenario_lex_duration_hint(t->text, msg, sizeof msg);
+	scenario_lex_duration_hint(sp_show(p, t, b, sizeof b), msg, sizeof msg);
 	return sp_error_at(p, t, "%s: %s", p->stmt, msg);
 }
 
@@ -166,7 +166,7 @@ int sp_size(struct sparser *p, const char *what, uint64_t *out)
 	}
 	if (t->kind == SCENARIO_TOK_STRING || t->kind == SCENARIO_TOK_REGEX)
 		return sp_error_at(p, t, "%s: expected %s, found '%s'", p->stmt, what, sp_show(p, t, b, sizeof b));
-	scenario_lex_size_hint(t->text, msg, sizeof msg);
+	scenario_lex_size_hint(sp_show(p, t, b, sizeof b), msg, sizeof msg);
 	return sp_error_at(p, t, "%s: %s", p->stmt, msg);
 }
 
@@ -180,7 +180,7 @@ int sp_uint(struct sparser *p, const char *what, uint64_t max, uint64_t *out)
 		return sp_error_at(p, t, "%s: expected %s (a whole number), found '%s'", p->stmt, what,
 				   sp_show(p, t, b, sizeof b));
 	if (t->ival > max)
-		return sp_error_at(p, t, "%s: %s is too large (at most %llu)", p->stmt, t->text,
+		return sp_error_at(p, t, "%s: %s is too large (at most %llu)", p->stmt, sp_show(p, t, b, sizeof b),
 				   (unsigned long long)max);
 	*out = t->ival;
 	return 0;
@@ -299,6 +299,7 @@ int sp_target(struct sparser *p, const char *what, unsigned allowed, char **out,
 	if (t->kind == SCENARIO_TOK_STRING || t->kind == SCENARIO_TOK_REGEX)
 		return sp_error_at(p, t, "%s: expected %s, found '%s'", p->stmt, what, sp_show(p, t, b, sizeof b));
 	const char *w = t->text;
+	const char *sw = sp_show(p, t, b, sizeof b);
 	int prog = strcmp(w, "server") == 0 || strcmp(w, "client") == 0;
 	int ok = 0;
 	if (prog && (allowed & SPT_PROG)) {
@@ -318,22 +319,21 @@ int sp_target(struct sparser *p, const char *what, unsigned allowed, char **out,
 	if (!ok) {
 		int var;
 		if (!(allowed & (SPT_CONN | SPT_NEW)))
-			return sp_error_at(p, t, "%s: expected %s, found '%s'", p->stmt, what, w);
+			return sp_error_at(p, t, "%s: expected %s, found '%s'", p->stmt, what, sw);
 		if (!name_ok(w, &var))
-			return sp_error_at(p, t, "%s: bad name '%s': use letters, digits, '_', '-' and {i}", p->stmt,
-					   sp_show(p, t, b, sizeof b));
+			return sp_error_at(p, t, "%s: bad name '%s': use letters, digits, '_', '-' and {i}", p->stmt, sw);
 		if (var && p->depth == 0)
-			return sp_error_at(p, t, "%s: '{i}' in '%s' outside a repeat block", p->stmt, w);
+			return sp_error_at(p, t, "%s: '{i}' in '%s' outside a repeat block", p->stmt, sw);
 		if (allowed & SPT_CONN) {
 			const struct spname *n = sp_find_name(p, w);
 			if (!n)
 				return sp_error_at(p, t,
 						   "%s: unknown name '%s' (no connect, listen or accept opens it "
 						   "before this line)",
-						   p->stmt, w);
+						   p->stmt, sw);
 			if (n->kind == SPNAME_LISTENER && !n->udp && !(allowed & SPT_LISTENER_OK))
 				return sp_error_at(p, t, "%s: '%s' is a listener; accept a connection from it first",
-						   p->stmt, w);
+						   p->stmt, sw);
 		}
 	}
 	*out = strdup(w);
