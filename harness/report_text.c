@@ -131,7 +131,9 @@ static void case_block(const struct text *t, const struct result *r)
 		field_line(t, "reason:", r->message);
 		return;
 	}
-	if (!report_util_has_detail(r))
+	if (r->verdict == VERDICT_ERROR)
+		fputs("  (the harness or the environment failed, not the program)\n", t->out);
+	else if (!report_util_has_detail(r))
 		fputs("  (no detail recorded)\n", t->out);
 	field_line(t, "about:", r->description);
 	field_line(t, "step:", r->step);
