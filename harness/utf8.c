@@ -1,0 +1,82 @@
+/* utf8.c: strict UTF-8 decoding and repair (invalid bytes and NUL become U+FFFD). */
+#include "utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+size_t utf8_decode(const char *s, size_t len, int32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char c = u[0];
+	size_t need;
+	int32_t v, min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 1, v = c & 0x1F, min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2, v = c & 0x0F, min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3, v = c & 0x07, min = 0x10000;
+	} else {
+		*cp = -1; /* a continuation byte, C0/C1 (always overlong) or F5..FF */
+		return 1;
+	}
+	if (len < need + 1) {
+		*cp = -1;
+		return 1;
+	}
+	for (size_t i = 1; i <= need; i++) {
+		if ((u[i] & 0xC0) != 0x80) {
+			*cp = -1;
+			return 1;
+		}
+		v = (v << 6) | (u[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+		*cp = -1;
+		return 1;
+	}
+	*cp = v;
+	return need + 1;
+}
+
+int utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		int32_t cp;
+		i += utf8_decode(s + i, len - i, &cp);
+		if (cp <= 0)
+			return 0;
+	}
+	return 1;
+}
+
+char *utf8_sanitize(const char *s, size_t len)
+{
+	/* Worst case every byte becomes the 3-byte replacement. */
+	if (len > (SIZE_MAX - 1) / 3)
+		return NULL;
+	char *out = malloc(len * 3 + 1), *o = out;
+	if (!out)
+		return NULL;
+	size_t i = 0;
+	while (i < len) {
+		int32_t cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+		if (cp <= 0) {
+			memcpy(o, UTF8_REPLACEMENT, 3);
+			o += 3;
+		} else {
+			memcpy(o, s + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	*o = '\0';
+	return out;
+}
