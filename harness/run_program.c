@@ -297,6 +297,43 @@ static enum run_status expect_metric(struct run_ctx *c, const struct scenario_st
 							     : "");
 }
 
+struct backlog_want {
+	int port;
+	int n;
+	char err[SANDBOX_ERRBUF_SIZE];
+};
+
+static int backlog_empty(struct run_ctx *c, void *arg)
+{
+	(void)c;
+	struct backlog_want *b = arg;
+	b->n = sandbox_port_backlog(b->port, b->err);
+	return b->n <= 0;
+}
+
+/* Waits until the server has accepted every connection made so far (its listen queue is empty), so a
+ * message sent next cannot race the server's accept(). Read from /proc/net; nothing is connected. */
+static enum run_status expect_accepted(struct run_ctx *c, const struct scenario_step *st)
+{
+	struct backlog_want b = {.port = c->sc->port};
+	double within = run_scaled(c, st->u.expect.within, RUN_DEFAULT_EXPECT);
+	c->poll_ms = 5;
+	int w = run_wait(c, run_now() + within, backlog_empty, &b);
+	c->poll_ms = 0;
+	if (w == -1)
+		return RUN_TIMEOUT;
+	if (w == -2)
+		return RUN_ERROR;
+	if (b.n < 0)
+		return run_fail(c, RUN_ERROR, "expect server accepted: %s", b.err);
+	if (w == 1)
+		return RUN_OK;
+	run_detail(&c->r->expected, "the server accepts every pending connection within %.2fs", within);
+	run_detail(&c->r->actual, "%d connection(s) still wait in its listen queue", b.n);
+	return run_fail(c, RUN_FAIL, "expect server accepted: %d connection(s) were never accepted (is it "
+			"serving one client at a time?)", b.n);
+}
+
 enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step *st)
 {
 	const struct scenario_expect *e = &st->u.expect;
@@ -339,6 +376,8 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 	}
 	case SCENARIO_EXPECT_METRIC:
 		return expect_metric(c, st, p);
+	case SCENARIO_EXPECT_ACCEPTED:
+		return expect_accepted(c, st);
 	default:
 		return run_fail(c, RUN_ERROR, "expect %s: not a program expectation", st->target);
 	}

@@ -57,6 +57,10 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
  * a connection. Returns 1 yes, 0 no, -1 with errbuf. */
 int sandbox_port_bound(int port, const char *proto, char errbuf[SANDBOX_ERRBUF_SIZE]);
 
+/* How many connections wait in the accept queue of the TCP listener(s) on `port` (IPv4 and IPv6), read
+ * from /proc/net/tcp*: 0 when the program has accepted everything. Returns the count, or -1 with errbuf. */
+int sandbox_port_backlog(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
 /* Stops the program: SIGTERM to its group, waits up to grace seconds for it to exit, then SIGKILL.
  * Leaves p reaped (exited=1). Returns 1 if it exited within the grace period on its own. */
 int sandbox_proc_stop(struct sandbox_proc *p, double grace);

@@ -199,3 +199,43 @@ int sandbox_port_bound(int port, const char *proto, char errbuf[SANDBOX_ERRBUF_S
 	}
 	return 0;
 }
+
+/* The accept queue of LISTEN sockets on port, summed over the lines of one /proc/net/tcp* file: for a
+ * listening socket the kernel reports the accept backlog as rx_queue ("tx_queue:rx_queue", field 5). */
+static long backlog_in(const char *text, size_t len, int port)
+{
+	long total = 0;
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		const char *f[5];
+		size_t l[5];
+		if (line_matches(p, eol, port, 1) && fields(p, eol, f, l, 5) == 5 && l[4] == 17 && f[4][8] == ':') {
+			long q = parse_hex(f[4] + 9, 8);
+			if (q > 0)
+				total += q;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return total;
+}
+
+int sandbox_port_backlog(int port, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	static const char *const files[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+	long total = 0;
+	for (size_t i = 0; i < 2; i++) {
+		char *text;
+		long n = slurp(files[i], &text);
+		if (n < 0) {
+			if (i == 1 && errno == ENOENT)
+				continue;
+			errf(errbuf, "cannot read %s: %s", files[i], strerror(errno));
+			return -1;
+		}
+		total += backlog_in(text, (size_t)n, port);
+		free(text);
+	}
+	return total > 1000000 ? 1000000 : (int)total;
+}

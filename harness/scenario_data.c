@@ -94,7 +94,11 @@ int scenario_data_render(const struct scenario_data *d, uint64_t case_seed, int 
 			break;
 		case SCENARIO_DATA_RANDOM: {
 			struct rng r;
-			rng_seed(&r, rng_derive(case_seed, it->has_seed ? it->seed : it->salt));
+			uint64_t seed = rng_derive(case_seed, it->has_seed ? it->seed : it->salt);
+			/* Without an explicit seed, each iteration of a repeat sends different bytes. */
+			if (!it->has_seed && iteration > 0)
+				seed = rng_derive(seed, (uint64_t)iteration);
+			rng_seed(&r, seed);
 			rng_fill(&r, buf + o, (size_t)it->size);
 			o += (size_t)it->size;
 			break;

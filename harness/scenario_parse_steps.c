@@ -181,7 +181,7 @@ static int st_send(struct sparser *p, struct scenario_step *st)
 	}
 	if (sp_data(p, &st->u.send.data) < 0)
 		return -1;
-	int pieces = 0, gap = 0;
+	int pieces = 0, gap = 0, nowait = 0;
 	while (!sp_at_end(p)) {
 		struct scenario_tok *o = sp_peek(p);
 		if (sp_is_word(o, "pieces")) {
@@ -194,9 +194,15 @@ static int st_send(struct sparser *p, struct scenario_step *st)
 		} else if (sp_is_word(o, "gap")) {
 			if (option(p, &gap) < 0 || sp_duration(p, DURATION, &st->u.send.gap) < 0)
 				return -1;
+		} else if (sp_is_word(o, "nowait")) {
+			if (option(p, &nowait) < 0)
+				return -1;
+			st->u.send.nowait = 1;
 		} else
-			return unexpected(p, "more data, pieces, gap or the end of the line");
+			return unexpected(p, "more data, pieces, gap, nowait or the end of the line");
 	}
+	if (st->u.send.nowait && st->u.send.pieces)
+		return sp_error_at(p, &p->toks.v[p->pos - 1], "send: 'nowait' cannot be combined with 'pieces'");
 	return 0;
 }
 
@@ -214,6 +220,7 @@ static const struct {
 	{"silence", SCENARIO_EXPECT_SILENCE, 0}, {"eof", SCENARIO_EXPECT_EOF, 0},
 	{"reset", SCENARIO_EXPECT_RESET, 0},     {"running", SCENARIO_EXPECT_RUNNING, 0},
 	{"exit", SCENARIO_EXPECT_EXIT, 0},       {"fds", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_FDS},
+	{"accepted", SCENARIO_EXPECT_ACCEPTED, 0},
 	{"zombies", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_ZOMBIES},
 	{"processes", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_PROCESSES},
 	{"threads", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_THREADS},
@@ -223,12 +230,14 @@ static int kind_fits(enum target_class cls, enum scenario_expect_kind k)
 {
 	switch (cls) {
 	case CLS_PROG:
-		return k == SCENARIO_EXPECT_RUNNING || k == SCENARIO_EXPECT_EXIT || k == SCENARIO_EXPECT_METRIC;
+		return k == SCENARIO_EXPECT_RUNNING || k == SCENARIO_EXPECT_EXIT || k == SCENARIO_EXPECT_METRIC ||
+		       k == SCENARIO_EXPECT_ACCEPTED;
 	case CLS_STREAM:
 		return k == SCENARIO_EXPECT_BYTES || k == SCENARIO_EXPECT_LINE || k == SCENARIO_EXPECT_MATCH ||
 		       k == SCENARIO_EXPECT_SILENCE || k == SCENARIO_EXPECT_EOF;
 	case CLS_CONN:
-		return k != SCENARIO_EXPECT_RUNNING && k != SCENARIO_EXPECT_EXIT && k != SCENARIO_EXPECT_METRIC;
+		return k != SCENARIO_EXPECT_RUNNING && k != SCENARIO_EXPECT_EXIT && k != SCENARIO_EXPECT_METRIC &&
+		       k != SCENARIO_EXPECT_ACCEPTED;
 	}
 	return 0;
 }
@@ -316,7 +325,7 @@ static int st_expect(struct sparser *p, struct scenario_step *st)
 				return sp_error_at(p, t, "expect: unknown expectation '%s'; did you mean '%s'?",
 						   sp_show(p, t, b, sizeof b), near);
 			return sp_error_at(p, t, "expect: unknown expectation '%s' (expected data, echo, upper, line, "
-					   "match, silence, eof, reset, running, exit, fds, zombies, processes or threads)",
+					   "match, silence, eof, reset, running, exit, accepted, fds, zombies, processes or threads)",
 					   sp_show(p, t, b, sizeof b));
 		}
 		e->kind = expect_words[k].kind;
@@ -325,8 +334,8 @@ static int st_expect(struct sparser *p, struct scenario_step *st)
 	}
 	if (!kind_fits(cls, e->kind)) {
 		if (cls == CLS_PROG)
-			return sp_error_at(p, t, "expect: '%s' does not apply to '%s' (use running, exit, fds, zombies, "
-					   "processes or threads)", label, st->target);
+			return sp_error_at(p, t, "expect: '%s' does not apply to '%s' (use running, exit, accepted, fds, "
+					   "zombies, processes or threads)", label, st->target);
 		if (cls == CLS_STREAM)
 			return sp_error_at(p, t, "expect: '%s' does not apply to '%s' (use data, line, match, silence "
 					   "or eof)", label, st->target);
@@ -357,6 +366,10 @@ static int st_expect(struct sparser *p, struct scenario_step *st)
 		return sp_expect_end(p);
 	case SCENARIO_EXPECT_RUNNING:
 		return sp_expect_end(p);
+	case SCENARIO_EXPECT_ACCEPTED:
+		if (strcmp(st->target, "server") != 0)
+			return sp_error_at(p, t, "expect: 'accepted' applies to 'server' only");
+		break;
 	case SCENARIO_EXPECT_EXIT: {
 		struct scenario_tok *x = sp_take(p, "an exit status or 'nonzero'");
 		if (!x)
