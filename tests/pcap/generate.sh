@@ -12,3 +12,5 @@ if [ "$(id -u)" -eq 0 ]; then ns=(unshare -n); else ns=(unshare -rn); fi
 "${ns[@]}" sh -c "ip link set lo up && exec '$bin' all '$here'"
 python3 "$here/relink.py" "$here"
 python3 "$here/make_malformed.py" "$here"
+# pcapng: libpcap reads it too (editcap comes with tshark)
+if command -v editcap >/dev/null; then editcap -F pcapng "$here/udp-retrans.pcap" "$here/udp-retrans.pcapng"; fi
