@@ -277,7 +277,9 @@ struct trace *trace_load(const char *path, char *err, size_t errlen)
 	char pe[PCAP_ERRBUF_SIZE];
 	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, pe);
 	if (!p) {
-		snprintf(err, errlen, "%s", pe);
+		size_t n = strlen(path);
+		const char *why = strncmp(pe, path, n) == 0 && strncmp(pe + n, ": ", 2) == 0 ? pe + n + 2 : pe;
+		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
 	int dlt = pcap_datalink(p);
