@@ -1,0 +1,456 @@
+/* inspect.c: explaining a capture to a person: flow summary, ladder diagram, one flow's stream. */
+#include "inspect.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PREVIEW_CHARS 32
+
+/* ANSI colours, or "" when colour is off. */
+struct palette {
+	const char *reset, *syn, *fin, *rst, *retrans, *err, *step, *dim;
+};
+
+static struct palette palette(int color)
+{
+	if (!color)
+		return (struct palette){"", "", "", "", "", "", "", ""};
+	return (struct palette){"\033[0m", "\033[32m", "\033[33m", "\033[1;31m", "\033[35m", "\033[31m",
+				"\033[36m", "\033[2m"};
+}
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void frames_str(uint32_t first, uint32_t last, char *buf, size_t len)
+{
+	if (first == last)
+		snprintf(buf, len, "frame %u", first);
+	else
+		snprintf(buf, len, "frames %u-%u", first, last);
+}
+
+static const char *side(int dir)
+{
+	return dir ? "server" : "client";
+}
+
+void inspect_preview(const unsigned char *p, size_t n, size_t max, char *buf, size_t len)
+{
+	size_t o = 0;
+	char tmp[8];
+	if (len < 8) {
+		if (len)
+			buf[0] = '\0';
+		return;
+	}
+	buf[o++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		switch (c) {
+		case '\n': snprintf(tmp, sizeof tmp, "\\n"); break;
+		case '\r': snprintf(tmp, sizeof tmp, "\\r"); break;
+		case '\t': snprintf(tmp, sizeof tmp, "\\t"); break;
+		case '\0': snprintf(tmp, sizeof tmp, "\\0"); break;
+		case '"': snprintf(tmp, sizeof tmp, "\\\""); break;
+		case '\\': snprintf(tmp, sizeof tmp, "\\\\"); break;
+		default:
+			if (c >= 0x20 && c < 0x7f)
+				snprintf(tmp, sizeof tmp, "%c", c);
+			else
+				snprintf(tmp, sizeof tmp, "\\x%02x", c);
+		}
+		size_t tl = strlen(tmp);
+		if (o - 1 + tl > max || o + tl + 5 > len) {
+			snprintf(buf + o, len - o, "\"...");
+			return;
+		}
+		memcpy(buf + o, tmp, tl);
+		o += tl;
+	}
+	snprintf(buf + o, len - o, "\"");
+}
+
+void inspect_frame_notes(const struct trace_frame *f, char *buf, size_t len)
+{
+	static const struct {
+		unsigned flag;
+		const char *text;
+	} notes[] = {
+		{TRACE_F_RETRANS, "retransmission"},
+		{TRACE_F_PARTIAL_RETRANS, "partial retransmission"},
+		{TRACE_F_OUT_OF_ORDER, "out of order"},
+		{TRACE_F_GAP, "previous segment not captured"},
+		{TRACE_F_DATA_AFTER_FIN, "data after FIN"},
+		{TRACE_F_CONFLICT, "bytes differ from the first copy"},
+		{TRACE_F_OUT_OF_WINDOW, "far beyond the stream, not reassembled"},
+	};
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
+		if (f->flags & notes[i].flag)
+			o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s", o ? ", " : "", notes[i].text);
+	if (f->flags & TRACE_F_SHORT)
+		snprintf(buf + o, o < len ? len - o : 0, "%scut by the snaplen: %u of %u bytes", o ? ", " : "",
+			 f->caplen, f->len);
+}
+
+void inspect_tcp_ending(const struct trace_tcp *c, char *buf, size_t len)
+{
+	struct {
+		uint32_t frame;
+		const char *what;
+		int dir;
+	} ev[4];
+	size_t n = 0, o = 0;
+	for (int d = 0; d < 2; d++) {
+		if (c->d[d].fin_frame)
+			ev[n++] = (typeof(ev[0])){c->d[d].fin_frame, "FIN", d};
+		if (c->d[d].rst_frame)
+			ev[n++] = (typeof(ev[0])){c->d[d].rst_frame, "RST", d};
+	}
+	if (!n) {
+		snprintf(buf, len, "open at the end of the capture (no FIN, no RST)");
+		return;
+	}
+	for (size_t i = 1; i < n; i++) /* at most 4: insertion sort by frame */
+		for (size_t j = i; j > 0 && ev[j].frame < ev[j - 1].frame; j--) {
+			typeof(ev[0]) tmp = ev[j];
+			ev[j] = ev[j - 1];
+			ev[j - 1] = tmp;
+		}
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s from %s%s (frame %u)",
+				      i ? ", then " : "", ev[i].what, side(ev[i].dir), i == 0 && n > 1 ? " first" : "",
+				      ev[i].frame);
+	if (!c->d[0].rst_frame && !c->d[1].rst_frame && !(c->d[0].fin_frame && c->d[1].fin_frame))
+		snprintf(buf + o, o < len ? len - o : 0, "; %s never sent FIN", side(c->d[0].fin_frame ? 1 : 0));
+}
+
+static void handshake_str(const struct trace_tcp *c, char *buf, size_t len)
+{
+	if (c->handshake)
+		snprintf(buf, len, "complete (frames %u, %u, %u)", c->syn_frame, c->synack_frame, c->ack_frame);
+	else if (c->syn_frame && c->synack_frame)
+		snprintf(buf, len, "SYN (frame %u) and SYN-ACK (frame %u), no final ACK", c->syn_frame,
+			 c->synack_frame);
+	else if (c->syn_frame)
+		snprintf(buf, len, "SYN (frame %u) without a SYN-ACK", c->syn_frame);
+	else
+		snprintf(buf, len, "not captured (the connection was already open)");
+}
+
+static void print_dir_summary(FILE *out, const struct trace_tcp *c, int d, const struct palette *pl)
+{
+	const struct trace_tcp_dir *x = &c->d[d];
+	fprintf(out, "      %s -> %s: %llu %s in %zu %s", side(d), side(1 - d), (unsigned long long)x->wire_bytes,
+		plural(x->wire_bytes, "byte", "bytes"), x->packets, plural(x->packets, "packet", "packets"));
+	if (x->retransmissions)
+		fprintf(out, ", %s%zu %s%s", pl->retrans, x->retransmissions,
+			plural(x->retransmissions, "retransmission", "retransmissions"), pl->reset);
+	fprintf(out, "\n");
+	if (x->data_after_fin_frame)
+		fprintf(out, "      %s%s sent data after its FIN (frame %u)%s\n", pl->err, side(d),
+			x->data_after_fin_frame, pl->reset);
+	if (x->missing)
+		fprintf(out, "      %s%llu bytes from %s not captured (hole before frame %u)%s\n", pl->err,
+			(unsigned long long)x->missing, side(d), x->gap_frame, pl->reset);
+	if (x->cut)
+		fprintf(out, "      %spayload from %s cut by the snaplen%s\n", pl->err, side(d), pl->reset);
+}
+
+static void print_summary(FILE *out, const struct trace *t, const struct palette *pl)
+{
+	char a[80], b[80], buf[256], fr[64];
+	fprintf(out, "flows:\n");
+	if (!t->ntcp && !t->nudp)
+		fprintf(out, "  (no TCP or UDP traffic)\n");
+	for (size_t i = 0; i < t->ntcp; i++) {
+		const struct trace_tcp *c = &t->tcp[i];
+		trace_endpoint_str(&c->a, a, sizeof a);
+		trace_endpoint_str(&c->b, b, sizeof b);
+		frames_str(c->first_frame, c->last_frame, fr, sizeof fr);
+		fprintf(out, "  tcp %zu  %s -> %s  %s\n", c->number, a, b, fr);
+		print_dir_summary(out, c, 0, pl);
+		print_dir_summary(out, c, 1, pl);
+		handshake_str(c, buf, sizeof buf);
+		fprintf(out, "      handshake: %s\n", buf);
+		inspect_tcp_ending(c, buf, sizeof buf);
+		fprintf(out, "      ended: %s\n", buf);
+	}
+	for (size_t i = 0; i < t->nudp; i++) {
+		const struct trace_udp *u = &t->udp[i];
+		trace_endpoint_str(&u->a, a, sizeof a);
+		trace_endpoint_str(&u->b, b, sizeof b);
+		frames_str(u->first_frame, u->last_frame, fr, sizeof fr);
+		fprintf(out, "  udp %zu  %s -> %s  %s\n", u->number, a, b, fr);
+		for (int d = 0; d < 2; d++)
+			fprintf(out, "      %s -> %s: %llu %s in %zu %s\n", side(d), side(1 - d),
+				(unsigned long long)u->bytes[d], plural(u->bytes[d], "byte", "bytes"), u->packets[d],
+				plural(u->packets[d], "datagram", "datagrams"));
+	}
+}
+
+static void addr_str(const struct decode_packet *p, int dst, char *buf, size_t len)
+{
+	char a[64];
+	if (!inet_ntop(p->family, dst ? p->dst : p->src, a, sizeof a))
+		snprintf(a, sizeof a, "?");
+	snprintf(buf, len, "%s", a);
+}
+
+/* Column widths of the ladder: flow labels, client and server endpoints. */
+struct widths {
+	int label, left, right;
+};
+
+static struct widths ladder_widths(const struct trace *t)
+{
+	struct widths w = {4, 8, 8};
+	char buf[80];
+	for (int proto = 0; proto < 2; proto++) {
+		size_t n = proto ? t->nudp : t->ntcp;
+		for (size_t i = 0; i < n; i++) {
+			const struct trace_endpoint *a = proto ? &t->udp[i].a : &t->tcp[i].a;
+			const struct trace_endpoint *b = proto ? &t->udp[i].b : &t->tcp[i].b;
+			int l = snprintf(buf, sizeof buf, "%s%zu", proto ? "udp" : "tcp", i + 1);
+			w.label = l > w.label ? l : w.label;
+			trace_endpoint_str(a, buf, sizeof buf);
+			w.left = (int)strlen(buf) > w.left ? (int)strlen(buf) : w.left;
+			trace_endpoint_str(b, buf, sizeof buf);
+			w.right = (int)strlen(buf) > w.right ? (int)strlen(buf) : w.right;
+		}
+	}
+	return w;
+}
+
+static void print_flow_frame(FILE *out, const struct trace *t, const struct trace_frame *f, const struct widths *w,
+			     const struct palette *pl)
+{
+	const struct decode_packet *p = &f->pkt;
+	int tcp = f->proto == TRACE_TCP;
+	const struct trace_endpoint *a = tcp ? &t->tcp[f->flow].a : &t->udp[f->flow].a;
+	const struct trace_endpoint *b = tcp ? &t->tcp[f->flow].b : &t->udp[f->flow].b;
+	char label[32], left[80], right[80], preview[PREVIEW_CHARS + 16], notes[256];
+
+	snprintf(label, sizeof label, "%s%zu", tcp ? "tcp" : "udp", f->flow + 1);
+	trace_endpoint_str(a, left, sizeof left);
+	trace_endpoint_str(b, right, sizeof right);
+	fprintf(out, "  %-*s  %-*s %s %-*s  ", w->label, label, w->left, left, f->dir ? "<---" : "--->", w->right,
+		right);
+	if (tcp) {
+		char flags[16];
+		decode_flags_str(p->flags, flags, sizeof flags);
+		const char *col = p->flags & DECODE_TCP_RST ? pl->rst
+				  : p->flags & DECODE_TCP_SYN ? pl->syn
+				  : p->flags & DECODE_TCP_FIN ? pl->fin
+							      : "";
+		fprintf(out, "%s%-5s%s seq %u", col, flags, *col ? pl->reset : "", f->rel_seq);
+		if (f->ack_valid)
+			fprintf(out, " ack %u", f->rel_ack);
+	} else {
+		fprintf(out, "udp  ");
+	}
+	fprintf(out, " len %zu", p->wire_payload_len);
+	if (p->payload_len) {
+		inspect_preview(p->payload, p->payload_len, PREVIEW_CHARS, preview, sizeof preview);
+		fprintf(out, "  %s", preview);
+	}
+	inspect_frame_notes(f, notes, sizeof notes);
+	if (*notes) {
+		const char *col = f->flags & (TRACE_F_RETRANS | TRACE_F_PARTIAL_RETRANS) ? pl->retrans : pl->err;
+		fprintf(out, "  %s(%s)%s", col, notes, pl->reset);
+	}
+	fprintf(out, "\n");
+}
+
+static void print_ladder(FILE *out, const struct trace *t, const struct inspect_options *o, const struct palette *pl)
+{
+	struct widths w = ladder_widths(t);
+	long shown = -1;
+	const char *casefile = NULL;
+	if (o->tl) {
+		casefile = strrchr(o->tl->file, '/');
+		casefile = casefile ? casefile + 1 : o->tl->file;
+	}
+	fprintf(out, "\nladder (client on the left; time relative to frame 1):\n");
+	for (size_t i = 0; i < t->nframes; i++) {
+		const struct trace_frame *f = &t->frames[i];
+		long st = inspect_timeline_step_at(o->tl, f->ts_us);
+		if (st >= 0 && st != shown) {
+			fprintf(out, "%s  # %s:%d %s%s\n", pl->step, casefile, o->tl->steps[st].line,
+				o->tl->steps[st].text, pl->reset);
+			shown = st;
+		}
+		fprintf(out, "%6u %10.6f", f->number, trace_rel_time(t, f));
+		if (f->error) {
+			fprintf(out, "  %s! %s%s\n", pl->err, f->error, pl->reset);
+		} else if (f->proto != TRACE_NONE) {
+			print_flow_frame(out, t, f, &w, pl);
+		} else if (f->pkt.family) {
+			char s[64], d[64], notes[256];
+			addr_str(&f->pkt, 0, s, sizeof s);
+			addr_str(&f->pkt, 1, d, sizeof d);
+			inspect_frame_notes(f, notes, sizeof notes);
+			fprintf(out, "  %s -> %s  %s%s%s%s\n", s, d, f->pkt.note, *notes ? " (" : "", notes,
+				*notes ? ")" : "");
+		} else {
+			fprintf(out, "  %s\n", f->pkt.note);
+		}
+	}
+}
+
+void inspect_print(FILE *out, const struct trace *t, const struct inspect_options *o)
+{
+	struct palette pl = palette(o->color);
+	double span = t->nframes ? trace_rel_time(t, &t->frames[t->nframes - 1]) : 0;
+	fprintf(out, "%s: %s, %zu frames, %.6f s\n", o->name, t->dlt_name, t->nframes, span);
+	if (o->tl)
+		fprintf(out, "timeline: case %s (%s), %zu steps\n", o->tl->case_name, o->tl->file, o->tl->nsteps);
+	if (t->decode_errors)
+		fprintf(out, "%s%zu frames could not be decoded (marked ! below)%s\n", pl.err, t->decode_errors,
+			pl.reset);
+	if (t->short_frames)
+		fprintf(out, "%s%zu frames cut by the snaplen (%d)%s\n", pl.err, t->short_frames, t->snaplen, pl.reset);
+	fprintf(out, "\n");
+	print_summary(out, t, &pl);
+	print_ladder(out, t, o, &pl);
+}
+
+static int printable(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((p[i] < 0x20 || p[i] >= 0x7f) && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static void print_chunk(FILE *out, const unsigned char *p, size_t n, const struct palette *pl)
+{
+	if (printable(p, n)) {
+		fwrite(p, 1, n, out);
+		if (n && p[n - 1] != '\n')
+			fprintf(out, "\n%s(no newline at end)%s\n", pl->dim, pl->reset);
+		return;
+	}
+	for (size_t off = 0; off < n; off += 16) {
+		fprintf(out, "%08zx  ", off);
+		for (size_t i = 0; i < 16; i++) {
+			if (off + i < n)
+				fprintf(out, "%02x ", p[off + i]);
+			else
+				fprintf(out, "   ");
+			if (i == 7)
+				fputc(' ', out);
+		}
+		fprintf(out, " |");
+		for (size_t i = 0; i < 16 && off + i < n; i++)
+			fputc(p[off + i] >= 0x20 && p[off + i] < 0x7f ? p[off + i] : '.', out);
+		fprintf(out, "|\n");
+	}
+}
+
+/* A piece of one direction's stream, or a FIN/RST, in capture order. */
+struct piece {
+	uint32_t frame;
+	int dir;
+	uint64_t off, len;
+	const char *close; /* "FIN", "RST" or NULL */
+};
+
+static int by_frame(const void *x, const void *y)
+{
+	const struct piece *a = x, *b = y;
+	if (a->frame != b->frame)
+		return a->frame < b->frame ? -1 : 1;
+	if (!a->close != !b->close)
+		return a->close ? 1 : -1;
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+static int follow_tcp(FILE *out, const struct trace_tcp *c, const struct palette *pl)
+{
+	size_t n = c->d[0].nsegs + c->d[1].nsegs + 4, k = 0;
+	struct piece *pc = calloc(n, sizeof *pc);
+	if (!pc)
+		return -1;
+	for (int d = 0; d < 2; d++) {
+		for (size_t i = 0; i < c->d[d].nsegs; i++)
+			pc[k++] = (struct piece){c->d[d].segs[i].frame, d, c->d[d].segs[i].off, c->d[d].segs[i].len, NULL};
+		if (c->d[d].fin_frame)
+			pc[k++] = (struct piece){c->d[d].fin_frame, d, c->d[d].fin_off, 0, "FIN"};
+		if (c->d[d].rst_frame)
+			pc[k++] = (struct piece){c->d[d].rst_frame, d, 0, 0, "RST"};
+	}
+	qsort(pc, k, sizeof *pc, by_frame);
+	uint64_t next[2] = {0, 0};
+	for (size_t i = 0; i < k;) {
+		const struct piece *p = &pc[i];
+		const struct trace_tcp_dir *d = &c->d[p->dir];
+		if (p->close) {
+			fprintf(out, "%s--- %s from %s (frame %u)%s\n", p->close[0] == 'R' ? pl->rst : pl->fin,
+				p->close, side(p->dir), p->frame, pl->reset);
+			i++;
+			continue;
+		}
+		size_t j = i + 1; /* merge what follows on in the same direction */
+		uint64_t end = p->off + p->len;
+		while (j < k && !pc[j].close && pc[j].dir == p->dir && pc[j].off == end) {
+			end += pc[j].len;
+			j++;
+		}
+		if (p->off > next[p->dir])
+			fprintf(out, "%s[%llu bytes from %s not captured]%s\n", pl->err,
+				(unsigned long long)(p->off - next[p->dir]), side(p->dir), pl->reset);
+		fprintf(out, "%s%s %s -> %s  frame%s %u", p->dir ? pl->fin : pl->syn, p->dir ? "<<<" : ">>>",
+			side(p->dir), side(1 - p->dir), j - i > 1 ? "s" : "", p->frame);
+		if (j - i > 1)
+			fprintf(out, "-%u", pc[j - 1].frame);
+		fprintf(out, "  offset %llu  %llu bytes%s\n", (unsigned long long)p->off,
+			(unsigned long long)(end - p->off), pl->reset);
+		print_chunk(out, d->data + p->off, (size_t)(end - p->off), pl);
+		if (end > next[p->dir])
+			next[p->dir] = end;
+		i = j;
+	}
+	free(pc);
+	return 0;
+}
+
+int inspect_print_follow(FILE *out, const struct trace *t, const struct inspect_flow_ref *ref,
+			 const struct inspect_options *o, char *err, size_t errlen)
+{
+	struct palette pl = palette(o->color);
+	char a[80], b[80];
+	size_t have = ref->proto == TRACE_TCP ? t->ntcp : t->nudp;
+	if (ref->number < 1 || ref->number > have) {
+		snprintf(err, errlen, "no %s flow %zu (the capture has %zu)", ref->proto == TRACE_TCP ? "tcp" : "udp",
+			 ref->number, have);
+		return -1;
+	}
+	if (ref->proto == TRACE_TCP) {
+		const struct trace_tcp *c = &t->tcp[ref->number - 1];
+		trace_endpoint_str(&c->a, a, sizeof a);
+		trace_endpoint_str(&c->b, b, sizeof b);
+		fprintf(out, "tcp %zu: %s (client) <-> %s (server)\n", c->number, a, b);
+		if (follow_tcp(out, c, &pl) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	const struct trace_udp *u = &t->udp[ref->number - 1];
+	trace_endpoint_str(&u->a, a, sizeof a);
+	trace_endpoint_str(&u->b, b, sizeof b);
+	fprintf(out, "udp %zu: %s (client) <-> %s (server)\n", u->number, a, b);
+	for (size_t i = 0; i < u->nframes; i++) {
+		const struct trace_frame *f = trace_frame(t, u->frames[i]);
+		fprintf(out, "%s%s %s -> %s  frame %u  %zu bytes%s\n", f->dir ? pl.fin : pl.syn, f->dir ? "<<<" : ">>>",
+			side(f->dir), side(1 - f->dir), f->number, f->pkt.wire_payload_len, pl.reset);
+		print_chunk(out, f->pkt.payload, f->pkt.payload_len, &pl);
+	}
+	return 0;
+}
