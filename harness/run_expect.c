@@ -53,7 +53,7 @@ static void explain_bytes(struct run_ctx *c, const unsigned char *exp, size_t ex
 		free(a);
 		return;
 	}
-	char pe[160], pa[160];
+	char pe[320], pa[320];
 	bytes_preview(exp, explen, 48, pe, sizeof pe);
 	bytes_preview(got, gotlen, 48, pa, sizeof pa);
 	snprintf(e, DETAIL_MAX, "%zu bytes %s\n", explen, pe);
@@ -118,8 +118,11 @@ static enum run_status expect_bytes(struct run_ctx *c, struct want *w, double wi
 				"expect %s %s: the stream differs at offset %zu: expected 0x%02x, got 0x%02x",
 				cn->name, what, cn->consumed + diff, w->exp[diff], got[diff]);
 	const char *why = end_reason(cn);
-	return run_fail(c, RUN_FAIL, "expect %s %s: got %zu of %zu bytes, then %s", cn->name, what, have,
-			w->explen, why ? why : "nothing more within the deadline");
+	if (why)
+		return run_fail(c, RUN_FAIL, "expect %s %s: got %zu of %zu bytes, then %s", cn->name, what, have,
+				w->explen, why);
+	return run_fail(c, RUN_FAIL, "expect %s %s: got %zu of %zu bytes, then nothing more within %.2fs", cn->name,
+			what, have, w->explen, within);
 }
 
 static void transform(unsigned char *out, const unsigned char *p, size_t n, int upper)
@@ -378,6 +381,7 @@ enum run_status run_step_expect(struct run_ctx *c, const struct scenario_step *s
 	case SCENARIO_EXPECT_RUNNING:
 	case SCENARIO_EXPECT_EXIT:
 	case SCENARIO_EXPECT_METRIC:
+	case SCENARIO_EXPECT_ACCEPTED:
 		return run_fail(c, RUN_ERROR, "expect %s: only 'server' or 'client' can be checked that way", name);
 	}
 	return s;

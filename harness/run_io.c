@@ -548,9 +548,13 @@ static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const
 		return run_fail(c, RUN_FAIL, "send %s: the program stopped reading (%zu bytes stuck)", cn->name,
 				left);
 	}
-	if (cn->reset)
+	if (cn->reset) {
+		run_detail(&c->r->expected, "the program keeps reading until the harness is done sending");
+		run_detail(&c->r->actual, "the connection was reset after the harness had sent %zu bytes (the "
+			   "program closed its socket, or exited, with data still unread)", cn->sent.len);
 		return run_fail(c, RUN_FAIL, "send %s: the connection was reset by the program (after %zu bytes)",
 				cn->name, cn->sent.len);
+	}
 	return RUN_OK;
 }
 
