@@ -204,8 +204,13 @@ struct sandbox *sandbox_enter(char errbuf[SANDBOX_ERRBUF_SIZE])
 		return NULL;
 	if (unshare(CLONE_NEWNET) < 0) {
 		int e = errno;
-		errf(errbuf, "cannot create a network namespace: %s%s", strerror(e), ns_hint(e, was_root));
-		return NULL;
+		/* Root without CAP_SYS_ADMIN (a container) may still own a user namespace of its own. */
+		char ignored[SANDBOX_ERRBUF_SIZE];
+		if (!(e == EPERM && was_root && enter_userns(ignored) == 0 && unshare(CLONE_NEWNET) == 0)) {
+			errf(errbuf, "cannot create a network namespace: %s%s", strerror(e),
+			     ns_hint(e, was_root));
+			return NULL;
+		}
 	}
 	if (lo_up(errbuf) < 0)
 		return NULL;

@@ -236,6 +236,21 @@ static int wait_exit(struct sandbox_proc *p, double seconds)
 	return 1;
 }
 
+/* Waits (bounded) until no process is left in group pgid, zombies included: the members that our init
+ * adopted are reaped by it within moments of dying. There is no event to wait on for a whole group,
+ * hence the short, growing sleeps. */
+static void wait_group_gone(pid_t pgid, double seconds)
+{
+	double deadline = sandbox_now() + seconds;
+	long ns = 100 * 1000;
+	while (kill(-pgid, 0) == 0 && sandbox_now() < deadline) {
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = ns};
+		nanosleep(&ts, NULL);
+		if (ns < 10 * 1000 * 1000)
+			ns *= 2;
+	}
+}
+
 int sandbox_proc_stop(struct sandbox_proc *p, double grace)
 {
 	if (p->pid <= 0)
@@ -248,9 +263,11 @@ int sandbox_proc_stop(struct sandbox_proc *p, double grace)
 		own = wait_exit(p, grace > 0 ? grace : 0);
 	}
 	/* Whatever is left of its process group (background children) goes too. */
-	sandbox_proc_signal(p, SIGKILL);
+	int group = kill(-p->pid, SIGKILL) == 0;
 	if (!own)
 		wait_exit(p, SANDBOX_KILL_WAIT);
+	if (group)
+		wait_group_gone(p->pid, SANDBOX_KILL_WAIT);
 	return own;
 }
 

@@ -107,12 +107,10 @@ static void t_basics(void *arg)
 	run(sb, "cat /proc/self/limits", NULL, 0.2, &r);
 	CHECK_STR(limit_of(r.out, "Max cpu time"), "1 2");
 
-	/* The CPU limit ends a busy loop (SIGXCPU at 1 s of CPU time). */
-	double t0 = sandbox_now();
+	/* The CPU limit ends a busy loop (SIGXCPU at 1 s of CPU time; the wall time depends on load,
+	 * run() allows 10 s). */
 	run(sb, "while :; do :; done", NULL, 1, &r);
-	CHECK(r.exited && WIFSIGNALED(r.status) &&
-	      (WTERMSIG(r.status) == SIGXCPU || WTERMSIG(r.status) == SIGKILL));
-	CHECK(sandbox_now() - t0 < 5);
+	CHECK(r.exited && WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGXCPU);
 	sandbox_destroy(sb);
 }
 

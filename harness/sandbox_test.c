@@ -5,6 +5,8 @@ UNIT_STATE;
 #include "sandbox_testkit.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -270,6 +272,32 @@ static void t_worker_dies(void *arg)
 	CHECK_INT(left, 0);
 }
 
+/* Where user namespaces are forbidden, enter fails with a reason that says what to do. The limit is
+ * set to 0 inside a throw-away user namespace of our own (where we are unmapped, so not root): the
+ * host's setting is untouched. */
+static void t_userns_disabled(void *arg)
+{
+	(void)arg;
+	int fd = -1;
+	if (unshare(CLONE_NEWUSER) < 0 ||
+	    (fd = open("/proc/sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC)) < 0 ||
+	    write(fd, "0", 1) != 1 || geteuid() == 0) {
+		printf("userns disabled: cannot simulate (%s), not checked\n", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	char err[SANDBOX_ERRBUF_SIZE];
+	struct sandbox *sb = sandbox_enter(err);
+	CHECK(sb == NULL);
+	CHECK(strstr(err, "cannot create a user namespace") != NULL);
+	CHECK(strstr(err, "user.max_user_namespaces=0") != NULL);
+	CHECK(strstr(err, "run as root or enable them") != NULL);
+	printf("userns disabled: \"%s\"\n", err);
+	sandbox_destroy(sb);
+}
+
 int main(void)
 {
 	struct shared *sh = testkit_shared(sizeof *sh);
@@ -292,6 +320,7 @@ int main(void)
 	CHECK(sh->daemon_pid > 0 && !testkit_alive(sh->daemon_pid) && kill(sh->daemon_pid, 0) < 0);
 	testkit_in_worker("destroy", t_destroy_running, NULL, 10);
 	testkit_in_worker("worker dies", t_worker_dies, sh, 10);
+	testkit_in_worker("userns disabled", t_userns_disabled, NULL, 10);
 	close(l);
 	return unit_summary();
 }
