@@ -363,7 +363,7 @@ static void test_errors(void)
 	parse_err("server {server}\nrepeat 2\nwait 1s\n", "t.case:2:1: repeat: 'repeat' without 'end'");
 	parse_err("server {server}\nend\n", "t.case:2:1: end: 'end' without a 'repeat'");
 	parse_err("server {server}\nexpect server echo\n",
-		  "t.case:2:15: expect: 'echo' does not apply to 'server' (use running, exit, fds, zombies, "
+		  "t.case:2:15: expect: 'echo' does not apply to 'server' (use running, exit, accepted, fds, zombies, "
 		  "processes or threads)");
 	parse_err("server {server}\nconnect c1\nsend c1 random 65MiB\n",
 		  "t.case:3:16: random: size 65MiB is above the 64 MiB limit");
