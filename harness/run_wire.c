@@ -123,7 +123,7 @@ static int write_timeline(struct run_ctx *c, const char *path)
 }
 
 /* Describes every harness socket to the wire judge. Arrays are freed by free_facts. */
-static void build_facts(struct run_ctx *c, struct wire_facts *f)
+static void build_facts(struct run_ctx *c, struct wire_facts *f, int behaviour_failed)
 {
 	struct wire_socket *v = calloc(c->nconns ? c->nconns : 1, sizeof *v);
 	size_t n = 0;
@@ -140,7 +140,8 @@ static void build_facts(struct run_ctx *c, struct wire_facts *f)
 		w->nsent = cn->sent.len;
 		w->received = cn->rx.p;
 		w->nreceived = cn->rx.len;
-		w->consumed = cn->consumed;
+		/* After a failed expectation "matched" means little: only flag bytes the socket never saw. */
+		w->consumed = behaviour_failed ? cn->rx.len : cn->consumed;
 		w->sent_lens = cn->sent_lens;
 		w->nsent_dgrams = cn->nsent_dgrams;
 		size_t *rl = calloc(cn->nin ? cn->nin : 1, sizeof *rl);
@@ -163,23 +164,32 @@ static void free_facts(struct wire_facts *f)
 
 #define WIRE_DETAIL 4096
 
-static enum run_status judge(struct run_ctx *c, const char *pcap)
+/* Judges the wire steps. When the behaviour already failed, wire findings cannot change the verdict but
+ * often explain it (an RST where a FIN was due): they go to the notes, the step's own message stays. */
+static enum run_status judge(struct run_ctx *c, const char *pcap, enum run_status behaviour)
 {
 	char err[512];
 	struct trace *t = trace_load(pcap, err, sizeof err);
 	if (!t)
 		return run_fail(c, RUN_ERROR, "capture: cannot read back %s: %s", pcap, err);
 	struct wire_facts f = {0};
-	build_facts(c, &f);
-	enum run_status s = RUN_OK;
+	build_facts(c, &f, behaviour != RUN_OK);
+	enum run_status s = behaviour;
 	char msg[512], *exp = calloc(1, WIRE_DETAIL), *act = calloc(1, WIRE_DETAIL);
-	for (size_t i = 0; exp && act && i < c->nwires && s == RUN_OK; i++) {
+	for (size_t i = 0; exp && act && i < c->nwires && s == behaviour; i++) {
 		const struct scenario_step *st = c->wires[i].st;
 		msg[0] = exp[0] = act[0] = '\0';
 		int rc = wire_check(t, &f, c->wires[i].target, st->u.wire.assertion, st->u.wire.args,
 				    st->u.wire.nargs, msg, sizeof msg, exp, WIRE_DETAIL, act, WIRE_DETAIL);
 		if (rc == 1)
 			continue;
+		if (behaviour != RUN_OK) {
+			if (rc == 0)
+				result_set(&c->r->notes, "%s%salso on the wire (%s:%d): wire %s %s: %s",
+					   c->r->notes ? c->r->notes : "", c->r->notes ? "\n" : "", c->sc->path,
+					   st->line, c->wires[i].target, st->u.wire.assertion, msg);
+			continue;
+		}
 		s = rc == 0 ? RUN_FAIL : RUN_ERROR;
 		result_set(&c->r->step, "%s:%d", c->sc->path, st->line);
 		run_fail(c, s, "wire %s %s: %s", c->wires[i].target, st->u.wire.assertion, msg);
@@ -216,8 +226,8 @@ enum run_status run_wire_finish(struct run_ctx *c, enum run_status s)
 	if (st.drops > 0 && s == RUN_OK)
 		s = run_fail(c, RUN_ERROR, "capture incomplete: %llu packet(s) dropped; the wire checks cannot be trusted",
 			     (unsigned long long)st.drops);
-	if (s == RUN_OK && c->nwires)
-		s = judge(c, pcap);
+	if ((s == RUN_OK || s == RUN_FAIL) && c->nwires && closed == 0 && st.drops == 0)
+		s = judge(c, pcap, s);
 
 	char *timeline = sibling(pcap, ".timeline.json");
 	int keep = c->o->keep == RUN_KEEP_ALL || (c->o->keep == RUN_KEEP_FAILED && s != RUN_OK);

@@ -7,6 +7,7 @@
 
 #include "scenario_parse.h"
 #include "scenario_parse_internal.h"
+#include "wire.h"
 
 #define DURATION "a duration"
 
@@ -508,6 +509,9 @@ static int st_wire(struct sparser *p, struct scenario_step *st)
 			goto oom;
 		w->nargs++;
 	}
+	char err[256];
+	if (wire_validate(st->target, w->assertion, w->args, w->nargs, err, sizeof err) != 0)
+		return sp_error_at(p, a, "wire: %s", err);
 	return 0;
 oom:
 	p->oom = 1;
