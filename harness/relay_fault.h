@@ -49,8 +49,9 @@ struct relay_tcp_plan {
 	int64_t stall_ns;     /* ...for this long */
 };
 
-/* The decision engine: every random choice comes from an rng stream per direction derived from the
- * seed, so decisions depend only on the seed and each direction's own traffic. It also keeps the log. */
+/* The decision engine: every random choice comes from an rng stream per direction and fault,
+ * rng_derive(rng_derive(seed, 1 + dir), 1 + fault index), so decisions depend only on the seed, the
+ * fault list and each direction's own traffic. It also keeps the log. NULL when out of memory. */
 struct relay_engine;
 struct relay_engine *relay_fault_engine_new(const struct relay_faults *fs, uint64_t seed, int udp);
 void relay_fault_engine_free(struct relay_engine *e);

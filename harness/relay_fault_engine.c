@@ -19,12 +19,21 @@ struct log_key {
 struct relay_engine {
 	const struct relay_faults *fs;
 	int udp;
-	struct rng rng[2]; /* per direction: decisions never depend on how directions interleave */
+	/* One stream per direction and fault: rng_derive(rng_derive(seed, 1 + dir), 1 + fault index). So a
+	 * decision depends only on the seed and that direction's own traffic (never on how the directions
+	 * interleave), and one fault's draws never shift another's (a loss picks the same datagrams with or
+	 * without a jitter next to it). */
+	struct rng *rng; /* [dir * nfaults + fault] */
 	struct relay_event *ev;
 	struct log_key *key;
 	size_t n, cap;
 	uint64_t omitted;
 };
+
+static struct rng *stream(struct relay_engine *e, int dir, size_t fault)
+{
+	return &e->rng[(size_t)dir * e->fs->n + fault];
+}
 
 static const char *dir_name(int dir)
 {
@@ -38,8 +47,15 @@ struct relay_engine *relay_fault_engine_new(const struct relay_faults *fs, uint6
 		return NULL;
 	e->fs = fs;
 	e->udp = udp;
-	for (int d = 0; d < 2; d++)
-		rng_seed(&e->rng[d], rng_derive(seed, (uint64_t)d + 1));
+	size_t n = fs ? fs->n : 0;
+	e->rng = calloc(2 * n + 1, sizeof *e->rng);
+	if (!e->rng) {
+		free(e);
+		return NULL;
+	}
+	for (size_t d = 0; d < 2; d++)
+		for (size_t i = 0; i < n; i++)
+			rng_seed(&e->rng[d * n + i], rng_derive(rng_derive(seed, 1 + d), 1 + i));
 	return e;
 }
 
@@ -49,6 +65,7 @@ void relay_fault_engine_free(struct relay_engine *e)
 		return;
 	free(e->ev);
 	free(e->key);
+	free(e->rng);
 	free(e);
 }
 
@@ -155,7 +172,7 @@ static int listed(const struct relay_fault *f, uint64_t n)
 }
 
 /* Drop reasons first. Every loss fault draws for every datagram of its direction, whatever else happens,
- * so the datagrams a loss picks depend only on the seed and the count. */
+ * so the datagrams a loss picks depend only on the seed and the datagram numbers. */
 static const char *drop_reason(struct relay_engine *e, int dir, uint64_t n, char *buf, size_t len)
 {
 	const char *why = NULL;
@@ -164,7 +181,7 @@ static const char *drop_reason(struct relay_engine *e, int dir, uint64_t n, char
 		if (!(f->dirs & (1 << dir)))
 			continue;
 		if (f->kind == RELAY_F_LOSS) {
-			double u = rng_unit(&e->rng[dir]);
+			double u = rng_unit(stream(e, dir, i));
 			if (!why && u < f->prob) {
 				snprintf(buf, len, "drop (loss %g%%)", f->prob * 100.0);
 				why = buf;
@@ -198,8 +215,8 @@ static void decide_shape(struct relay_engine *e, int dir, uint64_t n, struct rel
 			relay_fault_log(e, 0, dir, "udp %s #%llu corrupt: empty, nothing to flip", d, nn);
 			continue;
 		}
-		p->corrupt_at = (long)rng_below(&e->rng[dir], p->len);
-		p->corrupt_xor = (unsigned char)(1 + rng_below(&e->rng[dir], 255));
+		p->corrupt_at = (long)rng_below(stream(e, dir, i), p->len);
+		p->corrupt_xor = (unsigned char)(1 + rng_below(stream(e, dir, i), 255));
 		relay_fault_log(e, 0, dir, "udp %s #%llu corrupt byte %ld (xor 0x%02x)", d, nn, p->corrupt_at,
 				p->corrupt_xor);
 	}
@@ -236,7 +253,7 @@ static void decide_timing(struct relay_engine *e, int dir, uint64_t n, struct re
 			continue;
 		int64_t ns = f->d;
 		if (f->jitter)
-			ns += (int64_t)rng_below(&e->rng[dir], 2 * (uint64_t)f->jitter + 1) - f->jitter;
+			ns += (int64_t)rng_below(stream(e, dir, i), 2 * (uint64_t)f->jitter + 1) - f->jitter;
 		if (ns < 0)
 			ns = 0;
 		p->delay_ns += ns;
