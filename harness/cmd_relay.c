@@ -259,22 +259,17 @@ static void wait_for_end(const sigset_t *set, int64_t duration)
 	}
 }
 
-static int serve(struct relay *r, FILE *log, const char *logname, int64_t duration)
+/* SIGINT/SIGTERM are blocked (the relay thread inherits the mask) and awaited here. */
+static int serve(struct relay *r, const sigset_t *set, FILE *log, const char *logname, int64_t duration)
 {
 	char err[256];
-	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, &old); /* the relay thread inherits the mask */
 	int rc = relay_start(r, err, sizeof err);
 	if (rc == 0) {
-		wait_for_end(&set, duration);
+		wait_for_end(set, duration);
 		relay_stop(r);
 	} else {
 		fprintf(stderr, "sockcheck relay: %s\n", err);
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc < 0)
 		return EXIT_USAGE;
 	if (relay_log_write(r, log) < 0) {
@@ -322,6 +317,14 @@ int cmd_relay(int argc, char **argv)
 		relay_faults_free(fs);
 		return EXIT_USAGE;
 	}
+	/* Blocked before the banner: a signal sent as soon as the banner shows must still end the run
+	 * cleanly, with its log. They stay blocked until the process exits, so that a second signal (timeout
+	 * sends one to the process and one to its group) cannot kill it while it writes the log. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	int rc = EXIT_USAGE;
 	struct relay *r = relay_new(&cfg, err, sizeof err);
 	if (!r) {
@@ -332,7 +335,7 @@ int cmd_relay(int argc, char **argv)
 		format_addr(&cfg.target, port_of(&cfg.target), ta, sizeof ta);
 		fprintf(stderr, "sockcheck relay: %s %s -> %s, %zu fault(s), seed %" PRIu64 "\n",
 			o.udp ? "udp" : "tcp", la, ta, o.nfaults, o.seed);
-		rc = serve(r, log, o.log ? o.log : "stderr", o.duration);
+		rc = serve(r, &set, log, o.log ? o.log : "stderr", o.duration);
 	}
 	relay_free(r);
 	relay_faults_free(fs);
