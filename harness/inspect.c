@@ -328,12 +328,13 @@ static int printable(const unsigned char *p, size_t n)
 	return 1;
 }
 
-static void print_chunk(FILE *out, const unsigned char *p, size_t n, const struct palette *pl)
+/* Text as it is, else a hex dump. A stream chunk not ending in a newline says so; a datagram needs not. */
+static void print_chunk(FILE *out, const unsigned char *p, size_t n, int stream, const struct palette *pl)
 {
 	if (printable(p, n)) {
 		fwrite(p, 1, n, out);
 		if (n && p[n - 1] != '\n')
-			fprintf(out, "\n%s(no newline at end)%s\n", pl->dim, pl->reset);
+			fprintf(out, stream ? "\n%s(no newline at end)%s\n" : "\n%s%s", pl->dim, pl->reset);
 		return;
 	}
 	for (size_t off = 0; off < n; off += 16) {
@@ -411,7 +412,7 @@ static int follow_tcp(FILE *out, const struct trace_tcp *c, const struct palette
 			fprintf(out, "-%u", pc[j - 1].frame);
 		fprintf(out, "  offset %llu  %llu bytes%s\n", (unsigned long long)p->off,
 			(unsigned long long)(end - p->off), pl->reset);
-		print_chunk(out, d->data + p->off, (size_t)(end - p->off), pl);
+		print_chunk(out, d->data + p->off, (size_t)(end - p->off), 1, pl);
 		if (end > next[p->dir])
 			next[p->dir] = end;
 		i = j;
@@ -450,7 +451,7 @@ int inspect_print_follow(FILE *out, const struct trace *t, const struct inspect_
 		const struct trace_frame *f = trace_frame(t, u->frames[i]);
 		fprintf(out, "%s%s %s -> %s  frame %u  %zu bytes%s\n", f->dir ? pl.fin : pl.syn, f->dir ? "<<<" : ">>>",
 			side(f->dir), side(1 - f->dir), f->number, f->pkt.wire_payload_len, pl.reset);
-		print_chunk(out, f->pkt.payload, f->pkt.payload_len, &pl);
+		print_chunk(out, f->pkt.payload, f->pkt.payload_len, 0, &pl);
 	}
 	return 0;
 }

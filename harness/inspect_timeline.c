@@ -22,7 +22,7 @@ int inspect_timeline_load(const char *path, struct inspect_timeline *tl, char *e
 	json_t *root = json_load_file(path, 0, &je);
 	if (!root) {
 		if (je.line > 0)
-			snprintf(err, errlen, "line %d: %s", je.line, je.text);
+			snprintf(err, errlen, "not a JSON timeline (line %d: %s)", je.line, je.text);
 		else
 			snprintf(err, errlen, "%s", je.text);
 		return -1;

@@ -221,8 +221,11 @@ static int matches_socket(struct wire_ctx *c, const struct trace_tcp *k, int hdi
 		} else {
 			wire_say(c->o, WIRE_EXP, "\n");
 		}
-		wire_say(c->o, WIRE_ACT, "%llu more byte%s, from stream offset %llu in frame %u (last data in frame %u):\n",
-			 (unsigned long long)extra, extra == 1 ? "" : "s", (unsigned long long)at, fno, last->frame);
+		wire_say(c->o, WIRE_ACT, "%llu more byte%s, from stream offset %llu in frame %u", (unsigned long long)extra,
+			 extra == 1 ? "" : "s", (unsigned long long)at, fno);
+		if (last->frame != fno)
+			wire_say(c->o, WIRE_ACT, " (the last in frame %u)", last->frame);
+		wire_say(c->o, WIRE_ACT, ":\n");
 		wire_hex(c->o, WIRE_ACT, pd->data + at, (size_t)(run_end - at), at);
 		return 0;
 	}

@@ -39,12 +39,17 @@ int netio_write_all(int fd, const void *buf, size_t len)
 	const char *p = buf;
 
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR && !netio_stop)
-				continue;
+		ssize_t n;
+
+		if (netio_stop) {
+			errno = EINTR;
 			return -1;
 		}
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
 		p += n;
 		len -= (size_t)n;
 	}
@@ -53,12 +58,19 @@ int netio_write_all(int fd, const void *buf, size_t len)
 
 ssize_t netio_read(int fd, void *buf, size_t len)
 {
-	ssize_t n;
+	for (;;) {
+		ssize_t n;
 
-	do
+		/* Test the flag before every call, not only after EINTR: a SIGTERM that came while we
+		 * were between two calls interrupted nothing, and read() would block for good. */
+		if (netio_stop) {
+			errno = EINTR;
+			return -1;
+		}
 		n = read(fd, buf, len);
-	while (n < 0 && errno == EINTR && !netio_stop);
-	return n;
+		if (n >= 0 || errno != EINTR)
+			return n;
+	}
 }
 
 void netio_upper(unsigned char *buf, size_t len)

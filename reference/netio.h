@@ -18,10 +18,10 @@ void netio_catch_sigterm(void);
 void netio_ignore_sigpipe(void);
 
 /* Write all len bytes, retrying short writes and EINTR. Returns 0, or -1 with errno set
- * (EINTR only once netio_stop is set). */
+ * (EINTR once netio_stop is set: then it writes nothing more). */
 int netio_write_all(int fd, const void *buf, size_t len);
 
-/* read() that retries EINTR unless netio_stop is set. */
+/* read() that retries EINTR; once netio_stop is set it returns -1 with EINTR instead. */
 ssize_t netio_read(int fd, void *buf, size_t len);
 
 /* The profiles' transform: bytes a-z become A-Z in place, every other byte is unchanged. */
