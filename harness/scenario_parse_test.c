@@ -105,7 +105,7 @@ static void test_connections(void)
 				      "signal server 9\n"
 				      "signal server hup\n"
 				      "baseline server\n"
-				      "wire all graceful-close 2 1s \"x y\"\n"
+				      "wire server retransmits >= \"2\"\n"
 				      "close l2\n");
 	if (!s)
 		return;
@@ -167,13 +167,12 @@ static void test_connections(void)
 	CHECK_INT(st[17].kind, SCENARIO_STEP_BASELINE);
 	CHECK_INT(st[17].u.role, SCENARIO_ROLE_SERVER);
 	CHECK_INT(st[18].kind, SCENARIO_STEP_WIRE);
-	CHECK_STR(st[18].target, "all");
-	CHECK_STR(st[18].u.wire.assertion, "graceful-close");
-	CHECK_INT(st[18].u.wire.nargs, 3);
-	if (st[18].u.wire.nargs == 3) {
-		CHECK_STR(st[18].u.wire.args[0], "2");
-		CHECK_STR(st[18].u.wire.args[1], "1s");
-		CHECK_STR(st[18].u.wire.args[2], "x y");
+	CHECK_STR(st[18].target, "server");
+	CHECK_STR(st[18].u.wire.assertion, "retransmits");
+	CHECK_INT(st[18].u.wire.nargs, 2);
+	if (st[18].u.wire.nargs == 2) {
+		CHECK_STR(st[18].u.wire.args[0], ">=");
+		CHECK_STR(st[18].u.wire.args[1], "2");
 	}
 	CHECK_STR(st[19].target, "l2");
 	scenario_free(s);
