@@ -84,6 +84,14 @@ static int matches_socket(struct wire_ctx *c, struct dgram *d, size_t n)
 	return 1;
 }
 
+/* A reply must come from the program's port. Its address may differ from the one the request went to:
+ * a socket bound to the wildcard address answers from the address the kernel picks (127.0.0.1 for a
+ * request sent to 127.0.0.2), and an unconnected client accepts that. */
+static int same_port(const struct trace_endpoint *from, const struct trace_endpoint *want)
+{
+	return from->family == want->family && from->port == want->port;
+}
+
 static int one_reply_per_request(struct wire_ctx *c, struct dgram *d, size_t n)
 {
 	const struct wire_socket *s = c->s;
@@ -106,7 +114,7 @@ static int one_reply_per_request(struct wire_ctx *c, struct dgram *d, size_t n)
 		struct trace_endpoint from;
 		trace_frame_endpoint(f, 0, &from);
 		endpoint(f, 0, src, sizeof src);
-		if (c->p.family && !trace_endpoint_eq(&from, &c->p)) {
+		if (c->p.family && !same_port(&from, &c->p)) {
 			wire_say(c->o, WIRE_MSG, "%s: the reply in frame %u comes from %s, not from the program's %s "
 				 "(a reply from a new socket?)", s->name, f->number, src, want);
 			wire_say(c->o, WIRE_EXP, "replies from %s (port %u)\n", want, c->p.port);
