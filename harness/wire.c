@@ -77,14 +77,6 @@ void wire_hex(struct wire_out *o, enum wire_part part, const unsigned char *p, s
 		wire_say(o, part, "  ... %zu more bytes\n", n - shown);
 }
 
-double wire_ms(const struct trace *t, uint32_t a, uint32_t b)
-{
-	const struct trace_frame *fa = trace_frame(t, a), *fb = trace_frame(t, b);
-	if (!fa || !fb)
-		return 0;
-	return (double)(fb->ts_us - fa->ts_us) / 1000.0;
-}
-
 int wire_parse_duration(const char *s, double *seconds)
 {
 	char *end;

@@ -11,7 +11,7 @@ static int push(struct wire_retrans **list, size_t *n, const struct trace *t, ui
 		return -1;
 	*list = l;
 	const struct trace_frame *a = trace_frame(t, orig), *b = trace_frame(t, frame);
-	l[*n] = (struct wire_retrans){frame, orig, a && b ? b->ts_us - a->ts_us : INT64_MAX};
+	l[*n] = (struct wire_retrans){frame, orig, a && b ? trace_us_between(a->ts_us, b->ts_us) : INT64_MAX};
 	(*n)++;
 	return 0;
 }
