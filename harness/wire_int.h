@@ -35,13 +35,4 @@ int wire_tcp_check(const char *assertion, struct wire_ctx *c);
 /* wire_udp.c: matches-socket and one-reply-per-request on a UDP socket. */
 int wire_udp_check(const char *assertion, struct wire_ctx *c);
 
-/* wire_retrans.c: retransmissions by the program on socket c->s. */
-struct wire_retrans {
-	uint32_t frame, orig;
-	int64_t gap_us;
-};
-/* Appends to *list (realloc'd; caller frees). -1 with a message in c->o when the socket is not in the
- * capture. */
-int wire_retrans_collect(struct wire_ctx *c, struct wire_retrans **list, size_t *n);
-
 #endif
