@@ -86,7 +86,7 @@ static json_t *packet(const struct trace *t, const struct trace_frame *f, const 
 	const struct decode_packet *p = &f->pkt;
 	char buf[256];
 	json_t *o = json_pack("{s:i,s:I,s:I,s:i,s:i}", "frame", f->number, "ts_us", (json_int_t)f->ts_us, "rel_us",
-			      (json_int_t)(f->ts_us - t->frames[0].ts_us), "caplen", f->caplen, "len", f->len);
+			      (json_int_t)trace_us_between(t->frames[0].ts_us, f->ts_us), "caplen", f->caplen, "len", f->len);
 	if (tl) {
 		long st = inspect_timeline_step_at(tl, f->ts_us);
 		json_object_set_new(o, "step", st < 0 ? json_null() : json_integer(st));

@@ -58,7 +58,7 @@ int inspect_timeline_load(const char *path, struct inspect_timeline *tl, char *e
 		json_t *t = json_object_get(st, "t"), *line = json_object_get(st, "line");
 		json_t *text = json_object_get(st, "text");
 		if (!json_is_number(t) || !json_is_integer(line) || !json_is_string(text) ||
-		    !isfinite(json_number_value(t))) {
+		    !isfinite(json_number_value(t)) || fabs(json_number_value(t)) > 9e12) {
 			snprintf(err, errlen, "step %zu: needs \"t\" (seconds), \"line\" and \"text\"", i + 1);
 			json_decref(root);
 			inspect_timeline_free(tl);

@@ -300,7 +300,8 @@ struct trace *trace_load(const char *path, char *err, size_t errlen)
 	const u_char *data;
 	int rc;
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-		int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+		/* unsigned: a hostile file's seconds may overflow; the time is nonsense then, never UB */
+		int64_t ts = (int64_t)((uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec);
 		if (trace_add(t, ts, data, h->caplen, h->len) < 0) {
 			snprintf(err, errlen, "out of memory at frame %zu", t->nframes + 1);
 			pcap_close(p);
@@ -350,7 +351,12 @@ double trace_rel_time(const struct trace *t, const struct trace_frame *f)
 {
 	if (!t->nframes)
 		return 0;
-	return (double)(f->ts_us - t->frames[0].ts_us) / 1e6;
+	return (double)trace_us_between(t->frames[0].ts_us, f->ts_us) / 1e6;
+}
+
+int64_t trace_us_between(int64_t from, int64_t to)
+{
+	return (int64_t)((uint64_t)to - (uint64_t)from);
 }
 
 const struct trace_tcp *trace_find_tcp(const struct trace *t, const struct trace_endpoint *x,

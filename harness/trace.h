@@ -142,6 +142,8 @@ void trace_free(struct trace *t);
 const struct trace_frame *trace_frame(const struct trace *t, uint32_t number);
 /* Seconds since the first frame. */
 double trace_rel_time(const struct trace *t, const struct trace_frame *f);
+/* to - from in microseconds, without overflow traps on hostile timestamps. */
+int64_t trace_us_between(int64_t from, int64_t to);
 /* The frame that first carried stream byte `off` of d, or 0. */
 uint32_t trace_tcp_frame_at(const struct trace_tcp_dir *d, uint64_t off);
 /* The last TCP connection between x and y (either order), or NULL. *x_dir tells which side x is (0: a). */

@@ -77,14 +77,6 @@ void wire_hex(struct wire_out *o, enum wire_part part, const unsigned char *p, s
 		wire_say(o, part, "  ... %zu more bytes\n", n - shown);
 }
 
-double wire_ms(const struct trace *t, uint32_t a, uint32_t b)
-{
-	const struct trace_frame *fa = trace_frame(t, a), *fb = trace_frame(t, b);
-	if (!fa || !fb)
-		return 0;
-	return (double)(fb->ts_us - fa->ts_us) / 1000.0;
-}
-
 int wire_parse_duration(const char *s, double *seconds)
 {
 	char *end;
@@ -232,6 +224,90 @@ static int ports_only(const struct trace *t, const struct wire_facts *f, struct 
 	return 1;
 }
 
+/* Retransmissions by the program on one socket: TCP segments (and SYN/FIN) seen before, or UDP requests
+ * repeated before a reply. */
+struct wire_retrans {
+	uint32_t frame, orig;
+	int64_t gap_us;
+};
+
+static int push(struct wire_retrans **list, size_t *n, const struct trace *t, uint32_t frame, uint32_t orig)
+{
+	struct wire_retrans *l = realloc(*list, (*n + 1) * sizeof *l);
+	if (!l)
+		return -1;
+	*list = l;
+	const struct trace_frame *a = trace_frame(t, orig), *b = trace_frame(t, frame);
+	l[*n] = (struct wire_retrans){frame, orig, a && b ? trace_us_between(a->ts_us, b->ts_us) : INT64_MAX};
+	(*n)++;
+	return 0;
+}
+
+static int tcp_retrans(struct wire_ctx *c, struct wire_retrans **list, size_t *n)
+{
+	int hdir;
+	const struct trace_tcp *k = trace_find_tcp(c->t, &c->h, &c->p, &hdir);
+	if (!k) {
+		char h[80], p[80];
+		trace_endpoint_str(&c->h, h, sizeof h);
+		trace_endpoint_str(&c->p, p, sizeof p);
+		wire_say(c->o, WIRE_MSG, "%s: no TCP connection %s <-> %s in the capture", c->s->name, h, p);
+		return -1;
+	}
+	for (size_t i = 0; i < k->nretrans; i++)
+		if (k->retrans[i].dir != hdir && k->retrans[i].orig_frame &&
+		    push(list, n, c->t, k->retrans[i].frame, k->retrans[i].orig_frame) < 0)
+			return -1;
+	return 0;
+}
+
+static int same_payload(const struct trace_frame *a, const struct trace_frame *b)
+{
+	return a->pkt.wire_payload_len == b->pkt.wire_payload_len && a->pkt.payload_len == b->pkt.payload_len &&
+	       memcmp(a->pkt.payload, b->pkt.payload, a->pkt.payload_len) == 0;
+}
+
+/* A datagram to the harness identical to the previous request from the same sender, with no reply from the
+ * harness in between, is a retransmission. */
+static int udp_retrans(struct wire_ctx *c, struct wire_retrans **list, size_t *n)
+{
+	const struct trace_frame *last = NULL;
+	int answered = 0;
+	for (size_t i = 0; i < c->t->nframes; i++) {
+		const struct trace_frame *f = &c->t->frames[i];
+		struct trace_endpoint s, d;
+		if (f->error || f->pkt.l4 != DECODE_L4_UDP)
+			continue;
+		trace_frame_endpoint(f, 0, &s);
+		trace_frame_endpoint(f, 1, &d);
+		if (trace_endpoint_eq(&s, &c->h)) {
+			answered = 1;
+			continue;
+		}
+		if (!trace_endpoint_eq(&d, &c->h) || (c->p.family && !trace_endpoint_eq(&s, &c->p)))
+			continue;
+		if (last && !answered && same_payload(last, f)) {
+			struct trace_endpoint ls;
+			trace_frame_endpoint(last, 0, &ls);
+			if (trace_endpoint_eq(&ls, &s) && push(list, n, c->t, f->number, last->number) < 0)
+				return -1;
+		}
+		last = f;
+		answered = 0;
+	}
+	return 0;
+}
+
+static int retrans_collect(struct wire_ctx *c, struct wire_retrans **list, size_t *n)
+{
+	if (c->s->udp ? udp_retrans(c, list, n) < 0 : tcp_retrans(c, list, n) < 0) {
+		if (!c->o->buf[WIRE_MSG] || !c->o->buf[WIRE_MSG][0])
+			wire_say(c->o, WIRE_MSG, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static const char *op_text(int op)
 {
 	static const char *ops[] = {"==", ">=", "<=", ">", "<"};
@@ -245,7 +321,7 @@ static int retransmissions(struct wire_ctx *ctxs, size_t nctx, const char *targe
 	struct wire_retrans *list = NULL;
 	size_t n = 0;
 	for (size_t i = 0; i < nctx; i++)
-		if (wire_retrans_collect(&ctxs[i], &list, &n) < 0) {
+		if (retrans_collect(&ctxs[i], &list, &n) < 0) {
 			free(list);
 			return -1;
 		}

@@ -29,21 +29,10 @@ struct wire_ctx {
 void wire_say(struct wire_out *o, enum wire_part part, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Appends a hex + ASCII dump of at most 64 bytes, offsets counted from base. */
 void wire_hex(struct wire_out *o, enum wire_part part, const unsigned char *p, size_t n, uint64_t base);
-/* Milliseconds from frame a to frame b. */
-double wire_ms(const struct trace *t, uint32_t a, uint32_t b);
 
 /* wire_tcp.c: the TCP assertions on socket c->s. Returns 1/0/-1 like wire_check. */
 int wire_tcp_check(const char *assertion, struct wire_ctx *c);
 /* wire_udp.c: matches-socket and one-reply-per-request on a UDP socket. */
 int wire_udp_check(const char *assertion, struct wire_ctx *c);
-
-/* wire_retrans.c: retransmissions by the program on socket c->s. */
-struct wire_retrans {
-	uint32_t frame, orig;
-	int64_t gap_us;
-};
-/* Appends to *list (realloc'd; caller frees). -1 with a message in c->o when the socket is not in the
- * capture. */
-int wire_retrans_collect(struct wire_ctx *c, struct wire_retrans **list, size_t *n);
 
 #endif
