@@ -1,0 +1,78 @@
+/*
+mutant: chat-client/no-half-close
+defect: stops reading stdin at EOF but never shuts down writing, so the server is not told that the user left
+killed-by: eof-half-close
+role: client
+*/
+/* A chat client that forgets shutdown(SHUT_WR) at end of input. */
+#include <netdb.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int dial(const char *host, const char *port)
+{
+	struct addrinfo hints, *res, *ai;
+	int fd = -1;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		return -1;
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char buf[16384];
+	int fd, stdin_open = 1;
+
+	if (argc != 3)
+		return 2;
+	fd = dial(argv[1], argv[2]);
+	if (fd < 0)
+		return 1;
+	for (;;) {
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = stdin_open ? 0 : -1, .events = POLLIN}};
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents) {
+			n = read(0, buf, sizeof buf);
+			if (n <= 0)
+				stdin_open = 0; /* DEFECT: no shutdown(fd, SHUT_WR) */
+			else if (write_all(fd, buf, (size_t)n) < 0)
+				return 1;
+		}
+		if (p[0].revents) {
+			n = read(fd, buf, sizeof buf);
+			if (n <= 0)
+				return n < 0;
+			if (write_all(1, buf, (size_t)n) < 0)
+				return 1;
+		}
+	}
+}

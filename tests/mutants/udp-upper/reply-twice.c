@@ -1,0 +1,43 @@
+/*
+mutant: udp-upper/reply-twice
+defect: sends every reply twice (a retry "just in case"), so a client takes the duplicate as the answer to its next request
+killed-by: basic one-reply-each thousand-requests size-8192 empty-datagram
+role: server
+*/
+/* A UDP upper server that answers each datagram with two copies of the reply. */
+#include <ctype.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	static unsigned char buf[65536];
+	struct sockaddr_in sin;
+	int fd, on = 1;
+
+	if (argc != 2)
+		return 2;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	sin.sin_port = htons((unsigned short)atoi(argv[1]));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0)
+		return 1;
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof from;
+		ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+		if (n < 0)
+			continue;
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] >= 'a' && buf[i] <= 'z')
+				buf[i] = (unsigned char)toupper(buf[i]);
+		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl); /* DEFECT: a second copy */
+	}
+}

@@ -1,0 +1,41 @@
+/*
+mutant: udp-upper/small-buffer
+defect: receives into a 1024-byte buffer, so a longer datagram is silently truncated (the rest is discarded by the kernel)
+killed-by: size-1400 size-8192
+role: server
+*/
+/* A UDP upper server with a receive buffer that is too small. */
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	unsigned char buf[1024]; /* DEFECT: a UDP payload can be up to 65507 bytes */
+	struct sockaddr_in sin;
+	int fd, on = 1;
+
+	if (argc != 2)
+		return 2;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	sin.sin_port = htons((unsigned short)atoi(argv[1]));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0)
+		return 1;
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof from;
+		ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+		if (n < 0)
+			continue;
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] >= 'a' && buf[i] <= 'z')
+				buf[i] = (unsigned char)(buf[i] - 'a' + 'A');
+		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+	}
+}
