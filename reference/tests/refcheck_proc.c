@@ -148,6 +148,15 @@ int rc_start_server(struct rc *t, struct rc_proc *p, int udp, const char *prog, 
 	return 0;
 }
 
+int rc_check_running(struct rc *t, struct rc_proc *p)
+{
+	char why[64] = "";
+
+	if (rc_wait(p, 0))
+		snprintf(why, sizeof why, " (it exited: status %d, 1000+N is signal N)", rc_exit_code(p));
+	return rc_check(t, !p->exited, "the server is still running%s", why);
+}
+
 int rc_fd_count(pid_t pid)
 {
 	char path[64];

@@ -162,8 +162,7 @@ static void check_leave_mid_transfer(struct stream *s)
 			 "after a client reset mid-transfer (SO_LINGER 0) and one closed with data unread, a new client is served");
 		close(fd);
 	}
-	rc_wait(&s->srv, 0);
-	rc_check(s->t, !s->srv.exited, "the server is still running (it exited with status %d)", rc_exit_code(&s->srv));
+	rc_check_running(s->t, &s->srv);
 out:
 	free(msg);
 }
