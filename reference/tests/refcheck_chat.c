@@ -180,11 +180,13 @@ static void check_leaving(struct rc *t, int a, int b, int c)
 
 	rc_send_all(a, "before C leaves\n", 16);
 	rc_check(t, got_line(b, "before C leaves\n"), "B gets A's line");
+	rc_send_all(c, "dangling, no newline", 20);
 	shutdown(c, SHUT_WR);
 	rc_check(t, got_line(c, "before C leaves\n"), "C half-closes: it still gets the line relayed before its FIN");
 	end = rc_read_end(c, 2000);
 	rc_check(t, end == RC_END_EOF, "then the server closes C's connection with a FIN (got %s)", rc_end_name(end));
 	close(c);
+	rc_check(t, rc_silent(a, 200) && rc_silent(b, 0), "the partial line C left unfinished is never relayed");
 	rc_abort(b);
 
 	e = join(t, members, 1, "E", 0);

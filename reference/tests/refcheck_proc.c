@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ int rc_spawn(struct rc *t, struct rc_proc *p, int pipes, const char *prog, char 
 			dup2(out[1], STDOUT_FILENO);
 		if (err[1] >= 0)
 			dup2(err[1], STDERR_FILENO);
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* if the driver dies (a ctest timeout), the program dies too */
 		signal(SIGPIPE, SIG_DFL); /* an ignored signal stays ignored across exec: give the program a clean slate */
 		execv(path, argv);
 		fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
