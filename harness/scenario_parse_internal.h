@@ -107,6 +107,11 @@ const char *sp_closest(const char *word, const char *const *list, size_t n);
 /* Steps (scenario_parse_steps.c): whether w starts a step, and parsing one into the open block. */
 int sp_is_step(const char *w);
 int sp_step(struct sparser *p, const struct scenario_tok *kw);
+/* Appends a parsed step to the open block (scenario_parse_steps.c); 0 or -1 (out of memory). */
+int sp_push_step(struct sparser *p, struct scenario_step *st);
+/* scenario_parse_relay.c: `relay NAME udp|tcp listen PORT to PORT` opens a block of fault lines. */
+int sp_relay(struct sparser *p, struct scenario_step *st);
+int sp_port_value(struct sparser *p, int *out);
 /* Inside a relay block: takes one fault line (or the block's `end`). */
 int sp_relay_line(struct sparser *p, const struct scenario_tok *kw);
 /* Reports and frees a relay block left open at the end of the file. */

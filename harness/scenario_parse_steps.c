@@ -7,7 +7,6 @@
 
 #include "scenario_parse.h"
 #include "scenario_parse_internal.h"
-#include "relay_fault.h"
 #include "wire.h"
 
 #define DURATION "a duration"
@@ -57,7 +56,7 @@ static int within_only(struct sparser *p, double *out, const char *expected)
 	return 0;
 }
 
-static int port_value(struct sparser *p, int *out)
+int sp_port_value(struct sparser *p, int *out)
 {
 	uint64_t v;
 	if (sp_uint(p, "a port number", 65535, &v) < 0)
@@ -84,7 +83,7 @@ static int st_start(struct sparser *p, struct scenario_step *st)
 		if (sp_is_word(o, "within"))
 			rc = within(p, &win, &st->u.start.within);
 		else if (sp_is_word(o, "port") && st->u.start.role == SCENARIO_ROLE_CLIENT)
-			rc = option(p, &port) < 0 ? -1 : port_value(p, &st->u.start.port);
+			rc = option(p, &port) < 0 ? -1 : sp_port_value(p, &st->u.start.port);
 		else
 			return unexpected(p, st->u.start.role == SCENARIO_ROLE_CLIENT
 						     ? "'within', 'port' or the end of the line"
@@ -95,109 +94,6 @@ static int st_start(struct sparser *p, struct scenario_step *st)
 	return 0;
 }
 
-static int push_step(struct sparser *p, struct scenario_step *st);
-
-/* relay NAME udp|tcp listen PORT to PORT: opens a block of fault lines closed by `end`. */
-static int st_relay(struct sparser *p, struct scenario_step *st)
-{
-	const struct scenario_tok *t;
-	char b[64];
-	if (p->depth > 0)
-		return sp_error_at(p, &p->toks.v[p->pos - 1], "relay: a relay cannot be inside a repeat block");
-	if (sp_target(p, "a relay name", SPT_NEW, &st->target, &t) < 0)
-		return -1;
-	struct scenario_tok *proto = sp_take(p, "udp or tcp");
-	if (!proto)
-		return -1;
-	if (sp_is_word(proto, "udp"))
-		st->u.relay.udp = 1;
-	else if (!sp_is_word(proto, "tcp"))
-		return sp_error_at(p, proto, "relay: expected udp or tcp, found '%s'", sp_show(p, proto, b, sizeof b));
-	struct scenario_tok *w = sp_take(p, "'listen'");
-	if (!w)
-		return -1;
-	if (!sp_is_word(w, "listen"))
-		return sp_error_at(p, w, "relay: expected 'listen PORT', found '%s'", sp_show(p, w, b, sizeof b));
-	if (port_value(p, &st->u.relay.listen_port) < 0)
-		return -1;
-	if (!(w = sp_take(p, "'to'")))
-		return -1;
-	if (!sp_is_word(w, "to"))
-		return sp_error_at(p, w, "relay: expected 'to PORT', found '%s'", sp_show(p, w, b, sizeof b));
-	if (port_value(p, &st->u.relay.to_port) < 0)
-		return -1;
-	if (st->u.relay.listen_port == st->u.relay.to_port)
-		return sp_error_at(p, &p->toks.v[p->pos - 1], "relay: it cannot listen on the port it forwards to");
-	if (sp_add_name(p, st->target, SPNAME_RELAY, st->u.relay.udp) < 0)
-		return -1;
-	return sp_expect_end(p);
-}
-
-/* The text of `line` from column `col` to the end of the line, without a # comment. Caller frees. */
-static char *raw_rest(struct sparser *p, int line, int col)
-{
-	const char *s = p->text;
-	for (int l = 1; l < line && s; l++) {
-		s = strchr(s, '\n');
-		if (s)
-			s++;
-	}
-	if (!s)
-		return strdup("");
-	s += col - 1;
-	size_t n = strcspn(s, "#\r\n");
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return strndup(s, n);
-}
-
-int sp_relay_line(struct sparser *p, const struct scenario_tok *kw)
-{
-	struct scenario_step *st = p->relay;
-	if (sp_is_word(kw, "end")) {
-		p->relay = NULL;
-		int rc = sp_expect_end(p);
-		if (push_step(p, st) < 0)
-			rc = -1;
-		free(st);
-		return rc;
-	}
-	char *line = raw_rest(p, kw->line, kw->col);
-	char **v = realloc(st->u.relay.faults, (st->u.relay.nfaults + 1) * sizeof *v);
-	int *lv = realloc(st->u.relay.fault_lines, (st->u.relay.nfaults + 1) * sizeof *lv);
-	if (v)
-		st->u.relay.faults = v;
-	if (lv)
-		st->u.relay.fault_lines = lv;
-	if (!line || !v || !lv) {
-		free(line);
-		p->oom = 1;
-		return -1;
-	}
-	/* Check the fault now, so lint reports it with its position. */
-	struct relay_faults *fs = relay_faults_new();
-	char err[256];
-	int rc = fs ? relay_faults_add_line(fs, line, st->u.relay.udp, err, sizeof err) : -1;
-	relay_faults_free(fs);
-	if (rc != 0) {
-		free(line);
-		const char *msg = strncmp(err, "fault 1: ", 9) == 0 ? err + 9 : err;
-		return sp_error_at(p, kw, "relay: %s", fs ? msg : "out of memory");
-	}
-	st->u.relay.faults[st->u.relay.nfaults] = line;
-	st->u.relay.fault_lines[st->u.relay.nfaults++] = kw->line;
-	return 0;
-}
-
-void sp_relay_unclosed(struct sparser *p)
-{
-	if (!p->relay)
-		return;
-	sp_error(p, p->relay->line, p->relay->col, "relay: 'relay' without 'end'");
-	sp_step_free(p->relay);
-	free(p->relay);
-	p->relay = NULL;
-}
 
 static int st_connect(struct sparser *p, struct scenario_step *st)
 {
@@ -218,7 +114,7 @@ static int st_connect(struct sparser *p, struct scenario_step *st)
 		else if (sp_is_word(o, "from"))
 			rc = option(p, &from) < 0 ? -1 : sp_address(p, "an address", &st->u.connect.from);
 		else if (sp_is_word(o, "port"))
-			rc = option(p, &port) < 0 ? -1 : port_value(p, &st->u.connect.port);
+			rc = option(p, &port) < 0 ? -1 : sp_port_value(p, &st->u.connect.port);
 		else if (sp_is_word(o, "within"))
 			rc = within(p, &win, &st->u.connect.within);
 		else
@@ -249,7 +145,7 @@ static int st_listen(struct sparser *p, struct scenario_step *st)
 		else if (sp_is_word(o, "on"))
 			rc = option(p, &on) < 0 ? -1 : sp_address(p, "an address", &st->u.listen.addr);
 		else if (sp_is_word(o, "port"))
-			rc = option(p, &port) < 0 ? -1 : port_value(p, &st->u.listen.port);
+			rc = option(p, &port) < 0 ? -1 : sp_port_value(p, &st->u.listen.port);
 		else
 			return unexpected(p, "udp, on, port or the end of the line");
 		if (rc < 0)
@@ -642,7 +538,7 @@ oom:
 
 /* ---- blocks ---- */
 
-static int push_step(struct sparser *p, struct scenario_step *st)
+int sp_push_step(struct sparser *p, struct scenario_step *st)
 {
 	struct spframe *f = &p->frames[p->depth];
 	if (f->n == f->cap) {
@@ -695,7 +591,7 @@ static int st_end(struct sparser *p, const struct scenario_tok *kw)
 	st.u.repeat.body = f->steps;
 	st.u.repeat.nbody = f->n;
 	memset(f, 0, sizeof *f);
-	if (push_step(p, &st) < 0)
+	if (sp_push_step(p, &st) < 0)
 		return -1;
 	return rc;
 }
@@ -713,7 +609,7 @@ static const struct {
 	{"resume", SCENARIO_STEP_RESUME, st_conn_only},    {"wait", SCENARIO_STEP_WAIT, st_wait},
 	{"signal", SCENARIO_STEP_SIGNAL, st_signal},       {"baseline", SCENARIO_STEP_BASELINE, st_baseline},
 	{"wire", SCENARIO_STEP_WIRE, st_wire},             {"repeat", SCENARIO_STEP_REPEAT, NULL},
-	{"relay", SCENARIO_STEP_RELAY, st_relay},
+	{"relay", SCENARIO_STEP_RELAY, sp_relay},
 	{"end", SCENARIO_STEP_REPEAT, NULL},
 };
 
@@ -748,7 +644,7 @@ int sp_step(struct sparser *p, const struct scenario_tok *kw)
 			*p->relay = st;
 			return 0;
 		}
-		return push_step(p, &st);
+		return sp_push_step(p, &st);
 	}
 	return -1;
 }
