@@ -210,6 +210,23 @@ int relay_run(struct relay *r, volatile sig_atomic_t *stop, char *err, size_t er
 	return rc;
 }
 
+int relay_fd(const struct relay *r)
+{
+	return r->epfd;
+}
+
+int relay_poll(struct relay *r, char *err, size_t errlen)
+{
+	int rc = turn(r, 0, err, errlen);
+	arm_timer(r);
+	return rc;
+}
+
+void relay_finish(struct relay *r)
+{
+	finish(r);
+}
+
 static void *thread_main(void *arg)
 {
 	struct relay *r = arg;
@@ -268,5 +285,36 @@ void relay_free(struct relay *r)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	relay_fault_engine_free(r->eng);
+	free(r->ports);
 	free(r);
+}
+
+void relay_note_fd(struct relay *r, int fd)
+{
+	relay_note_port(r, bound_port(fd));
+}
+
+void relay_note_port(struct relay *r, int port)
+{
+	if (port <= 0)
+		return;
+	for (size_t i = 0; i < r->nports; i++)
+		if (r->ports[i] == port)
+			return;
+	if (r->nports == r->capports) {
+		size_t cap = r->capports ? r->capports * 2 : 16;
+		int *v = realloc(r->ports, cap * sizeof *v);
+		if (!v)
+			return;
+		r->ports = v;
+		r->capports = cap;
+	}
+	r->ports[r->nports++] = port;
+}
+
+size_t relay_upstream_ports(const struct relay *r, int *ports, size_t max)
+{
+	size_t n = r->nports < max ? r->nports : max;
+	memcpy(ports, r->ports, n * sizeof *ports);
+	return n;
 }

@@ -51,4 +51,17 @@ const struct relay_event *relay_events(const struct relay *r, size_t *n);
 /* Stops if needed, closes every socket and frees. NULL is fine. */
 void relay_free(struct relay *r);
 
+/* Driving the relay from the caller's own event loop instead of a thread (a process that entered a new
+ * PID namespace cannot create threads). relay_fd is readable when the relay has work (I/O or a due
+ * timer); relay_poll then runs one non-blocking turn (0 or -1 with err); relay_finish ends the run
+ * (flushes, closes the log) and is called once, instead of relay_stop. */
+int relay_fd(const struct relay *r);
+int relay_poll(struct relay *r, char *err, size_t errlen);
+void relay_finish(struct relay *r);
+
+/* The ports the relay's traffic used besides its listen and target ports: its clients' ports and the
+ * local ports of the sockets it opened towards the target, so a capture's port check can allow them. Call after relay_stop. Returns how many were
+ * copied into ports (at most max). */
+size_t relay_upstream_ports(const struct relay *r, int *ports, size_t max);
+
 #endif

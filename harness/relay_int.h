@@ -36,6 +36,8 @@ struct relay {
 	char thread_err[256];
 	struct relay_udp *udp;
 	struct relay_tcp *tcp;
+	int *ports; /* local ports of the upstream sockets, for relay_upstream_ports() */
+	size_t nports, capports;
 };
 
 /* CLOCK_MONOTONIC in nanoseconds. */
@@ -45,6 +47,11 @@ int relay_watch(struct relay *r, int fd, uint32_t events, struct relay_handle *h
 int relay_rewatch(struct relay *r, int fd, uint32_t events, struct relay_handle *h);
 /* Grows a socket buffer (SO_*BUFFORCE when allowed) so bursts are not lost in the relay. */
 void relay_grow_buffers(int fd, int bytes);
+
+/* Remembers a port the relay's traffic uses: an upstream socket's local port (after connect), or a
+ * client's port, for relay_upstream_ports(). */
+void relay_note_fd(struct relay *r, int fd);
+void relay_note_port(struct relay *r, int port);
 
 /* relay_udp.c */
 int relay_udp_init(struct relay *r, char *err, size_t errlen);

@@ -357,6 +357,12 @@ static void open_conn(struct relay *r, int cfd)
 		propagate_rst(r, c, 1);
 		return;
 	}
+	relay_note_fd(r, c->fd[1]);
+	struct sockaddr_storage peer;
+	socklen_t pl = sizeof peer;
+	if (getpeername(cfd, (struct sockaddr *)&peer, &pl) == 0)
+		relay_note_port(r, ntohs(peer.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&peer)->sin6_port
+								    : ((struct sockaddr_in *)&peer)->sin_port));
 	update(r, c);
 }
 

@@ -125,6 +125,9 @@ static struct udp_client *client_get(struct relay *r, const struct sockaddr_stor
 		free(c);
 		return NULL;
 	}
+	relay_note_fd(r, c->fd);
+	relay_note_port(r, ntohs(a->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)a)->sin6_port
+							  : ((const struct sockaddr_in *)a)->sin_port));
 	c->next = u->bucket[h];
 	u->bucket[h] = c;
 	c->all_next = u->all;

@@ -139,6 +139,9 @@ static enum run_status run_step(struct run_ctx *c, const struct scenario_step *s
 	case SCENARIO_STEP_WIRE:
 		s = defer_wire(c, st, name);
 		break;
+	case SCENARIO_STEP_RELAY:
+		s = run_step_relay(c, st, name);
+		break;
 	}
 	free(name);
 	return s;
@@ -151,8 +154,13 @@ static enum run_status run_steps(struct run_ctx *c, const struct scenario_step *
 		if (st->kind != SCENARIO_STEP_REPEAT)
 			mark(c, st->line);
 		enum run_status s = run_step(c, st);
-		if (s == RUN_OK)
+		if (s == RUN_OK) {
+			/* A passing step may have prepared details for a failure that did not happen. */
+			free(c->r->expected);
+			free(c->r->actual);
+			c->r->expected = c->r->actual = NULL;
 			continue;
+		}
 		/* The innermost failing step names the location; a repeat only adds its iteration. */
 		if (!c->r->step) {
 			result_set(&c->r->step, "%s:%d", c->sc->path, st->line);
@@ -233,6 +241,7 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 			s = run_steps(c, sc->steps, sc->nsteps);
 		close_all(c);
 		run_programs_stop(c);
+		run_relays_stop(c);
 		run_programs_report(c);
 		s = run_wire_finish(c, s);
 	}
@@ -243,6 +252,7 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 	r->duration = run_now() - t0;
 
 	run_conns_free(c);
+	run_relays_free(c);
 	sandbox_destroy(c->sb);
 	run_programs_free(c);
 	for (size_t i = 0; i < c->nwires; i++)

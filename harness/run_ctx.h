@@ -2,6 +2,8 @@
 #ifndef SOCKCHECK_RUN_CTX_H
 #define SOCKCHECK_RUN_CTX_H
 
+#include <jansson.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <sys/socket.h>
 
@@ -75,6 +77,8 @@ struct run_wire_step {
 	char *target; /* expanded name */
 };
 
+struct run_relay;
+
 struct run_event {
 	double t;
 	int line;
@@ -98,6 +102,9 @@ struct run_ctx {
 	/* capture (run_wire.c) */
 	void *capture;
 	int capture_fd;
+	/* relays started by `relay` steps (run_relay.c) */
+	struct run_relay **relays;
+	size_t nrelays;
 	/* timeline: which step ran when, on the capture's (realtime) clock */
 	struct run_event *events;
 	size_t nevents;
@@ -130,6 +137,18 @@ enum run_status run_step_peer(struct run_ctx *c, const struct scenario_step *st,
 
 /* run_expect.c */
 enum run_status run_step_expect(struct run_ctx *c, const struct scenario_step *st, const char *name);
+
+/* run_relay.c: relays in the case's namespace. */
+enum run_status run_step_relay(struct run_ctx *c, const struct scenario_step *st, const char *name);
+void run_relays_stop(struct run_ctx *c);
+int run_relays_pollfds(const struct run_ctx *c, struct pollfd *pfd); /* fills nrelays entries */
+int run_relays_serve(struct run_ctx *c); /* one turn of each relay; 0 or -1 (message set) */
+size_t run_relays_ports(const struct run_ctx *c, int *ports, size_t max); /* every port they use */
+int run_relays_write_log(const struct run_ctx *c, const char *path);
+json_t *run_relays_events(const struct run_ctx *c); /* timeline entries: [{"t", "text"}] */
+void run_relays_free(struct run_ctx *c);
+/* The i-th relay's name, protocol and ports; -1 past the end. */
+int run_relay_info(const struct run_ctx *c, size_t i, const char **name, int *udp, int *listen_port, int *to_port);
 
 /* run_program.c: the programs under test. */
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st);

@@ -248,7 +248,7 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 			rc = 0;
 			break;
 		}
-		size_t need = c->nconns + 3;
+		size_t need = c->nconns + c->nrelays + 3;
 		if (need > cap) {
 			cap = need * 2;
 			free(pfd);
@@ -276,6 +276,7 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 				who[n++] = NULL;
 			}
 		}
+		n += (size_t)run_relays_pollfds(c, pfd + n);
 		size_t capture_slot = n;
 		if (c->capture_fd >= 0)
 			pfd[n++] = (struct pollfd){.fd = c->capture_fd, .events = POLLIN};
@@ -292,9 +293,7 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 			break;
 		}
 		for (size_t i = 0; k > 0 && i < n; i++) {
-			if (!pfd[i].revents)
-				continue;
-			if (i == capture_slot && c->capture_fd >= 0)
+			if (!pfd[i].revents || i >= capture_slot - c->nrelays)
 				continue;
 			if (who[i])
 				serve(who[i], pfd[i].revents);
@@ -302,6 +301,10 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 				for (int role = 0; role < 2; role++)
 					if (c->progs[role].started && pfd[i].fd == c->progs[role].p.pidfd)
 						sandbox_proc_reap(&c->progs[role].p);
+		}
+		if (c->nrelays && run_relays_serve(c) != 0) {
+			rc = -2;
+			break;
 		}
 		if (c->capture_fd >= 0 && run_wire_pump(c) != 0) {
 			rc = -2;

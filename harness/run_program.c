@@ -48,13 +48,13 @@ static char *replace_all(const char *s, const char *key, const char *val)
 
 /* The command line: the case's template with {server}/{client} replaced by the user's command (or the
  * reference), then {host} and {port}. */
-static char *command_for(struct run_ctx *c, int role)
+static char *command_for(struct run_ctx *c, int role, int port_override)
 {
 	const char *tmpl = role == SCENARIO_ROLE_SERVER ? c->sc->server_cmd : c->sc->client_cmd;
 	const char *server = c->o->server_cmd ? c->o->server_cmd : c->o->ref_server;
 	const char *client = c->o->client_cmd ? c->o->client_cmd : c->o->ref_client;
 	char port[16];
-	snprintf(port, sizeof port, "%d", c->sc->port);
+	snprintf(port, sizeof port, "%d", port_override ? port_override : c->sc->port);
 	char *a = replace_all(tmpl, "{server}", server ? server : "");
 	char *b = a ? replace_all(a, "{client}", client ? client : "") : NULL;
 	char *d = b ? replace_all(b, "{host}", "127.0.0.1") : NULL;
@@ -102,7 +102,7 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	if (!who)
 		return run_fail(c, RUN_ERROR, "start %s: no %s command (give --%s CMD; this suite has no reference %s)",
 				role_name(role), role_name(role), role_name(role), role_name(role));
-	p->cmd = command_for(c, role);
+	p->cmd = command_for(c, role, st->u.start.port);
 	if (!p->cmd)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
 	char err[SANDBOX_ERRBUF_SIZE];

@@ -1,6 +1,8 @@
 /* run_wire.c: the runner's capture side: record the case, write its timeline, judge `wire` steps. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,8 @@
 #include "run_wire.h"
 #include "trace.h"
 #include "wire.h"
+
+#define RELAY_PORTS_MAX 1024
 
 static int mkdirs(const char *path)
 {
@@ -112,8 +116,8 @@ static int write_timeline(struct run_ctx *c, const char *path)
 		json_array_append_new(steps, json_pack("{s:f, s:i, s:s}", "t", c->events[i].t, "line", line,
 						       "text", text));
 	}
-	json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:o}", "version", 1, "case", c->sc->name, "file",
-				c->sc->path, "clock", "realtime", "steps", steps);
+	json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:o, s:o}", "version", 1, "case", c->sc->name, "file",
+				c->sc->path, "clock", "realtime", "steps", steps, "faults", run_relays_events(c));
 	int rc = doc ? json_dump_file(doc, path, JSON_INDENT(1)) : -1;
 	json_decref(doc);
 	for (size_t i = 0; i < nlines; i++)
@@ -123,9 +127,41 @@ static int write_timeline(struct run_ctx *c, const char *path)
 }
 
 /* Describes every harness socket to the wire judge. Arrays are freed by free_facts. */
+static int port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+/* A UDP relay's listen side, as the program sees it: `wire RELAY retransmits ...`, and the groups
+ * all/client/server, judge what the program sent to the relay. */
+static void relay_sockets(struct run_ctx *c, struct wire_socket *v, size_t *n)
+{
+	const char *name;
+	int udp, lport, tport;
+	for (size_t i = 0; run_relay_info(c, i, &name, &udp, &lport, &tport) == 0; i++) {
+		for (size_t k = 0; k < *n; k++)
+			if (port_of(&v[k].harness) == tport)
+				v[k].behind_relay = 1;
+		if (!udp)
+			continue;
+		struct wire_socket *w = &v[(*n)++];
+		memset(w, 0, sizeof *w);
+		w->name = name;
+		w->udp = 1;
+		struct sockaddr_in *a = (struct sockaddr_in *)&w->harness;
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a->sin_port = htons((uint16_t)lport);
+	}
+}
+
 static void build_facts(struct run_ctx *c, struct wire_facts *f, int behaviour_failed)
 {
-	struct wire_socket *v = calloc(c->nconns ? c->nconns : 1, sizeof *v);
+	struct wire_socket *v = calloc(c->nconns + c->nrelays + 1, sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; v && i < c->nconns; i++) {
 		struct run_conn *cn = c->conns[i];
@@ -150,9 +186,14 @@ static void build_facts(struct run_ctx *c, struct wire_facts *f, int behaviour_f
 		w->recv_lens = rl;
 		w->nrecv_dgrams = rl ? cn->nin : 0;
 	}
+	if (v)
+		relay_sockets(c, v, &n);
 	f->sockets = v;
 	f->nsockets = n;
 	f->program_port = c->sc->port;
+	int *extra = calloc(RELAY_PORTS_MAX, sizeof *extra);
+	f->extra_ports = extra;
+	f->nextra_ports = extra ? run_relays_ports(c, extra, RELAY_PORTS_MAX) : 0;
 }
 
 static void free_facts(struct wire_facts *f)
@@ -160,6 +201,7 @@ static void free_facts(struct wire_facts *f)
 	for (size_t i = 0; i < f->nsockets; i++)
 		free((void *)f->sockets[i].recv_lens);
 	free((void *)f->sockets);
+	free((void *)f->extra_ports);
 }
 
 #define WIRE_DETAIL 4096
@@ -229,14 +271,17 @@ enum run_status run_wire_finish(struct run_ctx *c, enum run_status s)
 	if ((s == RUN_OK || s == RUN_FAIL) && c->nwires && closed == 0 && st.drops == 0)
 		s = judge(c, pcap, s);
 
-	char *timeline = sibling(pcap, ".timeline.json");
+	char *timeline = sibling(pcap, ".timeline.json"), *faults = sibling(pcap, ".faults.log");
 	int keep = c->o->keep == RUN_KEEP_ALL || (c->o->keep == RUN_KEEP_FAILED && s != RUN_OK);
 	if (keep && timeline && write_timeline(c, timeline) == 0) {
 		result_set(&c->r->capture, "%s", pcap);
 		result_set(&c->r->timeline, "%s", timeline);
+		if (c->nrelays && faults && run_relays_write_log(c, faults) == 0)
+			result_set(&c->r->fault_log, "%s", faults);
 	} else {
 		unlink(pcap);
 	}
 	free(timeline);
+	free(faults);
 	return s;
 }

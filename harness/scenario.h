@@ -100,6 +100,7 @@ enum scenario_step_kind {
 	SCENARIO_STEP_BASELINE, /* baseline server|client: remember the hygiene metrics now */
 	SCENARIO_STEP_REPEAT,   /* repeat N ... end; {i} in names and strings is the 1-based iteration */
 	SCENARIO_STEP_WIRE,     /* wire NAME ASSERTION [ARGS...]: judged on the capture */
+	SCENARIO_STEP_RELAY,    /* relay NAME udp|tcp listen PORT to PORT, fault lines, end */
 };
 
 enum scenario_shutdown { SCENARIO_SHUT_WRITE, SCENARIO_SHUT_READ, SCENARIO_SHUT_BOTH };
@@ -112,6 +113,7 @@ struct scenario_step {
 		struct {
 			enum scenario_role role;
 			double within;
+			int port;   /* `start client port N`: {port} in its command is N; 0: the case's port */
 		} start;
 		struct {
 			int udp;
@@ -146,6 +148,13 @@ struct scenario_step {
 			size_t nbody;
 		} repeat;
 		struct scenario_wire wire;
+		struct {
+			int udp;
+			int listen_port, to_port; /* on 127.0.0.1 */
+			char **faults;            /* one fault per line, as written ("drop c2s 1") */
+			int *fault_lines;         /* where each fault line is, for error messages */
+			size_t nfaults;
+		} relay;
 	} u;
 };
 

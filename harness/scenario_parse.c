@@ -49,6 +49,12 @@ void sp_step_free(struct scenario_step *st)
 			sp_step_free(&st->u.repeat.body[k]);
 		free(st->u.repeat.body);
 		break;
+	case SCENARIO_STEP_RELAY:
+		for (size_t k = 0; k < st->u.relay.nfaults; k++)
+			free(st->u.relay.faults[k]);
+		free(st->u.relay.faults);
+		free(st->u.relay.fault_lines);
+		break;
 	case SCENARIO_STEP_WIRE:
 		free(st->u.wire.assertion);
 		for (size_t k = 0; k < st->u.wire.nargs; k++)
@@ -258,7 +264,7 @@ static int header(struct sparser *p, const struct scenario_tok *kw, int h)
 /* Steps first: on a tie the suggestion is the step ("sned" is closer to the common 'send' than 'seed'). */
 static const char *const keywords[] = {
 	"start", "connect", "listen", "accept", "send", "expect", "shutdown", "close", "abort",
-	"pause", "resume", "wait", "signal", "baseline", "repeat", "end", "wire",
+	"pause", "resume", "wait", "signal", "baseline", "repeat", "end", "wire", "relay",
 	"name", "description", "points", "tags", "timeout", "server", "client", "port", "seed",
 };
 
@@ -306,6 +312,8 @@ static int statement(struct sparser *p)
 {
 	struct scenario_tok *kw = sp_next(p);
 	char b[64];
+	if (p->relay)
+		return sp_relay_line(p, kw);
 	if (kw->kind == SCENARIO_TOK_ERROR)
 		return sp_lexerr(p, kw);
 	for (int h = 0; h < SPH_COUNT; h++)
@@ -410,6 +418,7 @@ struct scenario *scenario_parse_string(const char *path_label, const char *text,
 		while (!sp_at_end(&p)) /* recover at the next line */
 			p.pos++;
 	}
+	sp_relay_unclosed(&p);
 	for (; p.depth > 0; p.depth--) {
 		struct spframe *f = &p.frames[p.depth];
 		sp_error(&p, f->line, f->col, "repeat: 'repeat' without 'end'");

@@ -334,6 +334,8 @@ int sp_target(struct sparser *p, const char *what, unsigned allowed, char **out,
 			if (n->kind == SPNAME_LISTENER && !n->udp && !(allowed & SPT_LISTENER_OK))
 				return sp_error_at(p, t, "%s: '%s' is a listener; accept a connection from it first",
 						   p->stmt, sw);
+			if (n->kind == SPNAME_RELAY && !(allowed & SPT_RELAY_OK))
+				return sp_error_at(p, t, "%s: '%s' is a relay; only wire steps can name it", p->stmt, sw);
 		}
 	}
 	*out = strdup(w);

@@ -15,7 +15,7 @@ struct spdiag {
 };
 
 /* A connection, socket or listener name opened so far (in file order), as written (a template). */
-enum spname_kind { SPNAME_CONN, SPNAME_LISTENER };
+enum spname_kind { SPNAME_CONN, SPNAME_LISTENER, SPNAME_RELAY };
 struct spname {
 	char *name;
 	enum spname_kind kind;
@@ -49,6 +49,7 @@ struct sparser {
 	struct spname *names;
 	size_t nnames, capnames;
 	const char *stmt;              /* the statement keyword being parsed, for messages */
+	struct scenario_step *relay;   /* an open relay block: its fault lines come next, until `end` */
 };
 
 /* Targets a statement accepts (a mask). */
@@ -60,6 +61,7 @@ enum {
 	SPT_ALL = 16,    /* the word `all` (wire) */
 	SPT_NEW = 32,    /* a new name being opened (connect, listen, accept) */
 	SPT_LISTENER_OK = 64, /* a TCP listener is acceptable (close, wire) */
+	SPT_RELAY_OK = 128,   /* a relay's name is acceptable (wire) */
 };
 
 /* Diagnostics: records "message" at line:col. Always returns -1 so callers can `return sp_error(...)`. */
@@ -105,6 +107,15 @@ const char *sp_closest(const char *word, const char *const *list, size_t n);
 /* Steps (scenario_parse_steps.c): whether w starts a step, and parsing one into the open block. */
 int sp_is_step(const char *w);
 int sp_step(struct sparser *p, const struct scenario_tok *kw);
+/* Appends a parsed step to the open block (scenario_parse_steps.c); 0 or -1 (out of memory). */
+int sp_push_step(struct sparser *p, struct scenario_step *st);
+/* scenario_parse_relay.c: `relay NAME udp|tcp listen PORT to PORT` opens a block of fault lines. */
+int sp_relay(struct sparser *p, struct scenario_step *st);
+int sp_port_value(struct sparser *p, int *out);
+/* Inside a relay block: takes one fault line (or the block's `end`). */
+int sp_relay_line(struct sparser *p, const struct scenario_tok *kw);
+/* Reports and frees a relay block left open at the end of the file. */
+void sp_relay_unclosed(struct sparser *p);
 
 /* Freeing parts (scenario_parse.c). */
 void sp_data_free(struct scenario_data *d);

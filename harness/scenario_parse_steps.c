@@ -56,7 +56,7 @@ static int within_only(struct sparser *p, double *out, const char *expected)
 	return 0;
 }
 
-static int port_value(struct sparser *p, int *out)
+int sp_port_value(struct sparser *p, int *out)
 {
 	uint64_t v;
 	if (sp_uint(p, "a port number", 65535, &v) < 0)
@@ -75,8 +75,25 @@ static int st_start(struct sparser *p, struct scenario_step *st)
 	if (sp_target(p, "server or client", SPT_PROG, &st->target, &t) < 0)
 		return -1;
 	st->u.start.role = role_of(st->target);
-	return within_only(p, &st->u.start.within, "'within' or the end of the line");
+	st->u.start.within = SCENARIO_DEFAULT_WITHIN;
+	int win = 0, port = 0;
+	while (!sp_at_end(p)) {
+		struct scenario_tok *o = sp_peek(p);
+		int rc;
+		if (sp_is_word(o, "within"))
+			rc = within(p, &win, &st->u.start.within);
+		else if (sp_is_word(o, "port") && st->u.start.role == SCENARIO_ROLE_CLIENT)
+			rc = option(p, &port) < 0 ? -1 : sp_port_value(p, &st->u.start.port);
+		else
+			return unexpected(p, st->u.start.role == SCENARIO_ROLE_CLIENT
+						     ? "'within', 'port' or the end of the line"
+						     : "'within' or the end of the line");
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
+
 
 static int st_connect(struct sparser *p, struct scenario_step *st)
 {
@@ -97,7 +114,7 @@ static int st_connect(struct sparser *p, struct scenario_step *st)
 		else if (sp_is_word(o, "from"))
 			rc = option(p, &from) < 0 ? -1 : sp_address(p, "an address", &st->u.connect.from);
 		else if (sp_is_word(o, "port"))
-			rc = option(p, &port) < 0 ? -1 : port_value(p, &st->u.connect.port);
+			rc = option(p, &port) < 0 ? -1 : sp_port_value(p, &st->u.connect.port);
 		else if (sp_is_word(o, "within"))
 			rc = within(p, &win, &st->u.connect.within);
 		else
@@ -128,7 +145,7 @@ static int st_listen(struct sparser *p, struct scenario_step *st)
 		else if (sp_is_word(o, "on"))
 			rc = option(p, &on) < 0 ? -1 : sp_address(p, "an address", &st->u.listen.addr);
 		else if (sp_is_word(o, "port"))
-			rc = option(p, &port) < 0 ? -1 : port_value(p, &st->u.listen.port);
+			rc = option(p, &port) < 0 ? -1 : sp_port_value(p, &st->u.listen.port);
 		else
 			return unexpected(p, "udp, on, port or the end of the line");
 		if (rc < 0)
@@ -484,7 +501,8 @@ static int st_wire(struct sparser *p, struct scenario_step *st)
 	const struct scenario_tok *t;
 	struct scenario_wire *w = &st->u.wire;
 	char b[64];
-	if (sp_target(p, "a connection name, server, client or all", SPT_CONN | SPT_PROG | SPT_ALL | SPT_LISTENER_OK,
+	if (sp_target(p, "a connection name, server, client or all",
+		      SPT_CONN | SPT_PROG | SPT_ALL | SPT_LISTENER_OK | SPT_RELAY_OK,
 		      &st->target, &t) < 0)
 		return -1;
 	struct scenario_tok *a = sp_take(p, "an assertion");
@@ -520,7 +538,7 @@ oom:
 
 /* ---- blocks ---- */
 
-static int push_step(struct sparser *p, struct scenario_step *st)
+int sp_push_step(struct sparser *p, struct scenario_step *st)
 {
 	struct spframe *f = &p->frames[p->depth];
 	if (f->n == f->cap) {
@@ -573,7 +591,7 @@ static int st_end(struct sparser *p, const struct scenario_tok *kw)
 	st.u.repeat.body = f->steps;
 	st.u.repeat.nbody = f->n;
 	memset(f, 0, sizeof *f);
-	if (push_step(p, &st) < 0)
+	if (sp_push_step(p, &st) < 0)
 		return -1;
 	return rc;
 }
@@ -591,6 +609,7 @@ static const struct {
 	{"resume", SCENARIO_STEP_RESUME, st_conn_only},    {"wait", SCENARIO_STEP_WAIT, st_wait},
 	{"signal", SCENARIO_STEP_SIGNAL, st_signal},       {"baseline", SCENARIO_STEP_BASELINE, st_baseline},
 	{"wire", SCENARIO_STEP_WIRE, st_wire},             {"repeat", SCENARIO_STEP_REPEAT, NULL},
+	{"relay", SCENARIO_STEP_RELAY, sp_relay},
 	{"end", SCENARIO_STEP_REPEAT, NULL},
 };
 
@@ -615,7 +634,17 @@ int sp_step(struct sparser *p, const struct scenario_tok *kw)
 			sp_step_free(&st);
 			return -1;
 		}
-		return push_step(p, &st);
+		if (st.kind == SCENARIO_STEP_RELAY) { /* pushed at its `end`, with its fault lines */
+			p->relay = malloc(sizeof *p->relay);
+			if (!p->relay) {
+				sp_step_free(&st);
+				p->oom = 1;
+				return -1;
+			}
+			*p->relay = st;
+			return 0;
+		}
+		return sp_push_step(p, &st);
 	}
 	return -1;
 }

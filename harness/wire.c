@@ -393,7 +393,7 @@ int wire_check(const struct trace *t, const struct wire_facts *f, const char *ta
 	}
 	for (size_t i = 0; i < f->nsockets; i++) {
 		const struct wire_socket *s = &f->sockets[i];
-		int match = is_group(target) ? 1 : strcmp(s->name, target) == 0;
+		int match = is_group(target) ? !s->behind_relay : strcmp(s->name, target) == 0;
 		if (!match)
 			continue;
 		named = 1;

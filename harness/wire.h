@@ -22,6 +22,8 @@ struct wire_socket {
 	size_t nsent_dgrams;
 	const size_t *recv_lens;          /* UDP: datagrams received by the harness, in order */
 	size_t nrecv_dgrams;
+	int behind_relay;                 /* the program reaches this socket only through a relay: the groups
+					     all/client/server judge the relay's program side instead */
 };
 
 struct wire_facts {

@@ -1,10 +1,11 @@
 /* chat-server.c: relays each complete line from one TCP client to every other client (profile chat). */
-#define _GNU_SOURCE /* accept4() */
+#define _GNU_SOURCE /* accept4(), ppoll() */
 #include "netio.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ struct chat {
 	struct client *clients;
 	size_t n, cap;
 	struct pollfd *pfd; /* pfd[0] is the listener, pfd[i + 1] is clients[i] */
+	sigset_t waitmask;  /* the signal mask while we wait in ppoll(): SIGTERM unblocked */
 };
 
 /* Double the room for clients (16 at first) and their pollfds. */
@@ -69,9 +71,11 @@ static void enqueue(struct client *c, const char *line, size_t len)
 		c->dead = 1;
 		return;
 	}
-	memmove(c->out, c->out + c->outoff, queued);
-	c->outoff = 0;
-	c->outlen = queued;
+	if (c->outoff > 0) { /* slide the unsent bytes to the front */
+		memmove(c->out, c->out + c->outoff, queued);
+		c->outoff = 0;
+		c->outlen = queued;
+	}
 	if (queued + len > c->outcap) {
 		size_t cap = c->outcap ? c->outcap : LINE_MAX_BYTES;
 		char *out;
@@ -188,7 +192,7 @@ static void serve_round(struct chat *chat)
 			.events = (c->leaving ? 0 : POLLIN) | (c->outlen > 0 ? POLLOUT : 0),
 		};
 	}
-	if (poll(chat->pfd, polled + 1, -1) < 0) {
+	if (ppoll(chat->pfd, polled + 1, NULL, &chat->waitmask) < 0) {
 		if (errno != EINTR)
 			perror("poll");
 		return;
@@ -210,6 +214,7 @@ static void serve_round(struct chat *chat)
 int main(int argc, char **argv)
 {
 	struct chat chat = { 0 };
+	sigset_t term;
 	int port;
 
 	if (argc != 2 || (port = netio_parse_port(argv[1])) < 0) {
@@ -217,6 +222,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	netio_catch_sigterm();
+	/* SIGTERM stays blocked except inside ppoll(), so it cannot slip in between our test of
+	 * netio_stop and the wait: it always interrupts ppoll(), and the loop ends. */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &chat.waitmask);
 	chat.lfd = netio_bind_any(SOCK_STREAM, port);
 	if (chat.lfd < 0 || grow(&chat) < 0)
 		return 1;

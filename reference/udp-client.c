@@ -10,6 +10,7 @@
 
 #define ATTEMPTS 5
 #define TIMEOUT_MS 300
+#define DATAGRAM_MAX 65536 /* any UDP payload fits */
 
 static long long now_ms(void)
 {
@@ -19,11 +20,11 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait until deadline for the datagram want[0..len). Returns 1 when it arrives, 0 at the deadline,
- * -1 on error. Anything else (a stale or duplicate reply to an earlier request) is skipped. */
-static int await_reply(int fd, const unsigned char *want, size_t len, long long deadline)
+/* Wait until deadline for the datagram want[0..len), receiving into reply[0..DATAGRAM_MAX).
+ * Returns 1 when it arrives, 0 at the deadline, -1 on error. Anything else (a stale or duplicate
+ * reply to an earlier request) is skipped. */
+static int await_reply(int fd, unsigned char *reply, const unsigned char *want, size_t len, long long deadline)
 {
-	unsigned char buf[65536];
 	long long left;
 
 	while ((left = deadline - now_ms()) > 0) {
@@ -35,15 +36,15 @@ static int await_reply(int fd, const unsigned char *want, size_t len, long long 
 			return -1;
 		if (ready <= 0)
 			continue;
-		n = recv(fd, buf, sizeof buf, 0);
-		if (n == (ssize_t)len && memcmp(buf, want, len) == 0)
+		n = recv(fd, reply, DATAGRAM_MAX, 0);
+		if (n == (ssize_t)len && memcmp(reply, want, len) == 0)
 			return 1;
 	}
 	return 0;
 }
 
 /* Send one request, retransmitting every TIMEOUT_MS, at most ATTEMPTS times. Returns as await_reply. */
-static int ask(int fd, const struct sockaddr *to, socklen_t tolen, const unsigned char *req,
+static int ask(int fd, const struct sockaddr *to, socklen_t tolen, const unsigned char *req, unsigned char *reply,
 	       const unsigned char *want, size_t len)
 {
 	for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -53,7 +54,7 @@ static int ask(int fd, const struct sockaddr *to, socklen_t tolen, const unsigne
 			perror("sendto");
 			return -1;
 		}
-		got = await_reply(fd, want, len, now_ms() + TIMEOUT_MS);
+		got = await_reply(fd, reply, want, len, now_ms() + TIMEOUT_MS);
 		if (got != 0)
 			return got;
 	}
@@ -62,6 +63,7 @@ static int ask(int fd, const struct sockaddr *to, socklen_t tolen, const unsigne
 
 int main(int argc, char **argv)
 {
+	unsigned char reply[DATAGRAM_MAX];
 	struct sockaddr_storage to;
 	socklen_t tolen;
 	char *line = NULL;
@@ -92,13 +94,13 @@ int main(int argc, char **argv)
 		}
 		memcpy(want, line, (size_t)len);
 		netio_upper(want, (size_t)len);
-		got = ask(fd, (struct sockaddr *)&to, tolen, (unsigned char *)line, want, (size_t)len);
+		got = ask(fd, (struct sockaddr *)&to, tolen, (unsigned char *)line, reply, want, (size_t)len);
 		if (got == 0)
 			fprintf(stderr, "%s: no reply from %s port %s after %d attempts\n", argv[0], argv[1],
 				argv[2], ATTEMPTS);
 		if (got <= 0)
 			return 1;
-		fwrite(want, 1, (size_t)len, stdout);
+		fwrite(reply, 1, (size_t)len, stdout);
 		putchar('\n');
 		fflush(stdout); /* a reader on a pipe sees each reply at once, not when we exit */
 		free(want);

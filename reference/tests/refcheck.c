@@ -157,6 +157,7 @@ int main(int argc, char **argv)
 	/* Orphans (a forked server's children) become ours, so rc_reap_all() can end them all. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	signal(SIGPIPE, SIG_IGN);
+	alarm(80); /* a backstop under ctest's 90 s: every wait is bounded, but a driver bug must not hang */
 
 	if ((strcmp(suite, "tcp-echo") == 0 || strcmp(suite, "tcp-upper") == 0) && argc == 4)
 		rc_suite_stream(&t, suite[4] == 'e' ? RC_ECHO : RC_UPPER, argv[3]);

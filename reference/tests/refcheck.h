@@ -66,6 +66,9 @@ int rc_wait_bound(int port, int udp, int timeout_ms);
 /* Spawn a server (argv as rc_spawn) and wait until its port is bound. Returns 0 or -1 (a failed check). */
 int rc_start_server(struct rc *t, struct rc_proc *p, int udp, const char *prog, char *const argv[]);
 
+/* Check that p has not exited (and say how it ended if it has). Returns 1 if it runs. */
+int rc_check_running(struct rc *t, struct rc_proc *p);
+
 /* Open descriptors of pid, its threads, and its children: live ones and zombies. -1 if unknown. */
 int rc_fd_count(pid_t pid);
 int rc_thread_count(pid_t pid);

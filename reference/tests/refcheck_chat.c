@@ -180,11 +180,13 @@ static void check_leaving(struct rc *t, int a, int b, int c)
 
 	rc_send_all(a, "before C leaves\n", 16);
 	rc_check(t, got_line(b, "before C leaves\n"), "B gets A's line");
+	rc_send_all(c, "dangling, no newline", 20);
 	shutdown(c, SHUT_WR);
-	rc_check(t, got_line(c, "before C leaves\n"), "C, leaving with a FIN, still gets the line queued for it");
+	rc_check(t, got_line(c, "before C leaves\n"), "C half-closes: it still gets the line relayed before its FIN");
 	end = rc_read_end(c, 2000);
 	rc_check(t, end == RC_END_EOF, "then the server closes C's connection with a FIN (got %s)", rc_end_name(end));
 	close(c);
+	rc_check(t, rc_silent(a, 200) && rc_silent(b, 0), "the partial line C left unfinished is never relayed");
 	rc_abort(b);
 
 	e = join(t, members, 1, "E", 0);
@@ -198,11 +200,32 @@ static void check_leaving(struct rc *t, int a, int b, int c)
 	close(e);
 }
 
+/* 31 more clients join A, one at a time; then a line from A reaches all 31. */
+static void check_many(struct rc *t, int a)
+{
+	int members[32] = { a }, n = 1, ok = 1;
+	char name[16];
+
+	while (n < 32) {
+		snprintf(name, sizeof name, "M%d", n);
+		members[n] = join(t, members, (size_t)n, name, 0);
+		if (members[n] < 0)
+			break;
+		n++;
+	}
+	rc_send_all(a, "to all 31\n", 10);
+	for (int i = 1; i < n; i++)
+		ok = ok && got_line(members[i], "to all 31\n");
+	rc_check(t, n == 32 && ok, "32 clients at once: %d joined, a line from one reaches all the others", n);
+	for (int i = 1; i < n; i++)
+		close(members[i]);
+}
+
 int rc_suite_chat_server(struct rc *t)
 {
 	char *argv[] = { "chat-server", RC_PORT_STR, NULL };
 	struct rc_proc srv;
-	int a = -1, b = -1, c = -1, fds0, fds = -1;
+	int a = -1, b = -1, c = -1, fds0, fds = -1, live, zombies;
 	long long deadline;
 
 	if (rc_start_server(t, &srv, 0, argv[0], argv) < 0)
@@ -216,16 +239,20 @@ int rc_suite_chat_server(struct rc *t)
 	check_fan_out(t, a, b, c);
 	check_line_limit(t, a, b, c);
 	check_stalled_reader(t, a, b, c);
+	rc_children(srv.pid, &live, &zombies);
+	rc_check(t, rc_thread_count(srv.pid) == 1 && live + zombies == 0,
+		 "the server is one process with one thread (%d threads, %d children)", rc_thread_count(srv.pid),
+		 live + zombies);
 	check_leaving(t, a, b, c);
 	b = c = -1;
-	rc_check(t, !rc_wait(&srv, 0), "the server is still running (exit status %d; -1: running)",
-		 rc_exit_code(&srv));
+	check_many(t, a);
+	rc_check_running(t, &srv);
 
 	deadline = rc_now_ms() + 3000;
 	while ((fds = rc_fd_count(srv.pid)) != fds0 + 1 && rc_now_ms() < deadline)
 		usleep(10000);
 	rc_check(t, fds0 > 0 && fds == fds0 + 1,
-		 "after 6 clients came and went, with A left the server holds %d descriptors (got %d)", fds0 + 1, fds);
+		 "after 37 clients came and went, with A left the server holds %d descriptors (got %d)", fds0 + 1, fds);
 
 	kill(srv.pid, SIGTERM);
 	rc_wait(&srv, 3000);

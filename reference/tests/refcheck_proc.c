@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ int rc_spawn(struct rc *t, struct rc_proc *p, int pipes, const char *prog, char 
 			dup2(out[1], STDOUT_FILENO);
 		if (err[1] >= 0)
 			dup2(err[1], STDERR_FILENO);
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* if the driver dies (a ctest timeout), the program dies too */
 		signal(SIGPIPE, SIG_DFL); /* an ignored signal stays ignored across exec: give the program a clean slate */
 		execv(path, argv);
 		fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
@@ -146,6 +148,15 @@ int rc_start_server(struct rc *t, struct rc_proc *p, int udp, const char *prog, 
 		return -1;
 	}
 	return 0;
+}
+
+int rc_check_running(struct rc *t, struct rc_proc *p)
+{
+	char why[64] = "";
+
+	if (rc_wait(p, 0))
+		snprintf(why, sizeof why, " (it exited: status %d, 1000+N is signal N)", rc_exit_code(p));
+	return rc_check(t, !p->exited, "the server is still running%s", why);
 }
 
 int rc_fd_count(pid_t pid)

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# labels: style
+# style.sh: the mechanical parts of docs/code-style.md: purpose lines, file size, symbol prefixes, and
+# no exit() in library code.
+set -uo pipefail
+cd "${SOCKCHECK_SRC:-$(dirname "$0")/..}"
+build=${SOCKCHECK_BUILD:-build}
+failures=0
+fail() { echo "style: $*" >&2; failures=$((failures + 1)); }
+
+for f in harness/*.[ch] reference/*.[ch] bench/*.c; do
+  [ -e "$f" ] || continue
+  b=$(basename "$f")
+  head -1 "$f" | grep -q "^/\* $b: " || fail "$f: the first line must be '/* $b: purpose. */'"
+done
+
+for f in harness/*.c; do
+  case $f in *_test.c) continue ;; esac
+  n=$(wc -l <"$f")
+  [ "$n" -le 700 ] || fail "$f: $n lines; split a concern into its own file (limit 700)"
+done
+
+for f in harness/*.c; do
+  case $f in */main.c | *_test.c) continue ;; esac
+  grep -nE '(^|[^_a-z])exit\(' "$f" | grep -v '^\s*[0-9]*:\s*\*' | while IFS= read -r l; do
+    echo "style: $f:$l: library code must return a status, not exit" >&2
+  done | grep -q . && fail "$f calls exit()"
+done
+
+objdir=$build/harness/CMakeFiles/sockcheck_core.dir
+if [ -d "$objdir" ] && command -v nm >/dev/null; then
+  for o in "$objdir"/*.c.o; do
+    f=$(basename "$o" .c.o)
+    first=${f%%_*}
+    while read -r sym; do
+      case $sym in
+        "$first"* | "$f"*) ;;
+        sp_*) case $f in scenario_parse*) ;; *) fail "$f.c exports $sym (sp_ is the parser's own)" ;; esac ;;
+        *) fail "$f.c exports $sym: public symbols start with '$first' (make it static or rename)" ;;
+      esac
+    done < <(nm -g --defined-only "$o" | awk '{print $3}')
+  done
+else
+  fail "no object files in $objdir (build first)"
+fi
+
+echo "style: $failures problem(s)"
+[ $failures -eq 0 ]
