@@ -19,7 +19,7 @@
 struct opts {
 	char **servers, **clients;
 	size_t nservers, nclients;
-	const char *profile, *faults, *output, *cases;
+	const char *profile, *faults, *output, *cases, *captures;
 	int json, jobs;
 	uint64_t seed;
 	double time_scale;
@@ -30,7 +30,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: sockcheck matrix [--servers A,B,...] [--clients X,Y,...] [--profile udp|tcp|chat]\n"
 		"                        [--faults PROFILE|all] [--seed N] [-j N] [--format text|json]\n"
-		"                        [--output FILE] [--time-scale X] [--cases DIR]\n\n"
+		"                        [--output FILE] [--time-scale X] [--cases DIR] [--captures DIR]\n\n"
 		"Runs every client against every server through sockcheck's relay (the interop cases in\n"
 		"DIR/interop-PROFILE, default DIR: ./cases) and prints the matrix with blame. 'ref' means the\n"
 		"suite's reference program; the reference is always row S0 and column C0. A failing cell is\n"
@@ -45,7 +45,8 @@ static void usage(FILE *out)
 		"  --format F      text (default) or json\n"
 		"  --output FILE   write the matrix there instead of standard output\n"
 		"  --time-scale X  passed on to every pair\n"
-		"  --cases DIR     where the interop-PROFILE directories are\n\n"
+		"  --cases DIR     where the interop-PROFILE directories are\n"
+		"  --captures DIR  where the pairs keep the captures of failing cases (default ./captures)\n\n"
 		"Exit status: 0 every cell passed, 1 a cell failed, 2 usage or harness error, or the reference\n"
 		"pair failed (a harness or suite problem).\n");
 }
@@ -83,6 +84,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"seed", required_argument, 0, 's'},    {"jobs", required_argument, 0, 'j'},
 		{"format", required_argument, 0, 'f'},  {"output", required_argument, 0, 'o'},
 		{"time-scale", required_argument, 0, 't'}, {"cases", required_argument, 0, 'c'},
+		{"captures", required_argument, 0, 'K'},
 		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
 	};
 	const char *env = getenv("SOCKCHECK_TIME_SCALE");
@@ -108,6 +110,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'F': o->faults = optarg; break;
 		case 'o': o->output = optarg; break;
 		case 'c': o->cases = optarg; break;
+		case 'K': o->captures = optarg; break;
 		case 's':
 			errno = 0;
 			o->seed = strtoull(optarg, &end, 10);
@@ -255,7 +258,7 @@ static int run_matrix(struct opts *o)
 		return EXIT_USAGE;
 	}
 	struct matrix_run_options ro = {.self = self, .suite_dir = suite, .filter = all ? NULL : filter,
-					.tmpdir = tmpdir, .jobs = o->jobs, .time_scale = o->time_scale,
+					.tmpdir = tmpdir, .captures = o->captures, .jobs = o->jobs, .time_scale = o->time_scale,
 					.pair_limit = PAIR_LIMIT * o->time_scale};
 	fprintf(stderr, "sockcheck matrix: %zu server(s) x %zu client(s) over %s%s%s, seed %llu\n", m->nservers,
 		m->nclients, suite, all ? "" : ", faults ", all ? "" : o->faults, (unsigned long long)o->seed);

@@ -85,6 +85,7 @@ struct matrix_run_options {
 	const char *suite_dir; /* cases/interop-PROFILE */
 	const char *filter;    /* --filter for the child, e.g. "interop-udp/clean-*"; NULL for every case */
 	const char *tmpdir;    /* an existing directory for the children's reports */
+	const char *captures;  /* passed on with --captures; NULL: the children's default */
 	int jobs;              /* pairs run at once, >= 1 */
 	double time_scale;     /* passed on with --time-scale */
 	double pair_limit;     /* seconds after which a child is killed (the cell becomes HARNESS) */

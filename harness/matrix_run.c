@@ -15,7 +15,7 @@
 
 #include "matrix.h"
 
-#define MATRIX_ARGV_MAX 24
+#define MATRIX_ARGV_MAX 32
 #define MATRIX_REPORT_MAX (64u << 20) /* a report beyond this is not read */
 
 struct child {
@@ -107,6 +107,10 @@ static void build_argv(const struct matrix *m, const struct matrix_run_options *
 	if (ch->cell->client != 0) {
 		argv[n++] = "--client";
 		argv[n++] = m->clients[ch->cell->client];
+	}
+	if (o->captures) {
+		argv[n++] = "--captures";
+		argv[n++] = o->captures;
 	}
 	if (o->filter) {
 		argv[n++] = "--filter";
