@@ -440,16 +440,18 @@ int cmd_run(int argc, char **argv)
 	}
 	struct scenario **scn = calloc(n ? n : 1, sizeof *scn);
 	struct result *rs = calloc(n ? n : 1, sizeof *rs);
+	char *chosen = calloc(n ? n : 1, 1); /* selected by --filter (an unparseable case always is) */
 	char run_id[64];
 	make_run_id(run_id, sizeof run_id);
 	size_t selected = 0;
-	for (size_t i = 0; scn && rs && i < n; i++) {
+	for (size_t i = 0; scn && rs && chosen && i < n; i++) {
 		struct scenario_diags d = {0};
 		scn[i] = scenario_parse_file(cases[i].path, &d);
 		if (!scn[i]) {
 			harness_error(&rs[i], &cases[i], NULL, "the case file is invalid (%zu error(s)); first: %s", d.n,
 				      d.n ? d.msgs[0] : "unknown");
 			scenario_diags_free(&d);
+			chosen[i] = 1;
 			selected++;
 			continue;
 		}
@@ -459,17 +461,17 @@ int cmd_run(int argc, char **argv)
 		if (o.filter && fnmatch(o.filter, full, 0) != 0 && fnmatch(o.filter, scn[i]->name, 0) != 0) {
 			scenario_free(scn[i]);
 			scn[i] = NULL;
-			rs[i].verdict = VERDICT_SKIP;
-			rs[i].suite = NULL; /* marks "not selected": dropped below */
 			continue;
 		}
+		chosen[i] = 1;
 		selected++;
 	}
-	if (!scn || !rs || selected == 0) {
-		fprintf(stderr, "sockcheck run: %s\n", !scn || !rs ? "out of memory" : "no case matches the filter");
+	if (!scn || !rs || !chosen || selected == 0) {
+		fprintf(stderr, "sockcheck run: %s\n", !scn || !rs || !chosen ? "out of memory" : "no case matches the filter");
 		suite_cases_free(cases, n);
 		free(scn);
 		free(rs);
+		free(chosen);
 		return EXIT_USAGE;
 	}
 
@@ -482,11 +484,9 @@ int cmd_run(int argc, char **argv)
 
 	/* Keep only the selected cases, in order. */
 	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!scn[i] && rs[i].verdict == VERDICT_SKIP && !rs[i].suite)
-			continue;
-		rs[m++] = rs[i];
-	}
+	for (size_t i = 0; i < n; i++)
+		if (chosen[i])
+			rs[m++] = rs[i];
 	char cmdline[1024] = "sockcheck";
 	for (int i = 1; i < argc; i++)
 		snprintf(cmdline + strlen(cmdline), sizeof cmdline - strlen(cmdline), " %s", argv[i]);
@@ -520,6 +520,7 @@ int cmd_run(int argc, char **argv)
 		result_free(&rs[i]);
 	free(scn);
 	free(rs);
+	free(chosen);
 	suite_cases_free(cases, n);
 	return status;
 }
