@@ -7,7 +7,7 @@ RUNS=${RUNS:-3}
 COUNT64=${COUNT64:-2000000}
 COUNT1400=${COUNT1400:-1000000}
 BLAST=$BUILD/bench/udpblast
-SOCKCHECK=$BUILD/sockcheck
+SOCKCHECK=${SOCKCHECK:-$BUILD/sockcheck}
 [ -x "$BLAST" ] && [ -x "$SOCKCHECK" ] || { echo "build first: cmake --build $BUILD" >&2; exit 2; }
 command -v socat >/dev/null || { echo "socat is needed" >&2; exit 2; }
 
@@ -54,19 +54,29 @@ one() {
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
-echo "runs per figure: $RUNS (median); receiver-side rate from first to last datagram"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "runs per figure: $RUNS, modes interleaved within each run; median; receiver-side rate from first"
+echo "to last datagram; 'vs direct' is the median of the per-run ratios"
 printf '%-6s %-8s %14s %10s\n' size mode "datagrams/s" "vs direct"
 for size in 64 1400; do
 	count=$COUNT64
 	[ "$size" = 1400 ] && count=$COUNT1400
-	direct=
-	for mode in direct relay socat; do
-		rate=$(for _ in $(seq "$RUNS"); do one $mode "$size" "$count"; done | median)
-		[ $mode = direct ] && direct=$rate
-		printf '%-6s %-8s %14s %9.2fx\n' "$size" $mode "$rate" "$(awk "BEGIN {print $rate / $direct}")"
-		{ echo "== $mode $size"; cat "$T/detail"; } >>"$T/all"
-		: >"$T/detail"
+	: >"$T/direct" >"$T/relay" >"$T/socat" >"$T/ratio.relay" >"$T/ratio.socat"
+	for _ in $(seq "$RUNS"); do
+		d=$(one direct "$size" "$count")
+		echo "$d" >>"$T/direct"
+		for mode in relay socat; do
+			v=$(one $mode "$size" "$count")
+			echo "$v" >>"$T/$mode"
+			awk "BEGIN {print $v / $d}" >>"$T/ratio.$mode"
+		done
 	done
+	printf '%-6s %-8s %14s %9s\n' "$size" direct "$(median <"$T/direct")" 1.00x
+	for mode in relay socat; do
+		printf '%-6s %-8s %14s %9.2fx\n' "$size" $mode "$(median <"$T/$mode")" "$(median <"$T/ratio.$mode")"
+	done
+	{ echo "== size $size: receiver lines in run order (direct, relay, socat, direct, ...)"; cat "$T/detail"; } >>"$T/all"
+	: >"$T/detail"
 done
 echo
 echo "delivered counts (datagrams the receiver got of those sent):"
