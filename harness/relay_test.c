@@ -172,6 +172,60 @@ static void test_tcp_half_close(void)
 	close(lsn);
 }
 
+/* Sends size bytes through a TCP relay with the given faults; returns the seconds until the server has
+ * them all (lower bounds only: the relay may never be faster than its faults allow). */
+static double tcp_timed(const char *fault, size_t size, char **log)
+{
+	struct sockaddr_storage srv_addr;
+	int lsn = bound(SOCK_STREAM, &srv_addr);
+	struct relay_faults *fs;
+	const char *lines[] = {fault, NULL};
+	struct relay *r = start(0, &srv_addr, lines, &fs);
+	if (!r || lsn < 0)
+		return -1;
+	int cli = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_storage front = loopback(relay_port(r));
+	CHECK_INT(connect(cli, (struct sockaddr *)&front, sizeof(struct sockaddr_in)), 0);
+	struct pollfd p = {.fd = lsn, .events = POLLIN};
+	CHECK_INT(poll(&p, 1, 1000), 1);
+	int srv = accept(lsn, NULL, NULL);
+	char *data = calloc(1, size), buf[4096];
+	double t0 = mono();
+	CHECK_INT(send(cli, data, size, 0), size);
+	size_t got = 0;
+	ssize_t n;
+	while (got < size && (n = recv_wait(srv, buf, sizeof buf, 3000, NULL)) > 0)
+		got += (size_t)n;
+	double secs = mono() - t0;
+	CHECK_INT(got, size);
+	relay_stop(r);
+	*log = log_of(r);
+	relay_free(r);
+	relay_faults_free(fs);
+	free(data);
+	close(srv);
+	close(cli);
+	close(lsn);
+	return secs;
+}
+
+static void test_tcp_timing(void)
+{
+	char *log;
+	double s = tcp_timed("delay c2s 100ms", 1000, &log);
+	CHECK(s >= 0.099);
+	CHECK_STR(log, "tcp conn 1 c2s delay 100ms\n");
+	free(log);
+	s = tcp_timed("stall c2s 500 for 150ms", 1000, &log);
+	CHECK(s >= 0.149);
+	CHECK_STR(log, "tcp conn 1 c2s stall 150ms after 500 bytes\n");
+	free(log);
+	s = tcp_timed("bandwidth c2s 100KiB/s", 30 * 1024, &log); /* 300 ms at that rate */
+	CHECK(s >= 0.25);
+	CHECK_STR(log, "tcp conn 1 c2s bandwidth 102400 bytes/s\n");
+	free(log);
+}
+
 struct fg {
 	struct relay *r;
 	volatile sig_atomic_t stop;
@@ -229,6 +283,7 @@ int main(void)
 {
 	test_udp();
 	test_tcp_half_close();
+	test_tcp_timing();
 	test_run_flag();
 	test_errors();
 	return unit_summary();
