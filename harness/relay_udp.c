@@ -189,6 +189,7 @@ static int send_gso(struct relay_udp *u, int fd, size_t i, size_t n)
 		char buf[CMSG_SPACE(sizeof(uint16_t))];
 		struct cmsghdr align;
 	} ctl;
+	memset(&ctl, 0, sizeof ctl);
 	struct msghdr mh = u->out[i].msg_hdr;
 	mh.msg_iov = &u->outiov[i];
 	mh.msg_iovlen = n;
