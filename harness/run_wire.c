@@ -39,8 +39,10 @@ static int mkdirs(const char *path)
 void run_wire_start(struct run_ctx *c)
 {
 	const char *path = c->o->capture_path;
-	if (!path)
+	if (!path) {
+		result_set(&c->r->notes, "not recorded (--no-capture)");
 		return;
+	}
 	char err[CAPTURE_ERRBUF_SIZE];
 	if (mkdirs(path) != 0) {
 		result_set(&c->r->notes, "wire checks skipped: cannot create the directory of %s: %s", path,
