@@ -29,6 +29,7 @@ struct opts {
 	enum report_format format;
 	enum run_keep keep;
 	int jobs;
+	int no_capture;
 	double time_scale;
 	uint64_t seed;
 	char bindir[PATH_MAX];
@@ -49,7 +50,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: sockcheck run [--server CMD] [--client CMD] [-j N] [--format text|tap|junit|json]\n"
 		"                     [--output FILE] [--filter PATTERN] [--time-scale X] [--seed N]\n"
-		"                     [--captures DIR] [--keep-captures failed|all|none] CASE_OR_DIR...\n\n"
+		"                     [--captures DIR] [--keep-captures failed|all|none] [--no-capture]\n"
+		"                     CASE_OR_DIR...\n\n"
 		"Runs each case in its own network and PID namespace against the program under test.\n"
 		"  --server CMD       the server under test; {port} and {host} are substituted\n"
 		"                     (default: the suite's reference, from suite.conf)\n"
@@ -61,7 +63,8 @@ static void usage(FILE *out)
 		"  --time-scale X     multiply every deadline by X (also SOCKCHECK_TIME_SCALE)\n"
 		"  --seed N           seed for generated data and faults (default 1)\n"
 		"  --captures DIR     where captures go (default captures/<run-id>/<suite>/<case>.pcap)\n"
-		"  --keep-captures K  failed (default), all or none\n\n"
+		"  --keep-captures K  failed (default), all or none (cases are still recorded and judged)\n"
+		"  --no-capture       do not record: wire checks are skipped, with a note\n\n"
 		"Exit status: 0 all passed, 1 a case failed or timed out, 2 usage or harness error.\n");
 }
 
@@ -73,7 +76,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"output", required_argument, 0, 'o'},     {"filter", required_argument, 0, 'F'},
 		{"time-scale", required_argument, 0, 't'}, {"seed", required_argument, 0, 'S'},
 		{"captures", required_argument, 0, 'C'},   {"keep-captures", required_argument, 0, 'k'},
-		{"help", no_argument, 0, 'h'},             {0, 0, 0, 0},
+		{"no-capture", no_argument, 0, 'N'},      {"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
 	};
 	const char *env = getenv("SOCKCHECK_TIME_SCALE");
 	o->time_scale = env && *env ? strtod(env, NULL) : 1.0;
@@ -128,6 +132,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				fprintf(stderr, "sockcheck run: --keep-captures wants failed, all or none\n");
 				return -1;
 			}
+			break;
+		case 'N':
+			o->no_capture = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -242,10 +249,15 @@ static void set_capture_path(const struct opts *o, const char *run_id, const str
 			     const struct scenario *s, char **path)
 {
 	*path = NULL;
-	if (o->keep == RUN_KEEP_NONE)
+	if (o->no_capture)
 		return;
-	if (asprintf(path, "%s/%s/%s/%s.pcap", o->captures ? o->captures : "captures", run_id, sc->suite,
-		     s->name) < 0)
+	/* Not kept: still recorded (wire checks need it) in a scratch file the runner deletes. */
+	int rc = o->keep == RUN_KEEP_NONE
+			 ? asprintf(path, "%s/sockcheck-%s-%d-%s.pcap", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+				    run_id, (int)getpid(), s->name)
+			 : asprintf(path, "%s/%s/%s/%s.pcap", o->captures ? o->captures : "captures", run_id, sc->suite,
+				    s->name);
+	if (rc < 0)
 		*path = NULL;
 }
 
@@ -440,16 +452,18 @@ int cmd_run(int argc, char **argv)
 	}
 	struct scenario **scn = calloc(n ? n : 1, sizeof *scn);
 	struct result *rs = calloc(n ? n : 1, sizeof *rs);
+	char *chosen = calloc(n ? n : 1, 1); /* selected by --filter (an unparseable case always is) */
 	char run_id[64];
 	make_run_id(run_id, sizeof run_id);
 	size_t selected = 0;
-	for (size_t i = 0; scn && rs && i < n; i++) {
+	for (size_t i = 0; scn && rs && chosen && i < n; i++) {
 		struct scenario_diags d = {0};
 		scn[i] = scenario_parse_file(cases[i].path, &d);
 		if (!scn[i]) {
 			harness_error(&rs[i], &cases[i], NULL, "the case file is invalid (%zu error(s)); first: %s", d.n,
 				      d.n ? d.msgs[0] : "unknown");
 			scenario_diags_free(&d);
+			chosen[i] = 1;
 			selected++;
 			continue;
 		}
@@ -459,17 +473,17 @@ int cmd_run(int argc, char **argv)
 		if (o.filter && fnmatch(o.filter, full, 0) != 0 && fnmatch(o.filter, scn[i]->name, 0) != 0) {
 			scenario_free(scn[i]);
 			scn[i] = NULL;
-			rs[i].verdict = VERDICT_SKIP;
-			rs[i].suite = NULL; /* marks "not selected": dropped below */
 			continue;
 		}
+		chosen[i] = 1;
 		selected++;
 	}
-	if (!scn || !rs || selected == 0) {
-		fprintf(stderr, "sockcheck run: %s\n", !scn || !rs ? "out of memory" : "no case matches the filter");
+	if (!scn || !rs || !chosen || selected == 0) {
+		fprintf(stderr, "sockcheck run: %s\n", !scn || !rs || !chosen ? "out of memory" : "no case matches the filter");
 		suite_cases_free(cases, n);
 		free(scn);
 		free(rs);
+		free(chosen);
 		return EXIT_USAGE;
 	}
 
@@ -482,11 +496,9 @@ int cmd_run(int argc, char **argv)
 
 	/* Keep only the selected cases, in order. */
 	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!scn[i] && rs[i].verdict == VERDICT_SKIP && !rs[i].suite)
-			continue;
-		rs[m++] = rs[i];
-	}
+	for (size_t i = 0; i < n; i++)
+		if (chosen[i])
+			rs[m++] = rs[i];
 	char cmdline[1024] = "sockcheck";
 	for (int i = 1; i < argc; i++)
 		snprintf(cmdline + strlen(cmdline), sizeof cmdline - strlen(cmdline), " %s", argv[i]);
@@ -520,6 +532,7 @@ int cmd_run(int argc, char **argv)
 		result_free(&rs[i]);
 	free(scn);
 	free(rs);
+	free(chosen);
 	suite_cases_free(cases, n);
 	return status;
 }

@@ -279,12 +279,17 @@ static void print_ladder(FILE *out, const struct trace *t, const struct inspect_
 	fprintf(out, "\nladder (client on the left; time relative to frame 1):\n");
 	for (size_t i = 0; i < t->nframes; i++) {
 		const struct trace_frame *f = &t->frames[i];
+		/* Every step (and relay decision) since the previous frame, so none is hidden. */
 		long st = inspect_timeline_step_at(o->tl, f->ts_us);
-		if (st >= 0 && st != shown) {
-			fprintf(out, "%s  # %s:%d %s%s\n", pl->step, casefile, o->tl->steps[st].line,
-				o->tl->steps[st].text, pl->reset);
-			shown = st;
+		for (long k = shown + 1; k <= st; k++) {
+			const struct inspect_step *e = &o->tl->steps[k];
+			if (e->line < 0)
+				fprintf(out, "%s  # fault: %s%s\n", pl->step, e->text, pl->reset);
+			else
+				fprintf(out, "%s  # %s:%d %s%s\n", pl->step, casefile, e->line, e->text, pl->reset);
 		}
+		if (st > shown)
+			shown = st;
 		fprintf(out, "%6u %10.6f", f->number, trace_rel_time(t, f));
 		if (f->error) {
 			fprintf(out, "  %s! %s%s\n", pl->err, f->error, pl->reset);

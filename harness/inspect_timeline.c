@@ -45,7 +45,8 @@ int inspect_timeline_load(const char *path, struct inspect_timeline *tl, char *e
 	tl->case_name = strdup(s ? s : "");
 	s = json_string_value(json_object_get(root, "file"));
 	tl->file = strdup(s ? s : "");
-	size_t n = json_array_size(steps);
+	json_t *faults = json_object_get(root, "faults"); /* optional: the relay's decisions */
+	size_t nsteps = json_array_size(steps), n = nsteps + json_array_size(faults);
 	tl->steps = calloc(n ? n : 1, sizeof *tl->steps);
 	if (!tl->case_name || !tl->file || !tl->steps) {
 		snprintf(err, errlen, "out of memory");
@@ -54,12 +55,14 @@ int inspect_timeline_load(const char *path, struct inspect_timeline *tl, char *e
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		json_t *st = json_array_get(steps, i);
+		int fault = i >= nsteps;
+		json_t *st = fault ? json_array_get(faults, i - nsteps) : json_array_get(steps, i);
 		json_t *t = json_object_get(st, "t"), *line = json_object_get(st, "line");
 		json_t *text = json_object_get(st, "text");
-		if (!json_is_number(t) || !json_is_integer(line) || !json_is_string(text) ||
+		if (!json_is_number(t) || (!fault && !json_is_integer(line)) || !json_is_string(text) ||
 		    !isfinite(json_number_value(t)) || fabs(json_number_value(t)) > 9e12) {
-			snprintf(err, errlen, "step %zu: needs \"t\" (seconds), \"line\" and \"text\"", i + 1);
+			snprintf(err, errlen, "%s %zu: needs \"t\" (seconds), %s\"text\"", fault ? "fault" : "step",
+				 fault ? i - nsteps + 1 : i + 1, fault ? "" : "\"line\" and ");
 			json_decref(root);
 			inspect_timeline_free(tl);
 			return -1;
@@ -67,7 +70,7 @@ int inspect_timeline_load(const char *path, struct inspect_timeline *tl, char *e
 		struct inspect_step *o = &tl->steps[tl->nsteps++];
 		o->t = json_number_value(t);
 		o->t_us = llround(o->t * 1e6);
-		o->line = (int)json_integer_value(line);
+		o->line = fault ? -1 : (int)json_integer_value(line);
 		o->text = strdup(json_string_value(text));
 		if (!o->text) {
 			snprintf(err, errlen, "out of memory");

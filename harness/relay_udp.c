@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #define CLIENTS_MAX 4096
 #define BUCKETS 256
 #define SOCKBUF (8 << 20)
+#define GSO_SEGS 64       /* datagrams per UDP GSO send (the kernel allows at least 64) */
+#define GSO_BYTES 65000   /* and bytes: under the largest IPv4 UDP payload */
 
 struct udp_client {
 	struct relay_handle h;
@@ -56,6 +59,7 @@ struct relay_udp {
 	uint64_t seq;
 	struct pending **held[2];
 	size_t nheld[2], capheld[2];
+	int gso; /* 1 while UDP GSO works: equal-sized datagrams to one peer go out in one send */
 };
 
 /* ---- clients ---- */
@@ -140,7 +144,7 @@ static struct udp_client *client_get(struct relay *r, const struct sockaddr_stor
 
 /* Sends n prepared datagrams on fd, waiting (bounded) when the socket buffer is full. A datagram the
  * kernel refuses (e.g. the error of an earlier ICMP port unreachable) is retried once, then skipped. */
-static void send_run(int fd, struct mmsghdr *m, size_t n)
+static void send_each(int fd, struct mmsghdr *m, size_t n)
 {
 	size_t off = 0;
 	int retried = 0;
@@ -168,6 +172,74 @@ static void send_run(int fd, struct mmsghdr *m, size_t n)
 	}
 }
 
+/* How many datagrams from i on can go as one GSO send: same socket, same peer, same nonzero size. */
+static size_t gso_group(const struct relay_udp *u, size_t i, size_t end)
+{
+	size_t len = u->outiov[i].iov_len, n = 1;
+	if (!u->gso || len == 0)
+		return 1;
+	while (i + n < end && n < GSO_SEGS && (n + 1) * len <= GSO_BYTES && u->outiov[i + n].iov_len == len &&
+	       u->out[i + n].msg_hdr.msg_name == u->out[i].msg_hdr.msg_name)
+		n++;
+	return n;
+}
+
+/* One sendmsg carrying n datagrams of equal size: the kernel splits it (UDP_SEGMENT), which saves most
+ * of the per-datagram send cost. 0, or -1 when the caller must send them one by one. */
+static int send_gso(struct relay_udp *u, int fd, size_t i, size_t n)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} ctl;
+	memset(&ctl, 0, sizeof ctl);
+	struct msghdr mh = u->out[i].msg_hdr;
+	mh.msg_iov = &u->outiov[i];
+	mh.msg_iovlen = n;
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof ctl.buf;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	uint16_t seg = (uint16_t)u->outiov[i].iov_len;
+	memcpy(CMSG_DATA(cm), &seg, sizeof seg);
+	for (int tries = 0; tries < 3; tries++) {
+		if (sendmsg(fd, &mh, 0) >= 0)
+			return 0;
+		if (errno == EAGAIN || errno == ENOBUFS) {
+			struct pollfd p = {.fd = fd, .events = POLLOUT};
+			(void)poll(&p, 1, 100);
+		} else if (errno != EINTR && errno != ECONNREFUSED) {
+			break;
+		}
+	}
+	if (errno == ENOPROTOOPT || errno == EOPNOTSUPP)
+		u->gso = 0; /* no GSO here: never try again */
+	return -1;
+}
+
+/* Sends out[i..end) on fd: GSO groups where it works, sendmmsg for the rest. */
+static void send_run(struct relay_udp *u, int fd, size_t i, size_t end)
+{
+	size_t singles = i;
+	while (i < end) {
+		size_t g = gso_group(u, i, end);
+		if (g < 2) {
+			i++;
+			continue;
+		}
+		if (singles < i)
+			send_each(fd, &u->out[singles], i - singles);
+		if (send_gso(u, fd, i, g) < 0)
+			send_each(fd, &u->out[i], g);
+		i += g;
+		singles = i;
+	}
+	if (singles < end)
+		send_each(fd, &u->out[singles], end - singles);
+}
+
 static void flush(struct relay_udp *u)
 {
 	size_t i = 0;
@@ -175,7 +247,7 @@ static void flush(struct relay_udp *u)
 		size_t j = i;
 		while (j < u->nout && u->outfd[j] == u->outfd[i])
 			j++;
-		send_run(u->outfd[i], &u->out[i], j - i);
+		send_run(u, u->outfd[i], i, j);
 		i = j;
 	}
 	u->nout = 0;
@@ -422,6 +494,7 @@ int relay_udp_init(struct relay *r, char *err, size_t errlen)
 		u->in[i].msg_hdr.msg_iov = &u->iniov[i];
 		u->in[i].msg_hdr.msg_iovlen = 1;
 	}
+	u->gso = 1;
 	r->udp = u;
 	return 0;
 }

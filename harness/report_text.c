@@ -235,6 +235,9 @@ int report_text_write(FILE *out, const struct report_run *run, const struct resu
 			if (after_block) {
 				case_block(&t, r);
 				fputc('\n', out);
+			} else {
+				/* A pass can still carry something to know, e.g. wire checks skipped. */
+				field_block(&t, "notes", r->notes);
 			}
 		}
 	}

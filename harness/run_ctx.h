@@ -121,6 +121,8 @@ enum run_status run_fail(struct run_ctx *c, enum run_status st, const char *fmt,
 void run_detail(char **field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* run_io.c: harness endpoints and the one poll loop. */
+int run_addr_port(const struct sockaddr_storage *ss);                 /* 0 if not IPv4/IPv6 */
+void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len); /* "127.0.0.1:9000", "[::1]:9000" */
 struct run_conn *run_conn_find(struct run_ctx *c, const char *name);
 struct run_conn *run_conn_add(struct run_ctx *c, const char *name, enum run_conn_kind kind, int fd);
 void run_conn_close(struct run_conn *cn);

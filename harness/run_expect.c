@@ -22,25 +22,6 @@ static size_t unread(const struct run_conn *cn)
 	return cn->rx.len - cn->consumed;
 }
 
-static int port_of(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return 0;
-}
-
-static void addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
-{
-	char host[INET6_ADDRSTRLEN] = "?";
-	if (ss->ss_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, sizeof host);
-	else if (ss->ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, host, sizeof host);
-	snprintf(out, len, ss->ss_family == AF_INET6 ? "[%s]:%d" : "%s:%d", host, port_of(ss));
-}
-
 /* Fills expected/actual with previews and hex dumps around the first difference. */
 static void explain_bytes(struct run_ctx *c, const unsigned char *exp, size_t explen, const unsigned char *got,
 			  size_t gotlen, size_t base)
@@ -272,13 +253,13 @@ static enum run_status expect_dgram(struct run_ctx *c, struct want *w, double wi
 	}
 	struct run_dgram *d = &cn->in[cn->in_next++];
 	char from[80], want_from[80];
-	addr_text(&d->from, from, sizeof from);
-	if (cn->peer.ss_family && port_of(&d->from) != port_of(&cn->peer)) {
-		addr_text(&cn->peer, want_from, sizeof want_from);
+	run_addr_text(&d->from, from, sizeof from);
+	if (cn->peer.ss_family && run_addr_port(&d->from) != run_addr_port(&cn->peer)) {
+		run_addr_text(&cn->peer, want_from, sizeof want_from);
 		run_detail(&c->r->expected, "the reply from %s (the socket the request went to)", want_from);
 		run_detail(&c->r->actual, "a datagram from %s", from);
 		return run_fail(c, RUN_FAIL, "expect %s %s: the reply came from port %d, not from port %d",
-				cn->name, what, port_of(&d->from), port_of(&cn->peer));
+				cn->name, what, run_addr_port(&d->from), run_addr_port(&cn->peer));
 	}
 	cn->last_from = d->from;
 	cn->has_last_from = !cn->peer.ss_family;

@@ -39,8 +39,10 @@ static int mkdirs(const char *path)
 void run_wire_start(struct run_ctx *c)
 {
 	const char *path = c->o->capture_path;
-	if (!path)
+	if (!path) {
+		result_set(&c->r->notes, "not recorded (--no-capture)");
 		return;
+	}
 	char err[CAPTURE_ERRBUF_SIZE];
 	if (mkdirs(path) != 0) {
 		result_set(&c->r->notes, "wire checks skipped: cannot create the directory of %s: %s", path,
@@ -127,15 +129,6 @@ static int write_timeline(struct run_ctx *c, const char *path)
 }
 
 /* Describes every harness socket to the wire judge. Arrays are freed by free_facts. */
-static int port_of(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return 0;
-}
-
 /* A UDP relay's listen side, as the program sees it: `wire RELAY retransmits ...`, and the groups
  * all/client/server, judge what the program sent to the relay. */
 static void relay_sockets(struct run_ctx *c, struct wire_socket *v, size_t *n)
@@ -144,7 +137,7 @@ static void relay_sockets(struct run_ctx *c, struct wire_socket *v, size_t *n)
 	int udp, lport, tport;
 	for (size_t i = 0; run_relay_info(c, i, &name, &udp, &lport, &tport) == 0; i++) {
 		for (size_t k = 0; k < *n; k++)
-			if (port_of(&v[k].harness) == tport)
+			if (run_addr_port(&v[k].harness) == tport)
 				v[k].behind_relay = 1;
 		if (!udp)
 			continue;

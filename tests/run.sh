@@ -112,7 +112,16 @@ if command -v tshark >/dev/null; then
   done
 fi
 
-# 7. A server that never listens gets a clear verdict; a hostile one leaves nothing behind.
+# 7. Without a capture, wire checks are skipped with a note and behaviour is still judged.
+run --no-capture cases/tcp-echo/basic.case >"$work/nc.txt" 2>&1 || fail "--no-capture: the reference failed"
+grep -q 'wire check(s) skipped: no capture' "$work/nc.txt" || fail "--no-capture: no note about skipped wire checks"
+run --no-capture --server "python3 tests/programs/read-once-server.py {port}" cases/tcp-echo/one-byte-pieces.case \
+  >"$work/nc2.txt" 2>&1
+[ $? -eq 1 ] || fail "--no-capture: behaviour checks did not run"
+run --keep-captures none cases/tcp-echo/basic.case >"$work/none.txt" 2>&1 || fail "--keep-captures none: failed"
+grep -q 'skipped' "$work/none.txt" && fail "--keep-captures none must still judge wire checks"
+
+# 8. A server that never listens gets a clear verdict; a hostile one leaves nothing behind.
 run --server "python3 tests/programs/never-listens.py {port}" cases/tcp-echo/basic.case >"$work/nl.txt" 2>&1
 [ $? -eq 1 ] || fail "never-listens: exit"
 grep -q 'never started listening on port 9000' "$work/nl.txt" || fail "never-listens: no clear message"

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# bench/relay.sh: UDP pass-through datagrams per second: direct, through `sockcheck relay --udp`, through
+# socat. Not a test. Usage: bench/relay.sh [BUILD_DIR]   (env: RUNS=3 COUNT64=2000000 COUNT1400=1000000)
+set -euo pipefail
+BUILD=$(cd "${1:-build}" && pwd)
+RUNS=${RUNS:-3}
+COUNT64=${COUNT64:-2000000}
+COUNT1400=${COUNT1400:-1000000}
+BLAST=$BUILD/bench/udpblast
+SOCKCHECK=${SOCKCHECK:-$BUILD/sockcheck}
+[ -x "$BLAST" ] && [ -x "$SOCKCHECK" ] || { echo "build first: cmake --build $BUILD" >&2; exit 2; }
+command -v socat >/dev/null || { echo "socat is needed" >&2; exit 2; }
+
+if [ -z "${BENCH_IN_NETNS:-}" ]; then
+	# A namespace of its own: a quiet loopback and fixed ports.
+	if [ "$(id -u)" = 0 ]; then ns="unshare -n"; else ns="unshare -Urn"; fi
+	BENCH_IN_NETNS=1 exec $ns bash "$0" "$@"
+fi
+ip link set lo up
+
+T=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+SINK=9000 FRONT=9001
+
+wait_for() { for _ in $(seq 250); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.02; done; return 1; }
+
+# one MODE SIZE COUNT: prints the receiver's delivered rate (datagrams/s) and its line.
+one() {
+	local mode=$1 size=$2 count=$3 port=$SINK front_pid=
+	timeout 120 "$BLAST" recv $SINK "$count" "$size" 1000 >"$T/recv" 2>"$T/recv.err" &
+	local rpid=$!
+	wait_for "$T/recv.err" ready
+	case $mode in
+	relay)
+		timeout 120 "$SOCKCHECK" relay --udp --listen $FRONT --to 127.0.0.1:$SINK --seed 1 \
+			--duration 100s 2>"$T/front.err" &
+		front_pid=$!
+		wait_for "$T/front.err" seed
+		port=$FRONT ;;
+	socat)
+		timeout 120 socat -b 65536 -T 5 UDP4-LISTEN:$FRONT,bind=127.0.0.1,reuseaddr \
+			UDP4:127.0.0.1:$SINK &
+		front_pid=$!
+		sleep 0.3
+		port=$FRONT ;;
+	esac
+	"$BLAST" send "$port" "$count" "$size" >"$T/send"
+	wait $rpid
+	[ -n "$front_pid" ] && { kill -INT $front_pid 2>/dev/null; wait $front_pid 2>/dev/null || true; }
+	sed -n 's/.*: \([0-9]*\) datagrams\/s$/\1/p' "$T/recv"
+	cat "$T/recv" >>"$T/detail"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "runs per figure: $RUNS, modes interleaved within each run; median; receiver-side rate from first"
+echo "to last datagram; 'vs direct' is the median of the per-run ratios"
+printf '%-6s %-8s %14s %10s\n' size mode "datagrams/s" "vs direct"
+for size in 64 1400; do
+	count=$COUNT64
+	[ "$size" = 1400 ] && count=$COUNT1400
+	: >"$T/direct" >"$T/relay" >"$T/socat" >"$T/ratio.relay" >"$T/ratio.socat"
+	for _ in $(seq "$RUNS"); do
+		d=$(one direct "$size" "$count")
+		echo "$d" >>"$T/direct"
+		for mode in relay socat; do
+			v=$(one $mode "$size" "$count")
+			echo "$v" >>"$T/$mode"
+			awk "BEGIN {print $v / $d}" >>"$T/ratio.$mode"
+		done
+	done
+	printf '%-6s %-8s %14s %9s\n' "$size" direct "$(median <"$T/direct")" 1.00x
+	for mode in relay socat; do
+		printf '%-6s %-8s %14s %9.2fx\n' "$size" $mode "$(median <"$T/$mode")" "$(median <"$T/ratio.$mode")"
+	done
+	{ echo "== size $size: receiver lines in run order (direct, relay, socat, direct, ...)"; cat "$T/detail"; } >>"$T/all"
+	: >"$T/detail"
+done
+echo
+echo "delivered counts (datagrams the receiver got of those sent):"
+cat "$T/all"
