@@ -7,6 +7,7 @@ role: client
 /* A chat client that forgets shutdown(SHUT_WR) at end of input. */
 #include <netdb.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -52,8 +53,10 @@ int main(int argc, char **argv)
 	if (argc != 3)
 		return 2;
 	fd = dial(argv[1], argv[2]);
-	if (fd < 0)
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot connect to %s port %s\n", argv[0], argv[1], argv[2]);
 		return 1;
+	}
 	for (;;) {
 		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = stdin_open ? 0 : -1, .events = POLLIN}};
 		ssize_t n;
@@ -69,6 +72,8 @@ int main(int argc, char **argv)
 		}
 		if (p[0].revents) {
 			n = read(fd, buf, sizeof buf);
+			if (n < 0)
+				perror("read");
 			if (n <= 0)
 				return n < 0;
 			if (write_all(1, buf, (size_t)n) < 0)

@@ -1,6 +1,6 @@
 # mutant: chat-client/stops-after-eof
 # defect: exits as soon as stdin ends, so the lines other clients send afterwards are never printed
-# killed-by: eof-half-close
+# killed-by: eof-half-close unterminated-last-line
 # role: client
 """A chat client that quits at end of input instead of half-closing."""
 import selectors

@@ -1,7 +1,7 @@
 /*
 mutant: tcp-client/reads-once
-defect: reads the reply with a single recv() and exits, so a reply that arrives in several segments is cut short
-killed-by: one-byte-reply slow-server binary-1mib
+defect: reads the reply with a single recv() and exits 0, so a reply that arrives in several segments is cut short (and a reset goes unreported)
+killed-by: one-byte-reply slow-server binary-1mib server-resets
 role: client
 */
 /* A TCP client that assumes one recv() is the whole reply. */

@@ -1,7 +1,7 @@
 /*
 mutant: tcp-client/stdio-text
-defect: handles data as C strings (fgets, strlen, fputs), so everything after a NUL byte is lost in both directions
-killed-by: binary-1mib exact-stdout
+defect: handles data as C strings (fgets, strlen, fputs), so everything after a NUL byte is lost in both directions (and a read error ends it quietly with status 0)
+killed-by: binary-1mib exact-stdout server-resets
 role: client
 */
 /* A TCP client written with text-oriented stdio calls. */

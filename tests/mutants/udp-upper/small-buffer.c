@@ -6,19 +6,28 @@ role: server
 */
 /* A UDP upper server with a receive buffer that is too small. */
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig) { (void)sig; stop = 1; }
+
 int main(int argc, char **argv)
 {
 	unsigned char buf[1024]; /* DEFECT: a UDP payload can be up to 65507 bytes */
 	struct sockaddr_in sin;
+	struct sigaction sa;
 	int fd, on = 1;
 
 	if (argc != 2)
 		return 2;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term; /* no SA_RESTART: recvfrom() returns EINTR */
+	sigaction(SIGTERM, &sa, NULL);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
 	memset(&sin, 0, sizeof sin);
@@ -27,7 +36,7 @@ int main(int argc, char **argv)
 	sin.sin_port = htons((unsigned short)atoi(argv[1]));
 	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0)
 		return 1;
-	for (;;) {
+	while (!stop) {
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof from;
 		ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
@@ -38,4 +47,5 @@ int main(int argc, char **argv)
 				buf[i] = (unsigned char)(buf[i] - 'a' + 'A');
 		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
 	}
+	return 0;
 }
