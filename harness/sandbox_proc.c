@@ -112,6 +112,9 @@ static void child_main(int in_rd, int out_wr, int err_wr, const char *cmd, doubl
 	if (!was_root) /* root (CAP_SYS_RESOURCE/CAP_SYS_ADMIN) ignores RLIMIT_NPROC anyway */
 		limit(RLIMIT_NPROC, SANDBOX_NPROC_LIMIT, SANDBOX_NPROC_LIMIT);
 
+	/* Buffering must be the program's own: a harness environment that forces Python unbuffered would hide
+	 * a submission's missing flush. */
+	unsetenv("PYTHONUNBUFFERED");
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	child_fail("/bin/sh", errno);
 }
