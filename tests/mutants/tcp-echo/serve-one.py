@@ -1,6 +1,6 @@
 # mutant: tcp-echo/serve-one
 # defect: serves the first client and then returns from main, so the second client is refused
-# killed-by: sequential-50 reset-then-new-client no-fd-leak sigterm
+# killed-by: sequential-50 reset-then-new-client no-fd-leak
 # role: server
 """An echo server without its accept loop."""
 import signal
