@@ -127,8 +127,9 @@ static int split_cases(struct selftest_mutant *m, const char *list, const char *
 		return fail(err, errlen, "%s: out of memory", path);
 	for (char *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
 		if (!valid_word(w)) {
+			fail(err, errlen, "%s: killed-by: '%s' is not a case name", path, w);
 			free(copy);
-			return fail(err, errlen, "%s: killed-by: '%s' is not a case name", path, w);
+			return -1;
 		}
 		char **v = realloc(m->killed_by, (m->nkilled_by + 1) * sizeof *v);
 		if (v)
