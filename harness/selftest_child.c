@@ -302,6 +302,7 @@ pid_t selftest_child_load_start(double max_seconds, char *err, size_t errlen)
 	if (pid > 0)
 		return pid;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "sockcheck-load");
 	if (getppid() != parent)
 		_exit(0);
 	if (ncpu > 1) {
