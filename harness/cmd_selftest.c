@@ -353,7 +353,10 @@ static int mutant_runs(const struct st_opts *o, struct selftest_report *r, const
 				char err[512], id[256];
 				snprintf(id, sizeof id, "%s/%s", mr->m->profile, mr->m->name);
 				co.seed = (unsigned long long)rep;
-				fprintf(stderr, "selftest: mutant %s%s\n", id, o->mutant_repeat > 1 ? "" : "");
+				if (o->mutant_repeat > 1)
+					fprintf(stderr, "selftest: mutant %s (run %d/%d)\n", id, rep, o->mutant_repeat);
+				else
+					fprintf(stderr, "selftest: mutant %s\n", id);
 				if (selftest_child_run(&co, mr->m->role, mr->m->cmd, &su->dir, 1, &run, err, sizeof err) != 0) {
 					mr->errors++;
 					selftest_report_problem(r, SELFTEST_HARNESS, su->name, NULL, id, 0,
