@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define LINE_MAX_BYTES 4096       /* the longest line, counting its '\n' */
-#define QUEUE_MAX_BYTES (1 << 20) /* a client with more than this waiting to be sent is dropped */
+#define QUEUE_MAX_BYTES (1 << 20) /* above this waiting for one client, we stop reading from everybody */
+#define STALL_SECONDS 2.0         /* a client over the limit that accepts nothing for this long is dropped */
 
 struct client {
 	int fd;
@@ -23,6 +25,7 @@ struct client {
 	size_t outoff, outlen, outcap;
 	int leaving;             /* sent FIN: gets what is already queued, then we close */
 	int dead;                /* closed and removed at the end of this round */
+	double full_since;       /* when its queue went over QUEUE_MAX_BYTES with no progress since; 0: not */
 };
 
 struct chat {
@@ -61,16 +64,29 @@ static int add_client(struct chat *chat, int fd)
 	return 0;
 }
 
-/* Append one line to c's queue, or mark c dead if that would queue more than QUEUE_MAX_BYTES:
- * a client that stops reading costs us bounded memory and never holds up the others. */
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static size_t queued(const struct client *c)
+{
+	return c->outlen - c->outoff;
+}
+
+/* Append one line to c's queue. Memory stays bounded without dropping anyone who is still reading: while a
+ * queue is over QUEUE_MAX_BYTES we read from nobody (serve_round), and a client whose queue stays over the
+ * limit without accepting a byte for STALL_SECONDS is a stalled receiver and is dropped (drop_stalled). A
+ * slow reader is therefore never mistaken for a stalled one, however fast the others talk. */
 static void enqueue(struct client *c, const char *line, size_t len)
 {
 	size_t queued = c->outlen - c->outoff;
 
-	if (queued + len > QUEUE_MAX_BYTES) {
-		c->dead = 1;
-		return;
-	}
+	if (queued + len > QUEUE_MAX_BYTES && c->full_since == 0)
+		c->full_since = now();
 	if (c->outoff > 0) { /* slide the unsent bytes to the front */
 		memmove(c->out, c->out + c->outoff, queued);
 		c->outoff = 0;
@@ -143,6 +159,28 @@ static void on_writable(struct client *c)
 	c->outoff += (size_t)n;
 	if (c->outoff == c->outlen)
 		c->outoff = c->outlen = 0;
+	c->full_since = queued(c) > QUEUE_MAX_BYTES ? now() : 0; /* progress restarts the stall clock */
+}
+
+/* Drops the clients that have been over the limit without progress for STALL_SECONDS. Returns the poll
+ * timeout in ms until the next such deadline, or -1 when no client is over the limit. */
+static int drop_stalled(struct chat *chat)
+{
+	double t = now(), next = -1;
+
+	for (size_t i = 0; i < chat->n; i++) {
+		struct client *c = &chat->clients[i];
+		double left;
+
+		if (c->dead || c->full_since == 0)
+			continue;
+		left = c->full_since + STALL_SECONDS - t;
+		if (left <= 0)
+			c->dead = 1;
+		else if (next < 0 || left < next)
+			next = left;
+	}
+	return next < 0 ? -1 : (int)(next * 1000) + 1;
 }
 
 static void accept_clients(struct chat *chat)
@@ -182,17 +220,21 @@ static void sweep(struct chat *chat)
 static void serve_round(struct chat *chat)
 {
 	size_t polled = chat->n;
+	int timeout = drop_stalled(chat), hold = 0;
 
+	for (size_t i = 0; i < polled; i++)
+		hold |= !chat->clients[i].dead && queued(&chat->clients[i]) > QUEUE_MAX_BYTES;
 	chat->pfd[0] = (struct pollfd){ .fd = chat->lfd, .events = POLLIN };
 	for (size_t i = 0; i < polled; i++) {
 		struct client *c = &chat->clients[i];
 
 		chat->pfd[i + 1] = (struct pollfd){
-			.fd = c->fd,
-			.events = (c->leaving ? 0 : POLLIN) | (c->outlen > 0 ? POLLOUT : 0),
+			.fd = c->dead ? -1 : c->fd,
+			.events = (c->leaving || hold ? 0 : POLLIN) | (c->outlen > 0 ? POLLOUT : 0),
 		};
 	}
-	if (ppoll(chat->pfd, polled + 1, NULL, &chat->waitmask) < 0) {
+	struct timespec ts = {.tv_sec = timeout / 1000, .tv_nsec = (long)(timeout % 1000) * 1000000};
+	if (ppoll(chat->pfd, polled + 1, timeout < 0 ? NULL : &ts, &chat->waitmask) < 0) {
 		if (errno != EINTR)
 			perror("poll");
 		return;

@@ -1,10 +1,13 @@
 /* stream_server.c: the TCP server core shared by tcp-echo-server and tcp-upper-server. */
+#define _GNU_SOURCE /* ppoll() */
 #include "stream_server.h"
 
 #include "netio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +62,7 @@ static void start_thread(int fd, stream_server_transform *transform)
 	job->transform = transform;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* The thread inherits this mask, so SIGTERM always reaches the main thread and interrupts accept(). */
+	/* The thread inherits this mask, so SIGTERM always reaches the main thread, in ppoll(). */
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &term, &old);
@@ -72,11 +75,12 @@ static void start_thread(int fd, stream_server_transform *transform)
 	pthread_attr_destroy(&attr);
 }
 
-static void start_process(int lfd, int fd, stream_server_transform *transform)
+static void start_process(int lfd, int fd, stream_server_transform *transform, const sigset_t *orig)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, orig, NULL); /* the child serves with SIGTERM deliverable again */
 		close(lfd);
 		serve(fd, transform);
 		_exit(0);
@@ -140,34 +144,49 @@ static int parse_args(int argc, char **argv, enum style *style, int *port)
 	return *port < 0 ? -1 : 0;
 }
 
+/* SIGTERM and SIGCHLD stay blocked except inside ppoll(), which waits for a client and unblocks them
+ * atomically. Testing netio_stop and then blocking in accept() would race: a SIGTERM landing between the
+ * two (or together with a SIGCHLD whose SA_RESTART handler restarts accept()) would be lost, and the
+ * server would not exit. The listener is non-blocking so accept() never waits. */
 int stream_server_main(int argc, char **argv, stream_server_transform *transform)
 {
 	enum style style;
 	int port, lfd;
+	sigset_t block, orig;
 
 	if (parse_args(argc, argv, &style, &port) < 0)
 		return usage(argv[0]);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &orig);
 	netio_catch_sigterm();
 	if (style == FORK)
 		catch_sigchld();
 	lfd = netio_bind_any(SOCK_STREAM, port);
-	if (lfd < 0)
+	if (lfd < 0 || fcntl(lfd, F_SETFL, O_NONBLOCK) < 0)
 		return 1;
 
 	while (!netio_stop) {
-		int fd = accept(lfd, NULL, NULL);
+		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+		int fd;
 
+		if (ppoll(&pfd, 1, NULL, &orig) < 0)
+			continue; /* EINTR: a handler ran; netio_stop may be set */
+		fd = accept(lfd, NULL, NULL);
 		if (fd < 0) {
-			if (errno != EINTR && errno != ECONNABORTED)
+			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 				perror("accept");
 			continue;
 		}
 		switch (style) {
 		case ITERATIVE:
+			sigprocmask(SIG_SETMASK, &orig, NULL); /* SIGTERM may interrupt the client being served */
 			serve(fd, transform);
+			sigprocmask(SIG_BLOCK, &block, NULL);
 			break;
 		case FORK:
-			start_process(lfd, fd, transform);
+			start_process(lfd, fd, transform, &orig);
 			break;
 		case THREAD:
 			start_thread(fd, transform);
