@@ -320,27 +320,47 @@ static int reference_runs(const struct st_opts *o, struct selftest_report *r)
 	return rc;
 }
 
+/* 1: the mutant is of this suite's profile; 2: of a profile the suite's `mutants` line lists; 0: neither. */
+static int applies(const struct selftest_mutant *m, const struct selftest_suite *su, char **extra, size_t nextra)
+{
+	if (strcmp(m->profile, su->name) == 0)
+		return 1;
+	for (size_t i = 0; i < nextra; i++)
+		if (strcmp(m->profile, extra[i]) == 0)
+			return 2;
+	return 0;
+}
+
 static int mutant_runs(const struct st_opts *o, struct selftest_report *r, const struct selftest_mutant *mv,
 		       size_t nm)
 {
 	for (size_t s = 0; s < r->nsuites; s++) {
 		struct selftest_suite *su = &r->suites[s];
+		char **extra;
+		size_t nextra;
+		if (suite_mutant_profiles(su->dir, &extra, &nextra) != 0)
+			return -1;
 		for (size_t i = 0; i < nm; i++)
-			if (strcmp(mv[i].profile, su->name) == 0)
+			if (applies(&mv[i], su, extra, nextra))
 				su->nmr++;
 		su->mr = calloc(su->nmr ? su->nmr : 1, sizeof *su->mr);
-		if (!su->mr)
-			return -1;
 		size_t k = 0;
-		for (size_t i = 0; i < nm; i++) {
-			if (strcmp(mv[i].profile, su->name) != 0)
+		for (size_t i = 0; su->mr && i < nm; i++) {
+			int how = applies(&mv[i], su, extra, nextra);
+			if (!how)
 				continue;
 			su->mr[k].m = &mv[i];
+			su->mr[k].foreign = how == 2;
 			su->mr[k].kills = calloc(su->ncases ? su->ncases : 1, sizeof *su->mr[k].kills);
 			if (!su->mr[k].kills)
-				return -1;
+				break;
 			k++;
 		}
+		for (size_t i = 0; i < nextra; i++)
+			free(extra[i]);
+		free(extra);
+		if (!su->mr || k < su->nmr)
+			return -1;
 	}
 	for (size_t s = 0; s < r->nsuites && !interrupted; s++) {
 		struct selftest_suite *su = &r->suites[s];

@@ -98,6 +98,8 @@ struct selftest_mutant_result {
 	int *kills;   /* per case of the suite */
 	int runs;
 	int errors;   /* runs with a harness error */
+	int foreign;  /* a mutant of another profile, run on this (interop) suite by its suite.conf's
+			 `mutants` line: it proves the suite's cases, its own killed-by is judged elsewhere */
 };
 
 struct selftest_suite {

@@ -64,8 +64,8 @@ void selftest_report_judge(struct selftest_report *r)
 		for (size_t k = 0; k < su->nmr; k++) {
 			const struct selftest_mutant_result *mr = &su->mr[k];
 			mutant_id(mr->m, id, sizeof id);
-			if (mr->errors)
-				continue; /* already a harness problem */
+			if (mr->errors || mr->foreign)
+				continue; /* already a harness problem; or judged in its own profile's suite */
 			int kills = 0;
 			for (size_t c = 0; c < su->ncases; c++)
 				kills += mr->kills[c] > 0;

@@ -172,10 +172,12 @@ int suite_reference(const char *case_path, const char *bindir, char **server, ch
 		char *s = line + strspn(line, " \t");
 		if (*s == '\0' || *s == '#')
 			continue;
+		if (strncmp(s, "mutants ", 8) == 0)
+			continue; /* for selftest: suite_mutant_profiles() */
 		char **slot = strncmp(s, "server ", 7) == 0 ? server : strncmp(s, "client ", 7) == 0 ? client : NULL;
 		if (!slot || *slot) {
-			snprintf(err, errlen, "%s:%d: expected one 'server CMD' and/or one 'client CMD' line", conf,
-				 lineno);
+			snprintf(err, errlen, "%s:%d: expected one 'server CMD' and/or one 'client CMD' line, and "
+				 "'mutants PROFILE...' lines", conf, lineno);
 			rc = -1;
 			break;
 		}
@@ -189,5 +191,41 @@ int suite_reference(const char *case_path, const char *bindir, char **server, ch
 		free(*client);
 		*server = *client = NULL;
 	}
+	return rc;
+}
+
+int suite_mutant_profiles(const char *dir, char ***profiles, size_t *n)
+{
+	*profiles = NULL;
+	*n = 0;
+	char *conf;
+	if (asprintf(&conf, "%s/suite.conf", dir) < 0)
+		return -1;
+	FILE *f = fopen(conf, "r");
+	free(conf);
+	if (!f)
+		return 0;
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	while (rc == 0 && getline(&line, &cap, f) >= 0) {
+		line[strcspn(line, "#\r\n")] = '\0';
+		char *s = line + strspn(line, " \t");
+		if (strncmp(s, "mutants ", 8) != 0)
+			continue;
+		for (char *save = NULL, *w = strtok_r(s + 8, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+			char **v = realloc(*profiles, (*n + 1) * sizeof *v);
+			if (!v || !(v[*n] = strdup(w))) {
+				if (v)
+					*profiles = v;
+				rc = -1;
+				break;
+			}
+			*profiles = v;
+			(*n)++;
+		}
+	}
+	free(line);
+	fclose(f);
 	return rc;
 }

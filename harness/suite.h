@@ -21,4 +21,9 @@ void suite_cases_free(struct suite_case *v, size_t n);
 int suite_reference(const char *case_path, const char *bindir, char **server, char **client, char *err,
 		    size_t errlen);
 
+/* The profiles listed on `mutants PROFILE...` lines of DIR/suite.conf: an interop suite is also proved
+ * with the mutants of the profiles it combines. Caller frees each string and the array. 0, or -1 on
+ * allocation failure; a missing file gives none. */
+int suite_mutant_profiles(const char *dir, char ***profiles, size_t *n);
+
 #endif
