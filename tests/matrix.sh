@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # labels: e2e matrix
+# cost: 50
 # sockcheck matrix end to end: the reference-only matrix passes; a defective client is blamed as the
 # client, a defective server as the server, the two together as both; a failing reference pair is a
 # harness problem (exit 2); usage errors exit 2. Every run is bounded by timeout.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # labels: e2e relay
+# cost: 50
 # sockcheck relay end to end, inside a fresh network namespace: UDP drop/duplicate/swap/loss replay, TCP
 # segmenting, half-close propagation, reset-after and RST propagation. Every wait is bounded.
 set -u

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # labels: e2e relay
+# cost: 50
 # replay.sh: the same --seed gives the same relay fault log, byte for byte, across runs (run at the same
 # time, so timing differs); another seed gives another log.
 set -uo pipefail

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # labels: e2e run
+# cost: 50
 # run.sh: `sockcheck run` end to end: the references pass, defective servers fail and say why, the three
 # concurrency styles are judged right, TAP/JUnit/JSON from a real run validate, usage errors exit 2,
 # captures open in tshark, and a hostile program leaves nothing behind.
