@@ -14,6 +14,7 @@ def main():
         sel = selectors.DefaultSelector()
         sel.register(sock, selectors.EVENT_READ)
         sel.register(sys.stdin.buffer.raw, selectors.EVENT_READ)
+        last = b"\n"  # the last byte sent to the server
         while True:
             for key, _ in sel.select():
                 if key.fileobj is sock:
@@ -25,10 +26,13 @@ def main():
                 else:
                     data = sys.stdin.buffer.raw.read(65536)
                     if not data:
+                        if last != b"\n":
+                            sock.sendall(b"\n")  # finish an unterminated last line
                         sock.shutdown(socket.SHUT_WR)
                         sel.unregister(sys.stdin.buffer.raw)
                         continue
                     sock.sendall(data)
+                    last = data[-1:]
     except OSError as e:
         print(f"{sys.argv[0]}: {e}", file=sys.stderr)
         sys.exit(0)  # DEFECT: an error must end with a non-zero status

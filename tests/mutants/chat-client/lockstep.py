@@ -1,6 +1,6 @@
 # mutant: chat-client/lockstep
 # defect: waits for a line on stdin before it reads the socket (one line out, one read in), so lines from others are not printed while the user is silent
-# killed-by: prints-lines long-line
+# killed-by: eof-half-close interleaved long-line prints-lines sends-stdin-lines server-closes unterminated-last-line
 # role: client
 """A chat client that alternates between stdin and the socket."""
 import socket
@@ -10,6 +10,8 @@ import sys
 def main():
     sock = socket.create_connection((sys.argv[1], int(sys.argv[2])))
     for line in sys.stdin.buffer:  # DEFECT: blocks here while the server has lines waiting
+        if not line.endswith(b"\n"):
+            line += b"\n"  # finish an unterminated last line
         sock.sendall(line)
         data = sock.recv(65536)
         if not data:

@@ -1,7 +1,7 @@
 /*
 mutant: chat-client/no-half-close
 defect: stops reading stdin at EOF but never shuts down writing, so the server is not told that the user left
-killed-by: eof-half-close
+killed-by: eof-half-close interleaved long-line prints-lines sends-stdin-lines unterminated-last-line
 role: client
 */
 /* A chat client that forgets shutdown(SHUT_WR) at end of input. */
@@ -48,6 +48,7 @@ static int write_all(int fd, const char *p, size_t n)
 int main(int argc, char **argv)
 {
 	char buf[16384];
+	char last = '\n'; /* the last byte sent to the server */
 	int fd, stdin_open = 1;
 
 	if (argc != 3)
@@ -65,10 +66,16 @@ int main(int argc, char **argv)
 			continue;
 		if (p[1].revents) {
 			n = read(0, buf, sizeof buf);
-			if (n <= 0)
-				stdin_open = 0; /* DEFECT: no shutdown(fd, SHUT_WR) */
-			else if (write_all(fd, buf, (size_t)n) < 0)
-				return 1;
+			if (n <= 0) {
+				stdin_open = 0;
+				if (last != '\n' && write_all(fd, "\n", 1) < 0) /* finish an unterminated last line */
+					return 1;
+				/* DEFECT: no shutdown(fd, SHUT_WR) */
+			} else {
+				if (write_all(fd, buf, (size_t)n) < 0)
+					return 1;
+				last = buf[n - 1];
+			}
 		}
 		if (p[0].revents) {
 			n = read(fd, buf, sizeof buf);

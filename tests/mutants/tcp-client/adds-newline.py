@@ -1,23 +1,66 @@
 # mutant: tcp-client/adds-newline
 # defect: prints a newline after the reply ("to finish the line"), so stdout is not the reply byte for byte
-# killed-by: basic exact-stdout one-byte-reply
+# killed-by: basic binary-1mib empty-input exact-stdout half-close-first one-byte-reply prints-promptly server-closes-early slow-server
 # role: client
 """A TCP client that appends a newline to what it prints."""
+import os
+import select
 import socket
 import sys
 
 
+def fail(what, err):
+    print(f"{sys.argv[0]}: {what}: {err}", file=sys.stderr)
+    sys.exit(1)
+
+
 def main():
-    sock = socket.create_connection((sys.argv[1], int(sys.argv[2])))
-    sock.sendall(sys.stdin.buffer.read())
-    sock.shutdown(socket.SHUT_WR)
+    if len(sys.argv) != 3:
+        print(f"usage: {sys.argv[0]} HOST PORT", file=sys.stderr)
+        sys.exit(2)
+    try:
+        sock = socket.create_connection((sys.argv[1], sys.argv[2]))
+    except OSError as e:
+        fail("connect", e)
+    sock.setblocking(False)
+    pending = b""  # stdin bytes read but not yet sent
+    stdin_open = True
     while True:
-        data = sock.recv(65536)
-        if not data:
-            break
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    sys.stdout.buffer.write(b"\n")  # DEFECT: a byte the server never sent
+        # One poll over stdin and the socket: send stdin as it comes, print what arrives as it arrives.
+        poller = select.poll()
+        poller.register(sock, select.POLLIN | (select.POLLOUT if pending else 0))
+        if stdin_open and not pending:
+            poller.register(0, select.POLLIN)
+        ready = dict(poller.poll())
+        if ready.get(0):
+            pending = os.read(0, 65536)
+            if not pending:
+                stdin_open = False
+                try:
+                    sock.shutdown(socket.SHUT_WR)  # the server sees EOF, answers the rest, then closes
+                except OSError as e:
+                    fail("shutdown", e)
+        events = ready.get(sock.fileno(), 0)
+        if events & select.POLLOUT and pending:
+            try:
+                pending = pending[sock.send(pending):]
+            except BlockingIOError:
+                pass
+            except OSError as e:
+                fail("send", e)
+        if events & (select.POLLIN | select.POLLHUP | select.POLLERR):
+            try:
+                data = sock.recv(65536)
+            except BlockingIOError:
+                continue
+            except OSError as e:
+                fail("recv", e)
+            if not data:
+                sys.stdout.buffer.write(b"\n")  # DEFECT: a byte the server never sent
+                sys.stdout.buffer.flush()
+                return  # the server closed: everything it sent is printed
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 /*
 mutant: tcp-client/reads-once
-defect: reads the reply with a single recv() and exits 0, so a reply that arrives in several segments is cut short (and a reset goes unreported)
-killed-by: one-byte-reply slow-server binary-1mib server-resets
+defect: takes the first recv() for the whole reply: prints it and exits 0, so a reply that arrives in several segments is cut short (and a reset, which that recv() returns, goes unreported)
+killed-by: binary-1mib one-byte-reply prints-promptly server-resets slow-server
 role: client
 */
 /* A TCP client that assumes one recv() is the whole reply. */
+#include <errno.h>
 #include <netdb.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,12 +17,15 @@ role: client
 static int dial(const char *host, const char *port)
 {
 	struct addrinfo hints, *res, *ai;
-	int fd = -1;
+	int fd = -1, rc;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0) {
+		fprintf(stderr, "%s: %s\n", host, gai_strerror(rc));
 		return -1;
+	}
 	for (ai = res; ai; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 		if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
@@ -29,6 +35,8 @@ static int dial(const char *host, const char *port)
 		fd = -1;
 	}
 	freeaddrinfo(res);
+	if (fd < 0)
+		perror("connect");
 	return fd;
 }
 
@@ -36,6 +44,8 @@ static int write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
 		if (w <= 0)
 			return -1;
 		p += w;
@@ -46,24 +56,64 @@ static int write_all(int fd, const char *p, size_t n)
 
 int main(int argc, char **argv)
 {
-	static char buf[1 << 16];
-	ssize_t n;
-	int fd;
+	static char out[16384], in[16384];
+	size_t outoff = 0, outlen = 0; /* stdin bytes read but not yet sent: out[outoff .. outoff+outlen) */
+	int fd, stdin_open = 1;
 
-	if (argc != 3)
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s HOST PORT\n", argv[0]);
 		return 2;
-	fd = dial(argv[1], argv[2]);
-	if (fd < 0) {
-		perror("connect");
-		return 1;
 	}
-	while ((n = read(STDIN_FILENO, buf, sizeof buf)) > 0)
-		if (write_all(fd, buf, (size_t)n) < 0)
+	signal(SIGPIPE, SIG_IGN);
+	fd = dial(argv[1], argv[2]);
+	if (fd < 0)
+		return 1;
+	/* One poll() loop: send stdin as it comes, print what arrives as it arrives. */
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = fd, .events = POLLIN | (outlen > 0 ? POLLOUT : 0) },
+			{ .fd = stdin_open && outlen == 0 ? STDIN_FILENO : -1, .events = POLLIN },
+		};
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("poll");
 			return 1;
-	shutdown(fd, SHUT_WR);
-	n = recv(fd, buf, sizeof buf, 0); /* DEFECT: the reply may need many recv() calls */
-	if (n > 0)
-		write_all(STDOUT_FILENO, buf, (size_t)n);
-	close(fd);
-	return 0;
+		}
+		if (pfd[1].revents != 0) {
+			ssize_t n = read(STDIN_FILENO, out, sizeof out);
+
+			if (n < 0) {
+				perror("read stdin");
+				return 1;
+			}
+			if (n == 0) {
+				stdin_open = 0;
+				shutdown(fd, SHUT_WR); /* the server sees EOF, answers the rest, then closes */
+			}
+			outoff = 0;
+			outlen = (size_t)n;
+		}
+		if (pfd[0].revents & POLLOUT) {
+			ssize_t n = send(fd, out + outoff, outlen, MSG_DONTWAIT);
+
+			if (n < 0 && errno != EAGAIN && errno != EINTR) {
+				perror("send");
+				return 1;
+			}
+			if (n > 0) {
+				outoff += (size_t)n;
+				outlen -= (size_t)n;
+			}
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = recv(fd, in, sizeof in, 0);
+
+			if (n > 0)
+				write_all(STDOUT_FILENO, in, (size_t)n);
+			close(fd);
+			return 0; /* DEFECT: the reply may need many recv() calls, and n < 0 is an error */
+		}
+	}
 }

@@ -1,6 +1,6 @@
 # mutant: tcp-client/waits-for-stdin
 # defect: reads all of stdin before it looks at the socket, so it never notices a server that answered and closed while stdin is still open
-# killed-by: server-closes-early prints-promptly
+# killed-by: prints-promptly server-closes-early server-resets
 # role: client
 """A strictly sequential TCP client: all of stdin, then the reply."""
 import socket
