@@ -366,7 +366,9 @@ static void run_all(const struct opts *o, const char *run_id, struct suite_case 
 		    struct result *rs, size_t n, int progress)
 {
 	struct job *jobs = calloc((size_t)o->jobs, sizeof *jobs);
-	size_t next = 0, done = 0, running = 0;
+	size_t next = 0, done = 0, running = 0, finished = 0, total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += scn[i] != NULL; /* the progress line counts the cases that run */
 	while (jobs && done < n) {
 		while (running < (size_t)o->jobs && next < n) {
 			size_t i = next++;
@@ -381,7 +383,7 @@ static void run_all(const struct opts *o, const char *run_id, struct suite_case 
 			}
 			running++;
 			if (progress)
-				report_progress(stderr, done, n, cases[i].path);
+				report_progress(stderr, finished, total, cases[i].path);
 		}
 		if (running == 0)
 			continue;
@@ -393,10 +395,11 @@ static void run_all(const struct opts *o, const char *run_id, struct suite_case 
 			int overdue = (double)time(NULL) > jobs[k].deadline;
 			if ((pfd[k].revents || overdue) && drain_job(&jobs[k], &cases[jobs[k].index], &rs[jobs[k].index], overdue)) {
 				done++;
+				finished++;
 				jobs[k] = jobs[--running];
 				pfd[k] = pfd[running];
 				if (progress)
-					report_progress(stderr, done, n, "");
+					report_progress(stderr, finished, total, "");
 				continue;
 			}
 			k++;

@@ -41,7 +41,6 @@ struct run_conn {
 	char *name;
 	enum run_conn_kind kind;
 	int fd;        /* -1 once closed by the harness */
-	int role;      /* STREAM_*: the program it belongs to (enum scenario_role) */
 	struct sockaddr_storage local, peer;
 	struct bytes sent;   /* everything the harness wrote, in order */
 	struct bytes out;    /* queued, not yet written */
@@ -51,7 +50,7 @@ struct run_conn {
 	size_t echo_mark;    /* prefix of sent already expected back (echo/upper) */
 	int eof, reset, rd_errno;
 	int paused, wr_shut, rd_shut;
-	int overflow;        /* rx hit its cap: later bytes were read and discarded */
+	int overflow;        /* rx hit its cap: later bytes were read and discarded (2: reported) */
 	int connecting, connect_errno;
 	int *pending;        /* LISTEN_TCP: accepted connections not yet taken by an `accept` step */
 	size_t npending;

@@ -60,6 +60,8 @@ static const char *end_reason(const struct run_conn *cn)
 {
 	if (cn->reset)
 		return "the connection was reset";
+	if (cn->rd_errno)
+		return strerror(cn->rd_errno);
 	if (cn->eof)
 		return cn->kind == RUN_CONN_STREAM_IN ? "the program closed the stream" : "the program closed (FIN)";
 	return NULL;

@@ -81,8 +81,8 @@ void run_conns_free(struct run_ctx *c)
 static void keep_rx(struct run_conn *cn, const unsigned char *p, size_t n)
 {
 	size_t cap = cn->kind == RUN_CONN_STREAM_IN ? RUN_STREAM_CAP : RUN_SOCKET_CAP;
-	if (cn->rx.len + n > cap || bytes_append(&cn->rx, p, n) != 0)
-		cn->overflow = 1;
+	if ((cn->rx.len + n > cap || bytes_append(&cn->rx, p, n) != 0) && !cn->overflow)
+		cn->overflow = 1; /* reported once by report_overflow() */
 }
 
 static void read_stream(struct run_conn *cn)
@@ -228,6 +228,28 @@ static void serve(struct run_conn *cn, short revents)
 	}
 }
 
+/* Data past an endpoint's cap is read (so the program never blocks) but not kept. On a harness socket
+ * the case can no longer be judged: a harness error. On the program's stdout or stderr only the report's
+ * tail is affected: a note. Returns -1 with the case's message set, else 0. */
+static int report_overflow(struct run_ctx *c)
+{
+	for (size_t i = 0; i < c->nconns; i++) {
+		struct run_conn *cn = c->conns[i];
+		if (cn->overflow != 1)
+			continue;
+		cn->overflow = 2;
+		if (cn->kind == RUN_CONN_STREAM_IN) {
+			result_set(&c->r->notes, "%s%sthe program wrote more than %u MiB on %s; the rest was discarded",
+				   c->r->notes ? c->r->notes : "", c->r->notes ? "; " : "", RUN_STREAM_CAP >> 20, cn->name);
+			continue;
+		}
+		run_fail(c, RUN_ERROR, "harness: more than %u MiB arrived on %s, more than the harness keeps",
+			 RUN_SOCKET_CAP >> 20, cn->name);
+		return -1;
+	}
+	return 0;
+}
+
 int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, void *), void *arg)
 {
 	size_t cap = 0;
@@ -301,6 +323,10 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 				for (int role = 0; role < 2; role++)
 					if (c->progs[role].started && pfd[i].fd == c->progs[role].p.pidfd)
 						sandbox_proc_reap(&c->progs[role].p);
+		}
+		if (report_overflow(c) != 0) {
+			rc = -2;
+			break;
 		}
 		if (c->nrelays && run_relays_serve(c) != 0) {
 			rc = -2;

@@ -116,7 +116,6 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 		struct run_conn *errs = run_conn_add(c, "stderr", RUN_CONN_STREAM_IN, p->p.stderr_fd);
 		if (!in || !out || !errs)
 			return run_fail(c, RUN_ERROR, "harness: out of memory");
-		in->role = out->role = errs->role = role;
 	} else {
 		/* Nobody reads them: keep them drained so the program never blocks on a full pipe. */
 		struct run_conn *out = run_conn_add(c, "server-stdout", RUN_CONN_STREAM_IN, p->p.stdout_fd);
