@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd_opts.h"
 #include "commands.h"
 #include "matrix.h"
 
@@ -96,7 +97,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int ch;
 	char *end;
 	optind = 1;
+	struct cmd_opts_seen seen = {0};
+	char oerr[160];
 	while ((ch = getopt_long(argc, argv, "j:h", longs, NULL)) != -1) {
+		if (cmd_opts_once(&seen, longs, ch, "SC", oerr, sizeof oerr) != 0) {
+			fprintf(stderr, "sockcheck matrix: %s\n", oerr);
+			return -1;
+		}
 		switch (ch) {
 		case 'S':
 		case 'C':

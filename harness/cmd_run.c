@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_opts.h"
 #include "commands.h"
 #include "report.h"
 #include "run.h"
@@ -86,7 +87,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int ch;
 	char *end;
 	optind = 1;
+	struct cmd_opts_seen seen = {0};
+	char oerr[160];
 	while ((ch = getopt_long(argc, argv, "j:h", longs, NULL)) != -1) {
+		if (cmd_opts_once(&seen, longs, ch, NULL, oerr, sizeof oerr) != 0) {
+			fprintf(stderr, "sockcheck run: %s\n", oerr);
+			return -1;
+		}
 		switch (ch) {
 		case 's': o->server = optarg; break;
 		case 'c': o->client = optarg; break;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_opts.h"
 #include "commands.h"
 #include "selftest.h"
 #include "suite.h"
@@ -87,7 +88,13 @@ static int parse_opts(int argc, char **argv, struct st_opts *o)
 	int ch;
 	char *end;
 	optind = 1;
+	struct cmd_opts_seen seen = {0};
+	char oerr[160];
 	while ((ch = getopt_long(argc, argv, "j:h", longs, NULL)) != -1) {
+		if (cmd_opts_once(&seen, longs, ch, NULL, oerr, sizeof oerr) != 0) {
+			fprintf(stderr, "sockcheck selftest: %s\n", oerr);
+			return -1;
+		}
 		switch (ch) {
 		case 'r':
 			if (parse_count("--repeat", optarg, 1, 10000, &o->repeat) != 0)
