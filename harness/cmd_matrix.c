@@ -14,6 +14,7 @@
 #include "cmd_opts.h"
 #include "commands.h"
 #include "matrix.h"
+#include "suite.h"
 
 #define PAIR_LIMIT 300.0 /* seconds one pair may run (times --time-scale) before it is stopped */
 
@@ -231,6 +232,33 @@ static void free_opts(struct opts *o)
 	free(o->clients);
 }
 
+/* Every command given (not "ref") must hold the placeholders the interop suite's references take. */
+static int check_commands(const struct opts *o, const char *suite, const char *self)
+{
+	char conf[PATH_MAX + 48], bindir[PATH_MAX + 16], dir[PATH_MAX], err[1024], *ref[2] = {NULL, NULL};
+	snprintf(conf, sizeof conf, "%s/suite.conf", suite); /* suite_reference() looks beside this path */
+	snprintf(dir, sizeof dir, "%s", self);
+	snprintf(bindir, sizeof bindir, "%s/reference", dirname(dir));
+	if (suite_reference(conf, bindir, &ref[0], &ref[1], err, sizeof err) != 0) {
+		fprintf(stderr, "sockcheck matrix: %s\n", err);
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < o->nservers + o->nclients; i++) {
+		int client = i >= o->nservers;
+		const char *cmd = client ? o->clients[i - o->nservers] : o->servers[i];
+		if (strcmp(cmd, "ref") != 0 &&
+		    suite_command_check(client ? "--clients" : "--servers", client ? "client" : "server", cmd,
+					ref[client], err, sizeof err) != 0) {
+			fprintf(stderr, "sockcheck matrix: %s\n", err);
+			rc = -1;
+		}
+	}
+	free(ref[0]);
+	free(ref[1]);
+	return rc;
+}
+
 static int run_matrix(struct opts *o)
 {
 	char self[PATH_MAX], suite[PATH_MAX + 32], filter[128], have[1024], err[512];
@@ -244,6 +272,8 @@ static int run_matrix(struct opts *o)
 		fprintf(stderr, "sockcheck matrix: no interop suite %s (give --cases DIR)\n", suite);
 		return EXIT_USAGE;
 	}
+	if (check_commands(o, suite, self) != 0)
+		return EXIT_USAGE;
 	int all = strcmp(o->faults, "all") == 0;
 	if (!has_fault_profile(suite, o->faults, have, sizeof have) && !all) {
 		fprintf(stderr, "sockcheck matrix: no fault profile '%s' in %s (have: %s, or all)\n", o->faults, suite,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd_opts.h"
+#include "cmd_run_check.h"
 #include "commands.h"
 #include "report.h"
 #include "run.h"
@@ -490,6 +491,19 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!scn || !rs || !chosen || selected == 0) {
 		fprintf(stderr, "sockcheck run: %s\n", !scn || !rs || !chosen ? "out of memory" : "no case matches the filter");
+		suite_cases_free(cases, n);
+		free(scn);
+		free(rs);
+		free(chosen);
+		return EXIT_USAGE;
+	}
+	char cerr[2048];
+	if (cmd_run_check(o.server, o.client, cases, scn, chosen, n, o.bindir, cerr, sizeof cerr) != 0) {
+		fprintf(stderr, "sockcheck run: %s\n", cerr);
+		for (size_t i = 0; i < n; i++) {
+			scenario_free(scn[i]);
+			result_free(&rs[i]);
+		}
 		suite_cases_free(cases, n);
 		free(scn);
 		free(rs);

@@ -229,3 +229,53 @@ int suite_mutant_profiles(const char *dir, char ***profiles, size_t *n)
 	fclose(f);
 	return rc;
 }
+
+/* cmd without its {host} and {port} words, then the placeholders in the reference's order. */
+static void example_command(const char *cmd, const char *reference, char *out, size_t len)
+{
+	size_t o = 0;
+	for (const char *p = cmd; *p && o + 1 < len;) {
+		if (strncmp(p, "{host}", 6) == 0 || strncmp(p, "{port}", 6) == 0) {
+			p += 6;
+			continue;
+		}
+		if (*p == ' ' && o > 0 && out[o - 1] == ' ') {
+			p++;
+			continue;
+		}
+		out[o++] = *p++;
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	const char *h = reference ? strstr(reference, "{host}") : NULL;
+	const char *pt = reference ? strstr(reference, "{port}") : NULL;
+	const char *tail = !h ? " {port}" : !pt || h < pt ? " {host} {port}" : " {port} {host}";
+	if (o + strlen(tail) < len)
+		strcat(out, tail);
+}
+
+int suite_command_check(const char *opt, const char *role, const char *cmd, const char *reference, char *err,
+			size_t errlen)
+{
+	const char *why;
+	const char *missing = NULL;
+	if (!strstr(cmd, "{port}")) {
+		missing = "{port}";
+		why = "a case tells the program which port to use only through {port} (each case may use its own)";
+	} else if (reference && strstr(reference, "{host}") && !strstr(cmd, "{host}")) {
+		missing = "{host}";
+		why = strcmp(role, "client") == 0 ? "this suite tells the client the address to connect to through {host}"
+						  : "this suite tells the server the address to use through {host}";
+	} else {
+		return 0;
+	}
+	char example[512];
+	example_command(cmd, reference, example, sizeof example);
+	int n = snprintf(err, errlen, "%s '%s' has no %s: %s", opt, cmd, missing, why);
+	if (n >= 0 && (size_t)n < errlen && reference)
+		n += snprintf(err + n, errlen - (size_t)n, " (the suite's reference %s runs '%s')", role, reference);
+	if (n >= 0 && (size_t)n < errlen)
+		snprintf(err + n, errlen - (size_t)n, "; for example %s '%s'", opt, example);
+	return -1;
+}

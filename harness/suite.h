@@ -26,4 +26,11 @@ int suite_reference(const char *case_path, const char *bindir, char **server, ch
  * allocation failure; a missing file gives none. */
 int suite_mutant_profiles(const char *dir, char ***profiles, size_t *n);
 
+/* Checks a program command given for `role` ("server" or "client") by option `opt` (e.g. "--server"):
+ * it must hold {port}, since a case tells the program its port only that way (cases use different ports),
+ * and {host} when the suite's reference command for that role (`reference`, NULL if none) takes {host}.
+ * Returns 0, or -1 with err naming the missing placeholder and an example command. */
+int suite_command_check(const char *opt, const char *role, const char *cmd, const char *reference, char *err,
+			size_t errlen);
+
 #endif
