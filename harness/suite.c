@@ -230,29 +230,42 @@ int suite_mutant_profiles(const char *dir, char ***profiles, size_t *n)
 	return rc;
 }
 
-/* cmd without its {host} and {port} words, then the placeholders in the reference's order. */
+/* Inserts text into out (of len bytes) at offset at. */
+static void insert_at(char *out, size_t len, size_t at, const char *text)
+{
+	size_t ol = strlen(out), tl = strlen(text);
+	if (ol + tl + 1 > len || at > ol)
+		return;
+	memmove(out + at + tl, out + at, ol - at + 1);
+	memcpy(out + at, text, tl);
+}
+
+/* cmd with the placeholders it lacks: {host} if the reference takes it, and {port}, each put beside the
+ * other in the reference's order when the command has one, else at the end. */
 static void example_command(const char *cmd, const char *reference, char *out, size_t len)
 {
-	size_t o = 0;
-	for (const char *p = cmd; *p && o + 1 < len;) {
-		if (strncmp(p, "{host}", 6) == 0 || strncmp(p, "{port}", 6) == 0) {
-			p += 6;
-			continue;
-		}
-		if (*p == ' ' && o > 0 && out[o - 1] == ' ') {
-			p++;
-			continue;
-		}
-		out[o++] = *p++;
+	snprintf(out, len, "%s", cmd);
+	const char *rh = reference ? strstr(reference, "{host}") : NULL;
+	const char *rp = reference ? strstr(reference, "{port}") : NULL;
+	int host_first = rh && (!rp || rh < rp);
+	if (rh && !strstr(out, "{host}")) {
+		char *p = strstr(out, "{port}");
+		if (p && host_first)
+			insert_at(out, len, (size_t)(p - out), "{host} ");
+		else if (p)
+			insert_at(out, len, (size_t)(p - out) + 6, " {host}");
+		else
+			insert_at(out, len, strlen(out), " {host}");
 	}
-	while (o > 0 && out[o - 1] == ' ')
-		o--;
-	out[o] = '\0';
-	const char *h = reference ? strstr(reference, "{host}") : NULL;
-	const char *pt = reference ? strstr(reference, "{port}") : NULL;
-	const char *tail = !h ? " {port}" : !pt || h < pt ? " {host} {port}" : " {port} {host}";
-	if (o + strlen(tail) < len)
-		strcat(out, tail);
+	if (!strstr(out, "{port}")) {
+		char *h = strstr(out, "{host}");
+		if (h && host_first)
+			insert_at(out, len, (size_t)(h - out) + 6, " {port}");
+		else if (h)
+			insert_at(out, len, (size_t)(h - out), "{port} ");
+		else
+			insert_at(out, len, strlen(out), " {port}");
+	}
 }
 
 int suite_command_check(const char *opt, const char *role, const char *cmd, const char *reference, char *err,
