@@ -261,7 +261,7 @@ static void example_command(const char *cmd, const char *reference, char *out, s
 		char *h = strstr(out, "{host}");
 		if (h && host_first)
 			insert_at(out, len, (size_t)(h - out) + 6, " {port}");
-		else if (h)
+		else if (h && rh)
 			insert_at(out, len, (size_t)(h - out), "{port} ");
 		else
 			insert_at(out, len, strlen(out), " {port}");
