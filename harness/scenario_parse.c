@@ -201,7 +201,8 @@ static int header(struct sparser *p, const struct scenario_tok *kw, int h)
 			free(raw);
 			return sp_missing(p, h == SPH_DESCRIPTION ? "a one-line description" : "a command template");
 		}
-		if (h != SPH_DESCRIPTION && placeholders_ok(p, kw, raw, col) < 0) {
+		if (h != SPH_DESCRIPTION &&
+		    (placeholders_ok(p, kw, raw, col) < 0 || sp_check_doubled(p, kw, raw, col) < 0)) {
 			free(raw);
 			return -1;
 		}

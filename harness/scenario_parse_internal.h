@@ -117,6 +117,17 @@ int sp_relay_line(struct sparser *p, const struct scenario_tok *kw);
 /* Reports and frees a relay block left open at the end of the file. */
 void sp_relay_unclosed(struct sparser *p);
 
+/* Checks (scenario_parse_check.c); each returns 0, or -1 after reporting.
+ * A command template (server/client header, at col) where {port} or {host} would reach the program twice:
+ * written twice, or beside {server}/{client}, which stand for a whole command that already holds them. */
+int sp_check_doubled(struct sparser *p, const struct scenario_tok *kw, const char *cmd, int col);
+/* A wire assertion name that is not one but close to one: "did you mean". */
+int sp_check_wire_name(struct sparser *p, const struct scenario_tok *a);
+/* A wire assertion that cannot judge the named socket's transport (TCP-only on UDP, or the reverse). */
+int sp_check_wire_transport(struct sparser *p, const char *target, const struct scenario_tok *a);
+/* `expect NAME eof|reset` (reset: 1) on a UDP socket, which has neither. */
+int sp_check_stream_end(struct sparser *p, const char *target, const struct scenario_tok *t, int reset);
+
 /* Freeing parts (scenario_parse.c). */
 void sp_data_free(struct scenario_data *d);
 void sp_step_free(struct scenario_step *st);

@@ -359,6 +359,9 @@ static int st_expect(struct sparser *p, struct scenario_step *st)
 					   "or eof)", label, st->target);
 		return sp_error_at(p, t, "expect: '%s' needs 'server' or 'client', not a connection", label);
 	}
+	if (cls == CLS_CONN && (e->kind == SCENARIO_EXPECT_EOF || e->kind == SCENARIO_EXPECT_RESET) &&
+	    sp_check_stream_end(p, st->target, t, e->kind == SCENARIO_EXPECT_RESET) < 0)
+		return -1;
 	if (e->kind == SCENARIO_EXPECT_BYTES) {
 		if (sp_data(p, &e->data) < 0)
 			return -1;
@@ -528,9 +531,11 @@ static int st_wire(struct sparser *p, struct scenario_step *st)
 		w->nargs++;
 	}
 	char err[256];
+	if (sp_check_wire_name(p, a) < 0)
+		return -1;
 	if (wire_validate(st->target, w->assertion, w->args, w->nargs, err, sizeof err) != 0)
-		return sp_error_at(p, a, "wire: %s", err);
-	return 0;
+		return sp_error_at(p, a, "%s", err); /* its messages start with "wire" */
+	return sp_check_wire_transport(p, st->target, a);
 oom:
 	p->oom = 1;
 	return -1;

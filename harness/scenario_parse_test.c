@@ -45,8 +45,8 @@ static void test_headers(void)
 				      "points      2.5\n"
 				      "tags        segmentation basic\n"
 				      "timeout     1.5m\n"
-				      "server      {server} --port {port} \"#x\"   # trailing\n"
-				      "client      {client} {host} {port}\n"
+				      "server      {server} --log \"#x\"   # trailing\n"
+				      "client      {client} -v\n"
 				      "port        9100\n"
 				      "seed        18446744073709551615\n");
 	if (!s)
@@ -59,8 +59,8 @@ static void test_headers(void)
 	CHECK_STR(s->tags[0], "segmentation");
 	CHECK_STR(s->tags[1], "basic");
 	CHECK(near(s->timeout, 90));
-	CHECK_STR(s->server_cmd, "{server} --port {port} \"#x\"");
-	CHECK_STR(s->client_cmd, "{client} {host} {port}");
+	CHECK_STR(s->server_cmd, "{server} --log \"#x\"");
+	CHECK_STR(s->client_cmd, "{client} -v");
 	CHECK_INT(s->port, 9100);
 	CHECK(s->seed == UINT64_MAX);
 	CHECK(s->has_seed);
@@ -180,7 +180,7 @@ static void test_connections(void)
 
 static void test_send_expect(void)
 {
-	struct scenario *s = parse_ok("client {client} {host} {port}\n"
+	struct scenario *s = parse_ok("client {client}\n"
 				      "listen l\n"
 				      "start client\n"
 				      "accept c from l\n"
@@ -376,6 +376,22 @@ static void test_errors(void)
 	parse_err("server ./s {prot}\n",
 		  "t.case:1:12: server: unknown placeholder '{prot}' (use {server}, {client}, {host} or {port})");
 	parse_err("server {server}\nconnect c{i}\n", "t.case:2:9: connect: '{i}' in 'c{i}' outside a repeat block");
+	/* Issue 9: what would certainly misbehave at run time is an error when the case is read. */
+	parse_err("server {server} {port}\n",
+		  "t.case:1:17: server: {port} is doubled: {server} already stands for a whole command with its "
+		  "{port} (such as --server 'python3 server.py {port}'); write 'server {server}' without it");
+	parse_err("server ./s {port} {port}\n", "t.case:1:19: server: {port} appears twice: the program would get "
+		  "it twice (write it once)");
+	parse_err("server {server}\nconnect u udp\nexpect u eof\n",
+		  "t.case:3:10: expect: 'eof' does not apply to UDP socket 'u': datagrams have no end of stream (FIN) "
+		  "(use 'silence D' to check that nothing more arrives)");
+	parse_err("server {server}\nconnect u udp\nwire u half-close-before-reply\n",
+		  "t.case:3:8: wire: 'half-close-before-reply' judges TCP only, but 'u' is a UDP socket (for UDP use "
+		  "matches-socket, one-reply-per-request, retransmits, min-interval)");
+	parse_err("server {server}\nconnect c\nwire c no-data-after-fn\n",
+		  "t.case:3:8: wire: unknown assertion 'no-data-after-fn'; did you mean 'no-data-after-fin'?");
+	parse_err("server {server}\nconnect c\nwire c retransmits 3\n",
+		  "t.case:3:8: wire retransmits: expected: wire client retransmits ==|>=|<=|>|< N");
 
 	/* Every error of a file, in order, one per line; the file recovers at each next line. */
 	struct scenario_diags d = {0};

@@ -38,6 +38,17 @@ static const struct assertion *find_assertion(const char *name)
 	return NULL;
 }
 
+const char *wire_assertion_name(size_t i)
+{
+	return i < sizeof assertions / sizeof assertions[0] ? assertions[i].name : NULL;
+}
+
+int wire_assertion_fits(const char *assertion, int udp)
+{
+	const struct assertion *a = find_assertion(assertion);
+	return a && (a->scope == SCOPE_ANY || a->scope == (udp ? SCOPE_UDP : SCOPE_TCP));
+}
+
 static int is_group(const char *target)
 {
 	return strcmp(target, "all") == 0 || strcmp(target, "client") == 0 || strcmp(target, "server") == 0;

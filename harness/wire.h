@@ -46,6 +46,13 @@ int wire_check(const struct trace *t, const struct wire_facts *f, const char *ta
 int wire_validate(const char *target, const char *assertion, char *const *args, size_t nargs, char *err,
 		  size_t errlen);
 
+/* The name of assertion i (0-based), NULL past the last: for suggestions and lists. */
+const char *wire_assertion_name(size_t i);
+
+/* Whether `assertion` can judge one named socket of that transport (udp 0: TCP, 1: UDP): 0 for an
+ * assertion of the other transport, for ports-only (the whole capture) and for an unknown name. */
+int wire_assertion_fits(const char *assertion, int udp);
+
 /* Parses a duration: "250ms", "0.5s", "1s", "500us", "2" (seconds). 0 with *seconds, or -1. */
 int wire_parse_duration(const char *s, double *seconds);
 

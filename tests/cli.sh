@@ -85,7 +85,17 @@ usage "matrix --format twice" "^sockcheck matrix: --format was given twice" \
 usage "selftest --repeat twice" "^sockcheck selftest: --repeat was given twice" \
 	selftest --repeat 1 --repeat 2 "$work/no-such-suite"
 
-# 5. Commands that fit are accepted: one role, both roles over a mixed selection, a flag repeated.
+# 5. A case whose program would get {port} twice is rejected by `run` too, before anything runs.
+mkdir -p "$work/doubled"
+printf 'server {server} {port}\nstart server\nconnect c1\nsend c1 "x"\nexpect c1 echo\n' >"$work/doubled/d.case"
+checks=$((checks + 1))
+timeout 60 "$sc" "${run[@]}" "$work/doubled/d.case" >"$work/out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || fail "run on a case with a doubled {port}: exit $rc, expected 2 (the case file is invalid)"
+grep -q 'the case file is invalid .*d.case:1:17: server: {port} is doubled' "$work/out" ||
+	{ fail "run on a case with a doubled {port}: the report does not name the error"; cat "$work/out" >&2; }
+
+# 6. Commands that fit are accepted: one role, both roles over a mixed selection, a flag repeated.
 accepted "--server on a server case" 0 "${run[@]}" --server "$server" cases/tcp-echo/basic.case
 accepted "--server and --client over a mixed selection" 0 "${run[@]}" --server "$server" --client "$client" \
 	cases/tcp-echo/basic.case cases/tcp-client/basic.case
