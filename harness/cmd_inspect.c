@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_opts.h"
 #include "commands.h"
 #include "inspect.h"
 #include "inspect_json.h"
@@ -36,7 +37,13 @@ int cmd_inspect(int argc, char **argv)
 	char err[512];
 
 	optind = 1;
+	struct cmd_opts_seen seen = {0};
+	char oerr[160];
 	while ((c = getopt_long(argc, argv, "t:f:jnh", longopts, NULL)) != -1) {
+		if (cmd_opts_once(&seen, longopts, c, NULL, oerr, sizeof oerr) != 0) {
+			fprintf(stderr, "sockcheck inspect: %s\n", oerr);
+			return EXIT_USAGE;
+		}
 		switch (c) {
 		case 't': timeline = optarg; break;
 		case 'f': follow = optarg; break;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_opts.h"
 #include "commands.h"
 #include "relay.h"
 #include "relay_fault.h"
@@ -170,7 +171,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 	char *end;
 	int ch;
 	optind = 0;
+	struct cmd_opts_seen seen = {0};
+	char oerr[160];
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cmd_opts_once(&seen, longopts, ch, "f", oerr, sizeof oerr) != 0) {
+			fprintf(stderr, "sockcheck relay: %s\n", oerr);
+			return -1;
+		}
 		switch (ch) {
 		case 'u':
 		case 't':

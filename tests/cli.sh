@@ -4,8 +4,8 @@
 # cli.sh: a wrong role flag never grades the reference. `sockcheck run` refuses, with exit 2 and a message
 # that names what the suite needs: a --server/--client that no selected case runs, a case that would run
 # none of the programs given (so the reference), a command without {port} (or {host} where the suite's
-# reference takes it), and a single-valued option given twice (run, matrix, selftest). Commands that fit
-# are still accepted, alone or in a mixed selection.
+# reference takes it), and a single-valued option given twice (run, matrix, selftest, inspect, relay).
+# Commands that fit are still accepted, alone or in a mixed selection.
 set -uo pipefail
 cd "${SOCKCHECK_SRC:-$(dirname "$0")/..}"
 build=${SOCKCHECK_BUILD:-build}
@@ -84,6 +84,13 @@ usage "matrix --format twice" "^sockcheck matrix: --format was given twice" \
 	matrix --format json --format text --faults no-such-profile
 usage "selftest --repeat twice" "^sockcheck selftest: --repeat was given twice" \
 	selftest --repeat 1 --repeat 2 "$work/no-such-suite"
+usage "inspect --follow twice" "^sockcheck inspect: --follow was given twice" \
+	inspect --follow 1 --follow 2 "$work/no-such.pcap"
+usage "relay --listen twice" "^sockcheck relay: --listen was given twice" \
+	relay --udp --listen 19000 --listen 19001 --to 127.0.0.1:19002 --duration 200ms
+rport=$((20000 + RANDOM % 20000)) # the relay runs in this namespace: a random port avoids other tests'
+accepted "relay --fault twice (a list)" 0 relay --udp --listen $rport --to 127.0.0.1:$((rport + 1)) --fault "drop c2s 1" \
+	--fault "drop s2c 1" --duration 200ms --log "$work/faults.log"
 
 # 5. A case whose program would get {port} twice is rejected by `run` too, before anything runs.
 mkdir -p "$work/doubled"
