@@ -31,6 +31,11 @@ static size_t dir_len(const char *path)
 	return slash ? (size_t)(slash - path) : 0;
 }
 
+static int same_dir(const char *a, const char *b)
+{
+	return dir_len(a) == dir_len(b) && strncmp(a, b, dir_len(a)) == 0;
+}
+
 static void say(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -63,11 +68,11 @@ static void list_suites(const struct suite_case *cases, struct scenario *const *
 		size_t dl = dir_len(cases[i].path), count = 0;
 		int u = 0, seen_before = 0;
 		for (size_t k = 0; k < i && !seen_before; k++)
-			seen_before = which[k] && dir_len(cases[k].path) == dl && strncmp(cases[k].path, cases[i].path, dl) == 0;
+			seen_before = which[k] && same_dir(cases[k].path, cases[i].path);
 		if (seen_before)
 			continue;
 		for (size_t k = i; k < n; k++)
-			if (which[k] && dir_len(cases[k].path) == dl && strncmp(cases[k].path, cases[i].path, dl) == 0) {
+			if (which[k] && same_dir(cases[k].path, cases[i].path)) {
 				u |= uses(scn[k]);
 				count++;
 			}
@@ -89,8 +94,7 @@ static int check_placeholders(const char *role, const char *cmd, int mask, const
 	for (size_t i = 0; i < n; i++) {
 		if (!selected[i] || !scn[i] || !(uses(scn[i]) & mask))
 			continue;
-		size_t dl = dir_len(cases[i].path);
-		if (last && dir_len(last) == dl && strncmp(last, cases[i].path, dl) == 0)
+		if (last && same_dir(last, cases[i].path))
 			continue;
 		last = cases[i].path;
 		char *ref[2] = {NULL, NULL}, rerr[256];
