@@ -59,7 +59,7 @@ static void usage(FILE *out)
 		"                     (default: the suite's reference, from suite.conf)\n"
 		"  --client CMD       the client under test, likewise\n"
 		"  -j, --jobs N       cases in parallel (default 1)\n"
-		"  --format F         text (default), tap (TAP 14), junit, json\n"
+		"  --format F         text (default), tap (TAP 13: prove and TAP 14 tools), junit, json\n"
 		"  --output FILE      write the report there instead of standard output\n"
 		"  --tap FILE, --junit FILE, --json FILE\n"
 		"                     also write that report to FILE (each once; beside the main one)\n"
@@ -152,7 +152,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'D': {
 			enum report_format f = ch == 'T' ? REPORT_TAP : ch == 'J' ? REPORT_JUNIT : REPORT_JSON;
 			if (o->also[f]) {
-				fprintf(stderr, "sockcheck run: --%s given twice\n", ch == 'T' ? "tap" : ch == 'J' ? "junit" : "json");
+				fprintf(stderr, "sockcheck run: --%s given twice\n",
+					ch == 'T' ? "tap" : ch == 'J' ? "junit" : "json");
 				return -1;
 			}
 			o->also[f] = optarg;
