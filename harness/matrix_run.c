@@ -100,6 +100,7 @@ static void build_argv(const struct matrix *m, const struct matrix_run_options *
 	argv[n++] = scale;
 	argv[n++] = "-j";
 	argv[n++] = "1";
+	argv[n++] = "--strict"; /* a pair that fails a SHOULD case is not a clean pair */
 	if (ch->cell->server != 0) {
 		argv[n++] = "--server";
 		argv[n++] = m->servers[ch->cell->server];

@@ -68,6 +68,25 @@ int report_write(enum report_format f, FILE *out, const struct report_run *run, 
 	return 0;
 }
 
+int report_write_path(enum report_format f, const char *path, const struct report_run *run,
+		      const struct result *rs, size_t n, char *err, size_t errlen)
+{
+	FILE *out = path ? fopen(path, "w") : stdout;
+	if (!out) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char why[256] = "";
+	int rc = report_write(f, out, run, rs, n, path ? 0 : report_want_color(out), why, sizeof why);
+	if (path && fclose(out) != 0 && rc == 0) {
+		snprintf(why, sizeof why, "report: write failed: %s", strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		snprintf(err, errlen, "%s: %s", path ? path : "standard output", why);
+	return rc;
+}
+
 static size_t tty_columns(FILE *tty)
 {
 	struct winsize ws;

@@ -26,9 +26,10 @@ struct report_run {
 };
 
 /* Counts per verdict; points earned and available. Skipped cases count toward points_max (a skip earns
- * nothing), so the maximum of a suite does not depend on the machine it ran on. */
+ * nothing), so the maximum of a suite does not depend on the machine it ran on. A warning (a SHOULD case
+ * that failed or timed out, not strict) counts in warnings only, not in failed or timeouts. */
 struct report_totals {
-	size_t total, passed, failed, errors, timeouts, skipped;
+	size_t total, passed, failed, errors, timeouts, skipped, warnings;
 	double points, points_max;
 };
 void report_totals(const struct result *rs, size_t n, struct report_totals *t);
@@ -39,6 +40,11 @@ void report_totals(const struct result *rs, size_t n, struct report_totals *t);
  * within a suite. */
 int report_write(enum report_format f, FILE *out, const struct report_run *run, const struct result *rs,
 		 size_t n, int color, char *err, size_t errlen);
+
+/* report_write to the file at path (created or truncated), or to standard output (in colour when
+ * report_want_color says so) when path is NULL. Returns 0, or -1 with the reason, naming the file, in err. */
+int report_write_path(enum report_format f, const char *path, const struct report_run *run,
+		      const struct result *rs, size_t n, char *err, size_t errlen);
 
 /* Text progress for long runs (on a TTY only; the caller decides): one line rewritten in place with
  * "\r\033[K", e.g. "[12/40] tcp-echo/one-byte-pieces ...", cut to the terminal width.

@@ -47,6 +47,20 @@ static void test_totals(void)
 	CHECK_INT(t.skipped, 1);
 	CHECK(t.points == 7.0);       /* 1 + 6 */
 	CHECK(t.points_max == 21.0); /* skips count toward the maximum */
+	CHECK_INT(t.warnings, 0);
+	/* The failed and the timed-out case become warnings of SHOULD cases: counted apart, full points. */
+	for (size_t i = 0; i < 6; i++) {
+		rs[i].level = RESULT_SHOULD;
+		result_apply_level(&rs[i], 0);
+	}
+	report_totals(rs, 6, &t);
+	CHECK_INT(t.total, 6);
+	CHECK_INT(t.warnings, 2);
+	CHECK_INT(t.failed, 0);
+	CHECK_INT(t.timeouts, 0);
+	CHECK_INT(t.errors, 1); /* an error is never a warning */
+	CHECK(t.points == 13.0); /* 7 + the warnings' 2 and 4 */
+	CHECK_INT(t.passed + t.failed + t.errors + t.timeouts + t.skipped + t.warnings, t.total);
 	report_totals(NULL, 0, &t);
 	CHECK_INT(t.total, 0);
 	CHECK(t.points_max == 0);

@@ -23,6 +23,12 @@ static const char *label(enum verdict v)
 	return (size_t)v < sizeof labels / sizeof labels[0] ? labels[v] : "?";
 }
 
+/* A warning is shown as WARN in the colour of a timeout (yellow). */
+static const char *result_label(const struct result *r)
+{
+	return r->warning ? "WARN" : label(r->verdict);
+}
+
 static void put_label(const struct text *t, enum verdict v, const char *s, int pad)
 {
 	int known = (size_t)v < sizeof colours / sizeof colours[0];
@@ -131,6 +137,9 @@ static void case_block(const struct text *t, const struct result *r)
 		field_line(t, "reason:", r->message);
 		return;
 	}
+	if (r->warning)
+		fprintf(t->out, "  (a warning: this SHOULD case %s, which costs nothing unless --strict)\n",
+			r->verdict == VERDICT_TIMEOUT ? "timed out" : "failed");
 	if (r->verdict == VERDICT_ERROR)
 		fputs("  (the harness or the environment failed, not the program)\n", t->out);
 	else if (!report_util_has_detail(r))
@@ -167,6 +176,12 @@ static void summary(const struct text *t, const struct report_run *run, const st
 		fputs(v == VERDICT_PASS ? " " : ", ", t->out);
 		/* Only counts that happened are coloured. */
 		put_label(t, counts[v] ? (enum verdict)v : (enum verdict)-1, buf, 0);
+	}
+	if (tot.warnings) {
+		char buf[48];
+		snprintf(buf, sizeof buf, "%zu warning%s", tot.warnings, tot.warnings == 1 ? "" : "s");
+		fputs(", ", t->out);
+		put_label(t, VERDICT_TIMEOUT, buf, 0);
 	}
 	fputc('\n', t->out);
 
@@ -223,7 +238,7 @@ int report_text_write(FILE *out, const struct report_run *run, const struct resu
 			const struct result *r = &rs[suites[s].cases[k]];
 			char pts[80];
 			put_points(pts, sizeof pts, r);
-			put_label(&t, r->verdict, label(r->verdict), 7);
+			put_label(&t, r->warning ? VERDICT_TIMEOUT : r->verdict, result_label(r), 7);
 			fputs("  ", out);
 			put_one_line(&t, report_util_str(r->suite));
 			fputc('/', out);

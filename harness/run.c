@@ -208,6 +208,7 @@ static void fill_identity(const struct scenario *sc, const char *suite, const st
 	for (size_t i = 0; r->tags && i < sc->ntags; i++)
 		r->tags[r->ntags++] = strdup(sc->tags[i]);
 	r->points_max = sc->points;
+	r->level = sc->level == SCENARIO_LEVEL_SHOULD ? RESULT_SHOULD : RESULT_MUST;
 	r->seed = sc->has_seed ? sc->seed : o->seed;
 	r->reproduce = o->reproduce ? strdup(o->reproduce) : NULL;
 }

@@ -358,20 +358,29 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 			return RUN_ERROR;
 		if (e->exit_nonzero)
 			run_detail(&c->r->expected, "a non-zero exit within %.2fs", within);
+		else if (e->exit_signal)
+			run_detail(&c->r->expected, "exit status %d, or death by SIG%s, within %.2fs", e->exit_code,
+				   sigabbrev_np(e->exit_signal), within);
 		else
 			run_detail(&c->r->expected, "exit status %d within %.2fs", e->exit_code, within);
 		if (w == 0) {
 			run_detail(&c->r->actual, "still running after %.2fs", within);
-			return run_fail(c, RUN_FAIL, "expect %s exit: still running after %.2fs", st->target, within);
+			return run_fail(c, RUN_FAIL, "expect %s exit: still running after %.2fs%s", st->target, within,
+					e->exit_signal == SIGTERM ? " (does it ignore or block SIGTERM, or never check a "
+								    "stop flag its handler sets?)" : "");
 		}
 		int status = p->p.status;
 		int ok = e->exit_nonzero ? !(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-					 : WIFEXITED(status) && WEXITSTATUS(status) == e->exit_code;
+					 : (WIFEXITED(status) && WEXITSTATUS(status) == e->exit_code) ||
+						   (e->exit_signal && WIFSIGNALED(status) && WTERMSIG(status) == e->exit_signal);
 		if (ok)
 			return RUN_OK;
 		describe_status(status, how, sizeof how);
 		run_detail(&c->r->actual, "it %s", how);
-		return run_fail(c, RUN_FAIL, "expect %s exit: the program %s", st->target, how);
+		int term_default = !e->exit_nonzero && !e->exit_signal && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM;
+		return run_fail(c, RUN_FAIL, "expect %s exit: the program %s%s", st->target, how,
+				term_default ? " (it has no SIGTERM handler: catch SIGTERM, close the sockets and exit 0)"
+					     : "");
 	}
 	case SCENARIO_EXPECT_METRIC:
 		return expect_metric(c, st, p);

@@ -230,6 +230,7 @@ int selftest_child_run(const struct selftest_child_opts *o, const char *role, co
 	argv[a++] = seed;
 	argv[a++] = "--keep-captures";
 	argv[a++] = o->keep ? o->keep : "none";
+	argv[a++] = "--strict"; /* a failing SHOULD case is a detection on a mutant, a failure on the reference */
 	if (cmd) {
 		argv[a++] = strcmp(role, "client") == 0 ? "--client" : "--server";
 		argv[a++] = cmd;
