@@ -205,15 +205,17 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 		else
 			run_detail(&c->r->actual, "it %s without ever listening on port %d", how, c->sc->port);
 		return run_fail(c, RUN_FAIL, "start server: the program %s before it started listening on port %d%s%s",
-				how, c->sc->port, p->seen_bound ? " (it bound the port but never called listen()?)" : "",
-				tail);
+				how, c->sc->port,
+				p->seen_bound ? " (it bound the port but never called listen()?)" : "", tail);
 	}
 	if (w == 0) {
 		run_detail(&c->r->expected, "a socket bound to port %d within %.2fs", c->sc->port, within);
 		if (p->seen_bound || sandbox_port_bound_inactive(c->sc->port, err) == 1) {
 			run_detail(&c->r->actual, "port %d is bound but nothing listens on it", c->sc->port);
-			return run_fail(c, RUN_FAIL, "start server: bound port %d but never listened on it within %.2fs "
-					"(no listen() call?)", c->sc->port, within);
+			return run_fail(c, RUN_FAIL,
+					"start server: bound port %d but never listened on it within %.2fs "
+					"(no listen() call?)",
+					c->sc->port, within);
 		}
 		run_detail(&c->r->actual, "nothing bound to port %d (is the port argument used?)", c->sc->port);
 		return run_fail(c, RUN_FAIL, "start server: never started listening on port %d within %.2fs (is the "

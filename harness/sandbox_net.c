@@ -260,7 +260,9 @@ static int bound_inactive_in(int family, int port, char errbuf[SANDBOX_ERRBUF_SI
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 req;
 	} q = {
-		.nlh = {.nlmsg_len = sizeof q, .nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+		.nlh = {.nlmsg_len = sizeof q,
+			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
 		.req = {.sdiag_family = (unsigned char)family, .sdiag_protocol = IPPROTO_TCP,
 			.idiag_states = 1u << TCP_BOUND_INACTIVE_STATE},
 	};
