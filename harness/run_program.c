@@ -109,10 +109,20 @@ static struct run_conn *stderr_of(struct run_ctx *c, int role)
 	return run_conn_find(c, role == SCENARIO_ROLE_SERVER && c->sc->client_cmd ? "server-stderr" : "stderr");
 }
 
-/* The last non-empty line the program wrote on stderr, shortened and made printable, for a one-line
- * message: "; its stderr ends with: \"ZeroDivisionError: division by zero\"", or "; nothing on stderr". */
+/* run_wait condition: the stream reached its end (or is absent), so its tail is complete. */
+static int stderr_closed(struct run_ctx *c, void *arg)
+{
+	(void)c;
+	const struct run_conn *cn = arg;
+	return !cn || cn->eof || cn->reset || cn->rd_errno || cn->fd < 0;
+}
+
+/* The last non-empty line an exited program wrote on stderr, shortened and made printable, for a one-line
+ * message: "; its stderr ends with: \"ZeroDivisionError: division by zero\"", or "; nothing on stderr".
+ * Reads what is still in the pipe first (a short, scaled grace: a descendant may hold it open). */
 static void stderr_tail(struct run_ctx *c, int role, char *out, size_t len)
 {
+	run_wait(c, run_now() + RUN_DEATH_GRACE * c->o->time_scale, stderr_closed, stderr_of(c, role));
 	const struct run_conn *cn = stderr_of(c, role);
 	const unsigned char *p = cn ? cn->rx.p : NULL;
 	size_t end = cn ? cn->rx.len : 0;
@@ -135,14 +145,6 @@ static void stderr_tail(struct run_ctx *c, int role, char *out, size_t len)
 	}
 	line[n] = '\0';
 	snprintf(out, len, "; its stderr ends with: \"%s\"", line);
-}
-
-/* run_wait condition: the stream reached its end (or is absent), so its tail is complete. */
-static int stderr_closed(struct run_ctx *c, void *arg)
-{
-	(void)c;
-	const struct run_conn *cn = arg;
-	return !cn || cn->eof || cn->reset || cn->rd_errno || cn->fd < 0;
 }
 
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st)
@@ -194,7 +196,6 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	if (p->p.exited) {
 		char how[96], tail[200];
 		describe_status(p->p.status, how, sizeof how);
-		run_wait(c, run_now() + 0.2 * c->o->time_scale, stderr_closed, stderr_of(c, role));
 		stderr_tail(c, role, tail, sizeof tail);
 		p->exit_told = 1;
 		run_detail(&c->r->expected, "the server listens on port %d", c->sc->port);
@@ -241,10 +242,12 @@ enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *s
 		return RUN_ERROR;
 	sandbox_proc_reap(&p->p);
 	if (p->p.exited) {
-		char how[96];
+		char how[96], tail[200];
 		describe_status(p->p.status, how, sizeof how);
+		stderr_tail(c, role_of(st->target), tail, sizeof tail);
 		p->exit_told = 1;
-		return run_fail(c, RUN_FAIL, "signal %s: the program had already exited (it %s)", st->target, how);
+		return run_fail(c, RUN_FAIL, "signal %s: the program had already exited (it %s%s)", st->target, how,
+				tail);
 	}
 	if (sandbox_proc_signal(&p->p, st->u.signal) != 0)
 		return run_fail(c, RUN_ERROR, "signal %s: %s", st->target, strerror(errno));
@@ -414,17 +417,19 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 	struct run_prog *p = started(c, st, "expect");
 	if (!p)
 		return RUN_ERROR;
-	char how[96];
+	char how[96], tail[200];
 	switch (e->kind) {
 	case SCENARIO_EXPECT_RUNNING:
 		sandbox_proc_reap(&p->p);
 		if (!p->p.exited)
 			return RUN_OK;
 		describe_status(p->p.status, how, sizeof how);
+		stderr_tail(c, role_of(st->target), tail, sizeof tail);
 		p->exit_told = 1;
 		run_detail(&c->r->expected, "the %s is still running", st->target);
 		run_detail(&c->r->actual, "it %s", how);
-		return run_fail(c, RUN_FAIL, "expect %s running: the program %s", st->target, how);
+		/* The same words as a death noticed by any other step: which step sees it first is a race. */
+		return run_fail(c, RUN_FAIL, "the %s is no longer running: it %s%s", st->target, how, tail);
 	case SCENARIO_EXPECT_EXIT: {
 		double within = run_scaled(c, e->within, RUN_DEFAULT_EXPECT);
 		int w = run_wait(c, run_now() + within, exited, p);
@@ -444,8 +449,9 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		if (exit_matches(e, p->p.status))
 			return RUN_OK;
 		describe_status(p->p.status, how, sizeof how);
+		stderr_tail(c, role_of(st->target), tail, sizeof tail);
 		run_detail(&c->r->actual, "it %s", how);
-		return run_fail(c, RUN_FAIL, "expect %s exit: the program %s", st->target, how);
+		return run_fail(c, RUN_FAIL, "expect %s exit: the program %s%s", st->target, how, tail);
 	}
 	case SCENARIO_EXPECT_METRIC:
 		return expect_metric(c, st, p);
@@ -514,7 +520,6 @@ int run_programs_explain_death(struct run_ctx *c)
 		return 0;
 	struct run_prog *p = &c->progs[role];
 	p->exit_told = 1;
-	run_wait(c, run_now() + RUN_DEATH_GRACE * c->o->time_scale, stderr_closed, stderr_of(c, role));
 	char how[96], tail[200];
 	describe_status(p->p.status, how, sizeof how);
 	stderr_tail(c, role, tail, sizeof tail);
