@@ -160,12 +160,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'T':
 		case 'J':
 		case 'D': {
+			/* Given twice is refused by cmd_opts_once() above. */
 			enum report_format f = ch == 'T' ? REPORT_TAP : ch == 'J' ? REPORT_JUNIT : REPORT_JSON;
-			if (o->also[f]) {
-				fprintf(stderr, "sockcheck run: --%s given twice\n",
-					ch == 'T' ? "tap" : ch == 'J' ? "junit" : "json");
-				return -1;
-			}
 			o->also[f] = optarg;
 			break;
 		}

@@ -1,5 +1,6 @@
 /* relay_test.c: the relay through its API on 127.0.0.1: UDP faults, TCP half-close, lifecycle, errors. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -270,7 +271,11 @@ static void test_errors(void)
 	int fd = bound(SOCK_DGRAM, &busy);
 	struct relay_config cfg = {.udp = 1, .listen = busy, .target = loopback(9)};
 	CHECK(relay_new(&cfg, err, sizeof err) == NULL);
-	CHECK(strstr(err, "cannot bind the listen address") != NULL);
+	/* The message names the address, the port, the protocol and the reason. */
+	char want[128];
+	snprintf(want, sizeof want, "relay: cannot bind the listen address 127.0.0.1 port %d (udp): %s",
+		 ntohs(((struct sockaddr_in *)&busy)->sin_port), strerror(EADDRINUSE));
+	CHECK_STR(err, want);
 	cfg.listen = loopback(0);
 	cfg.target.ss_family = AF_UNSPEC;
 	CHECK(relay_new(&cfg, err, sizeof err) == NULL);

@@ -34,6 +34,20 @@ struct report_totals {
 };
 void report_totals(const struct result *rs, size_t n, struct report_totals *t);
 
+/* One cause that several cases share: they ended with the same verdict (fail, error or timeout) and the
+ * same message, e.g. eleven cases where the server never listened. */
+struct report_cause {
+	const char *message; /* borrowed from the results */
+	enum verdict verdict;
+	size_t count;
+};
+
+/* Groups the failed, error and timeout results by (verdict, message) and keeps the groups of two cases or
+ * more, largest first (equal sizes in order of first appearance). *nfailing gets the number of those
+ * results. Returns 0 with an array the caller frees with free() (NULL when *nout is 0), or -1 when out
+ * of memory. Every format may show it; text leads with it. */
+int report_causes(const struct result *rs, size_t n, struct report_cause **out, size_t *nout, size_t *nfailing);
+
 /* Writes the whole report of the n results (rs may be NULL when n is 0). color: 1 to use ANSI colour
  * (text only; ignored by the other formats). Returns 0, or -1 with the reason in err (a write error on
  * out, out of memory). Cases are grouped by suite in order of first appearance, in their given order

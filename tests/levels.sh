@@ -82,7 +82,7 @@ done
 # 4. Each extra format at most once.
 rc=0
 "$sc" run --tap "$work/a" --tap "$work/b" cases/tcp-echo/sigterm.case >/dev/null 2>"$work/twice" || rc=$?
-[ "$rc" = 2 ] && grep -q -- '--tap given twice' "$work/twice" || fail "--tap twice: exit $rc, want 2 with a message"
+[ "$rc" = 2 ] && grep -q -- '--tap was given twice' "$work/twice" || fail "--tap twice: exit $rc, want 2 with a message"
 
 if [ "$failures" -ne 0 ]; then
   echo "levels.sh: $failures failure(s)" >&2
