@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # labels: e2e relay capture
-# timeout: 300
-# cost: 30
+# timeout: 600
+# cost: 40
 # relay-capture.sh: inside a case, the capture shows exactly what the relay's fault log says it sent.
 # Runs the fixture cases in tests/relay-capture/ (the reference programs behind a relay, one case per
 # fault kind, UDP and TCP). Each case asserts with `wire ... matches-socket` that the capture agrees
