@@ -27,6 +27,10 @@ struct sandbox_stats {
 	long zombies;
 	long processes; /* not counting zombies */
 	long threads;
+	/* CPU time (user + system) the tree has used since it started: its processes (every thread), the
+	 * children they reaped, and the orphans our init reaped. Only differences between two readings mean
+	 * something: a process that left the tree unreaped takes its time with it. */
+	double cpu_seconds;
 };
 
 /* Moves the calling process into a fresh network namespace (lo up; 127.0.0.0/8 and ::1 usable) and

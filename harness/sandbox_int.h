@@ -30,6 +30,8 @@ struct sandbox_member {
 	pid_t ppid;
 	char state;       /* 'R', 'S', 'Z', ... */
 	long threads;     /* num_threads (field 20 of stat, the same as "Threads:" in status) */
+	long cpu_ticks;   /* utime + stime (fields 14, 15): every thread of the process, in clock ticks */
+	long child_cpu_ticks; /* cutime + cstime (fields 16, 17): its children that it has reaped */
 };
 
 /* A program's process tree: `root`, its descendants, and the processes whose parent is `init`

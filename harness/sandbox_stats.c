@@ -1,4 +1,4 @@
-/* sandbox_stats.c: a program's process tree and its hygiene (fds, zombies, processes, threads) from /proc. */
+/* sandbox_stats.c: a program's process tree and its hygiene (fds, zombies, processes, threads, CPU time) from /proc. */
 #define _GNU_SOURCE
 #include "sandbox_int.h"
 
@@ -81,8 +81,16 @@ int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out)
 	long ppid;
 	if (take_long(&p, end, &ppid) < 0 || ppid < 0)
 		return -1;
-	/* Fields 5..19 (pgrp .. nice), then 20: num_threads. */
-	for (int i = 5; i <= 19; i++)
+	/* Fields 5..13 (pgrp .. cmajflt), 14..17: utime stime cutime cstime, 18..19 (priority, nice), then
+	 * 20: num_threads. */
+	for (int i = 5; i <= 13; i++)
+		if (skip_field(&p, end) < 0)
+			return -1;
+	long times[4];
+	for (int i = 0; i < 4; i++)
+		if (take_long(&p, end, &times[i]) < 0 || times[i] < 0)
+			return -1;
+	for (int i = 18; i <= 19; i++)
 		if (skip_field(&p, end) < 0)
 			return -1;
 	long threads;
@@ -92,6 +100,8 @@ int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out)
 	out->ppid = (pid_t)ppid;
 	out->state = state;
 	out->threads = threads;
+	out->cpu_ticks = times[0] + times[1];
+	out->child_cpu_ticks = times[2] + times[3];
 	return 0;
 }
 
@@ -247,9 +257,16 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
 	struct sandbox_tree t;
 	if (sandbox_tree_collect(root, init, &t, errbuf) < 0)
 		return -1;
+	long long ticks = 0;
+	/* Orphans our init reaped took their CPU time into init's cutime/cstime. */
+	struct sandbox_member im;
+	if (init > 0 && read_stat(init, &im) == 0)
+		ticks += im.child_cpu_ticks;
 	int rc = 0;
 	for (size_t i = 0; i < t.n; i++) {
 		const struct sandbox_member *m = &t.m[i];
+		/* A process's own time covers all its threads (live and ended); its children's, once reaped. */
+		ticks += m->cpu_ticks + m->child_cpu_ticks;
 		if (m->state == 'Z') {
 			/* The program itself awaiting our waitpid is not its leak. */
 			if (m->pid != root)
@@ -269,5 +286,7 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
 		out->fds += fds;
 	}
 	free(t.m);
+	long hz = sysconf(_SC_CLK_TCK);
+	out->cpu_seconds = (double)ticks / (double)(hz > 0 ? hz : 100);
 	return rc;
 }
