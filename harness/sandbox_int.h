@@ -49,6 +49,10 @@ int sandbox_tree_collect(pid_t root, pid_t init, struct sandbox_tree *t, char er
 /* sandbox_stats.c: parses the text of /proc/<pid>/stat. Returns 0, or -1 if malformed. */
 int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out);
 
+/* sandbox_stats.c: parses /proc/<pid>/task/<tid>/schedstat ("RUN_NS WAIT_NS SLICES"): the time the thread
+ * has run and has waited on a run queue. Returns 0, or -1 if malformed. */
+int sandbox_schedstat_parse(const char *text, size_t len, long long *run_ns, long long *wait_ns);
+
 /* sandbox_net.c: does this /proc/net/{tcp,tcp6,udp,udp6} text hold a socket whose local port is `port`?
  * With listen_only, only sockets in state 0A (TCP_LISTEN) count. Malformed lines are skipped.
  * Returns 1 or 0. */

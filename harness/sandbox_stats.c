@@ -1,4 +1,4 @@
-/* sandbox_stats.c: a program's process tree and its hygiene (fds, zombies, processes, threads, CPU time) from /proc. */
+/* sandbox_stats.c: a program's process tree and its hygiene (fds, zombies, processes, threads, CPU) from /proc. */
 #define _GNU_SOURCE
 #include "sandbox_int.h"
 
@@ -246,6 +246,51 @@ static long count_fds(pid_t pid)
 	return n;
 }
 
+int sandbox_schedstat_parse(const char *text, size_t len, long long *run_ns, long long *wait_ns)
+{
+	const char *p = text, *end = text + len;
+	long a, b;
+	if (take_long(&p, end, &a) < 0 || a < 0 || take_long(&p, end, &b) < 0 || b < 0)
+		return -1;
+	*run_ns = a;
+	*wait_ns = b;
+	return 0;
+}
+
+/* Nanoseconds every live thread of pid has spent running or waiting for a CPU (its schedstat): a thread
+ * that loops is one or the other all the time, however loaded the machine. Returns -1 when the kernel
+ * has no schedstat (CONFIG_SCHED_INFO off), else the sum (0 if the process is gone). */
+static long long busy_ns(pid_t pid)
+{
+	char path[96], buf[128];
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	long long sum = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/schedstat", (long)pid, de->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT && access("/proc/self/schedstat", R_OK) != 0)
+				sum = -1;
+			if (sum < 0)
+				break;
+			continue; /* the thread ended meanwhile */
+		}
+		ssize_t n = read(fd, buf, sizeof buf);
+		close(fd);
+		long long run, wait;
+		if (n > 0 && sandbox_schedstat_parse(buf, (size_t)n, &run, &wait) == 0)
+			sum += run + wait;
+	}
+	closedir(d);
+	return sum;
+}
+
 int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct sandbox_stats *out,
 		       char errbuf[SANDBOX_ERRBUF_SIZE])
 {
@@ -257,7 +302,7 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
 	struct sandbox_tree t;
 	if (sandbox_tree_collect(root, init, &t, errbuf) < 0)
 		return -1;
-	long long ticks = 0;
+	long long ticks = 0, busy = 0;
 	/* Orphans our init reaped took their CPU time into init's cutime/cstime. */
 	struct sandbox_member im;
 	if (init > 0 && read_stat(init, &im) == 0)
@@ -284,9 +329,12 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
 		out->processes++;
 		out->threads += m->threads;
 		out->fds += fds;
+		long long b = busy < 0 ? 0 : busy_ns(m->pid);
+		busy = b < 0 ? -1 : busy + b;
 	}
 	free(t.m);
 	long hz = sysconf(_SC_CLK_TCK);
 	out->cpu_seconds = (double)ticks / (double)(hz > 0 ? hz : 100);
+	out->busy_seconds = busy < 0 ? -1 : (double)busy / 1e9;
 	return rc;
 }

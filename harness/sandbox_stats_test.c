@@ -287,6 +287,22 @@ static void t_cpu(void *arg)
 		testkit_sleep_ms(300);
 		stats(sb, &p, &b);
 		CHECK(b.cpu_seconds - a.cpu_seconds < 0.03);
+		CHECK(a.busy_seconds >= 0); /* live threads only: the ended one took its schedstat along */
+		CHECK(b.busy_seconds - a.busy_seconds < 0.03);
+		finish(&p);
+	}
+	/* A thread that never blocks is busy (running or waiting for a CPU) all the time, whatever the load. */
+	snprintf(cmd, sizeof cmd, "exec '%s' --burn 100000", env->self);
+	if (spawn(sb, cmd, &p) == 0) {
+		testkit_sleep_ms(100);
+		stats(sb, &p, &a);
+		double t0 = sandbox_now();
+		testkit_sleep_ms(400);
+		stats(sb, &p, &b);
+		double wall = sandbox_now() - t0;
+		CHECK(b.busy_seconds - a.busy_seconds >= 0.8 * wall);
+		CHECK(b.busy_seconds - a.busy_seconds <= 1.2 * wall); /* one thread: at most the wall time */
+		CHECK(b.cpu_seconds > a.cpu_seconds);
 		finish(&p);
 	}
 	/* A child that burnt 200 ms and was reaped by the program (the shell waits for it). */
@@ -354,6 +370,13 @@ static void t_parse(void)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CHECK_INT(sandbox_stat_parse(bad[i], strlen(bad[i]), &m), -1);
+	long long run, wait;
+	const char *sched = "786224 2006484 2\n";
+	CHECK_INT(sandbox_schedstat_parse(sched, strlen(sched), &run, &wait), 0);
+	CHECK(run == 786224 && wait == 2006484);
+	CHECK_INT(sandbox_schedstat_parse("12", 2, &run, &wait), -1);
+	CHECK_INT(sandbox_schedstat_parse("-1 2 3\n", 7, &run, &wait), -1);
+	CHECK_INT(sandbox_schedstat_parse("1x 2 3\n", 7, &run, &wait), -1);
 	/* Bounded by len, not by NUL. */
 	CHECK_INT(sandbox_stat_parse(ok, 20, &m), -1);
 }
