@@ -35,6 +35,8 @@ struct sandbox_stats {
 	 * the kernel does not keep it. A thread that never blocks adds the whole wall-clock time, however
 	 * loaded the machine; a blocked one adds nothing. Only differences mean something. */
 	double busy_seconds;
+	double run_seconds; /* the running part of busy_seconds alone (ns precision), -1 without schedstat */
+	long long sleeps;   /* voluntary context switches of the live threads (times they blocked), -1 likewise */
 };
 
 /* Moves the calling process into a fresh network namespace (lo up; 127.0.0.0/8 and ::1 usable) and

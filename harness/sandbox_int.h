@@ -53,6 +53,10 @@ int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out)
  * has run and has waited on a run queue. Returns 0, or -1 if malformed. */
 int sandbox_schedstat_parse(const char *text, size_t len, long long *run_ns, long long *wait_ns);
 
+/* sandbox_stats.c: the voluntary_ctxt_switches line of /proc/<pid>/task/<tid>/status (the times the thread
+ * blocked). Returns 0, or -1 if the line is missing or malformed. */
+int sandbox_status_sleeps(const char *text, size_t len, long *out);
+
 /* sandbox_net.c: does this /proc/net/{tcp,tcp6,udp,udp6} text hold a socket whose local port is `port`?
  * With listen_only, only sockets in state 0A (TCP_LISTEN) count. Malformed lines are skipped.
  * Returns 1 or 0. */

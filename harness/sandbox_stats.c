@@ -257,38 +257,70 @@ int sandbox_schedstat_parse(const char *text, size_t len, long long *run_ns, lon
 	return 0;
 }
 
-/* Nanoseconds every live thread of pid has spent running or waiting for a CPU (its schedstat): a thread
- * that loops is one or the other all the time, however loaded the machine. Returns -1 when the kernel
- * has no schedstat (CONFIG_SCHED_INFO off), else the sum (0 if the process is gone). */
-static long long busy_ns(pid_t pid)
+int sandbox_status_sleeps(const char *text, size_t len, long *out)
 {
-	char path[96], buf[128];
+	static const char key[] = "voluntary_ctxt_switches:";
+	const char *end = text + len;
+	for (const char *line = text; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *stop = nl ? nl : end;
+		if ((size_t)(stop - line) > sizeof key - 1 && memcmp(line, key, sizeof key - 1) == 0) {
+			const char *p = line + sizeof key - 1;
+			while (p < stop && (*p == '\t' || *p == ' '))
+				p++;
+			return p < stop && take_long(&p, stop, out) == 0 && *out >= 0 ? 0 : -1;
+		}
+		line = stop + 1;
+	}
+	return -1;
+}
+
+/* Reads a small /proc file whole into buf (NUL-terminated). Returns its length, or -1 (errno). */
+static ssize_t slurp(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/* Scheduler figures of every live thread of a tree, from /proc/PID/task/TID/{schedstat,status}. */
+struct sched_sum {
+	long long busy_ns; /* running or waiting on a run queue: a thread that loops is one or the other */
+	long long run_ns;  /* running alone */
+	long long sleeps;  /* voluntary context switches: the times a thread blocked */
+	int none;          /* the kernel keeps no schedstat (CONFIG_SCHED_INFO off) */
+};
+
+static void sched_add(pid_t pid, struct sched_sum *sum)
+{
+	char path[96], buf[2048];
 	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
 	DIR *d = opendir(path);
 	if (!d)
-		return 0;
-	long long sum = 0;
+		return; /* the process is gone */
 	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
+	while (!sum->none && (de = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/schedstat", (long)pid, de->d_name);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno == ENOENT && access("/proc/self/schedstat", R_OK) != 0)
-				sum = -1;
-			if (sum < 0)
-				break;
-			continue; /* the thread ended meanwhile */
-		}
-		ssize_t n = read(fd, buf, sizeof buf);
-		close(fd);
 		long long run, wait;
-		if (n > 0 && sandbox_schedstat_parse(buf, (size_t)n, &run, &wait) == 0)
-			sum += run + wait;
+		ssize_t n = slurp(path, buf, sizeof buf);
+		if (n < 0 && errno == ENOENT && access("/proc/self/schedstat", R_OK) != 0)
+			sum->none = 1;
+		if (n <= 0 || sandbox_schedstat_parse(buf, (size_t)n, &run, &wait) != 0)
+			continue; /* the thread ended meanwhile */
+		sum->busy_ns += run + wait;
+		sum->run_ns += run;
+		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/status", (long)pid, de->d_name);
+		long sleeps;
+		if ((n = slurp(path, buf, sizeof buf)) > 0 && sandbox_status_sleeps(buf, (size_t)n, &sleeps) == 0)
+			sum->sleeps += sleeps;
 	}
 	closedir(d);
-	return sum;
 }
 
 int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct sandbox_stats *out,
@@ -302,7 +334,8 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
 	struct sandbox_tree t;
 	if (sandbox_tree_collect(root, init, &t, errbuf) < 0)
 		return -1;
-	long long ticks = 0, busy = 0;
+	long long ticks = 0;
+	struct sched_sum sched = {0};
 	/* Orphans our init reaped took their CPU time into init's cutime/cstime. */
 	struct sandbox_member im;
 	if (init > 0 && read_stat(init, &im) == 0)
@@ -329,12 +362,13 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
 		out->processes++;
 		out->threads += m->threads;
 		out->fds += fds;
-		long long b = busy < 0 ? 0 : busy_ns(m->pid);
-		busy = b < 0 ? -1 : busy + b;
+		sched_add(m->pid, &sched);
 	}
 	free(t.m);
 	long hz = sysconf(_SC_CLK_TCK);
 	out->cpu_seconds = (double)ticks / (double)(hz > 0 ? hz : 100);
-	out->busy_seconds = busy < 0 ? -1 : (double)busy / 1e9;
+	out->busy_seconds = sched.none ? -1 : (double)sched.busy_ns / 1e9;
+	out->run_seconds = sched.none ? -1 : (double)sched.run_ns / 1e9;
+	out->sleeps = sched.none ? -1 : sched.sleeps;
 	return rc;
 }

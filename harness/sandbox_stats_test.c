@@ -66,6 +66,14 @@ static int burn_main(int ms)
 	return 0;
 }
 
+/* --tick: sleeps 10 ms at a time, forever (a program that polls politely). */
+static int tick_main(void)
+{
+	for (int i = 0; i < 6000; i++) /* a minute at most, should nobody stop it */
+		testkit_sleep_ms(10);
+	return 0;
+}
+
 static struct sandbox *enter(void)
 {
 	char err[SANDBOX_ERRBUF_SIZE];
@@ -303,6 +311,18 @@ static void t_cpu(void *arg)
 		CHECK(b.busy_seconds - a.busy_seconds >= 0.8 * wall);
 		CHECK(b.busy_seconds - a.busy_seconds <= 1.2 * wall); /* one thread: at most the wall time */
 		CHECK(b.cpu_seconds > a.cpu_seconds);
+		CHECK(b.run_seconds > a.run_seconds && b.run_seconds - a.run_seconds <= b.busy_seconds - a.busy_seconds);
+		CHECK(b.sleeps - a.sleeps <= 2); /* it never blocks */
+		finish(&p);
+	}
+	/* A program that sleeps 10 ms at a time blocks ~40 times in 400 ms. */
+	snprintf(cmd, sizeof cmd, "exec '%s' --tick", env->self);
+	if (spawn(sb, cmd, &p) == 0) {
+		testkit_sleep_ms(100);
+		stats(sb, &p, &a);
+		testkit_sleep_ms(400);
+		stats(sb, &p, &b);
+		CHECK(a.sleeps >= 0 && b.sleeps - a.sleeps >= 10);
 		finish(&p);
 	}
 	/* A child that burnt 200 ms and was reaped by the program (the shell waits for it). */
@@ -377,6 +397,17 @@ static void t_parse(void)
 	CHECK_INT(sandbox_schedstat_parse("12", 2, &run, &wait), -1);
 	CHECK_INT(sandbox_schedstat_parse("-1 2 3\n", 7, &run, &wait), -1);
 	CHECK_INT(sandbox_schedstat_parse("1x 2 3\n", 7, &run, &wait), -1);
+	long sleeps;
+	const char *status = "Name:\tx\nvoluntary_ctxt_switches:\t123\nnonvoluntary_ctxt_switches:\t9\n";
+	CHECK_INT(sandbox_status_sleeps(status, strlen(status), &sleeps), 0);
+	CHECK_INT(sleeps, 123);
+	const char *last = "nonvoluntary_ctxt_switches:\t9\nvoluntary_ctxt_switches:\t7";
+	CHECK_INT(sandbox_status_sleeps(last, strlen(last), &sleeps), 0);
+	CHECK_INT(sleeps, 7);
+	const char *nokey = "Name:\tx\nnonvoluntary_ctxt_switches:\t9\n";
+	CHECK_INT(sandbox_status_sleeps(nokey, strlen(nokey), &sleeps), -1);
+	CHECK_INT(sandbox_status_sleeps("voluntary_ctxt_switches:\tx\n", 27, &sleeps), -1);
+	CHECK_INT(sandbox_status_sleeps("voluntary_ctxt_switches:\t5\n", 20, &sleeps), -1); /* cut at len */
 	/* Bounded by len, not by NUL. */
 	CHECK_INT(sandbox_stat_parse(ok, 20, &m), -1);
 }
@@ -402,6 +433,8 @@ int main(int argc, char **argv)
 {
 	if ((argc == 3 || argc == 4) && strcmp(argv[1], "--threads") == 0)
 		return threads_main(atoi(argv[2]), argc == 4);
+	if (argc == 2 && strcmp(argv[1], "--tick") == 0)
+		return tick_main();
 	if (argc == 3 && strcmp(argv[1], "--burn") == 0)
 		return burn_main(atoi(argv[2]));
 	t_parse();
