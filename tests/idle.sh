@@ -72,7 +72,7 @@ CASE
 pyrun --server "python3 tests/mutants/tcp-echo/serve-one.py {port}" "$work/exits.case" >"$work/exit.txt" 2>&1
 rc=$?
 [ $rc -eq 1 ] || fail "serve-one: exit $rc, expected 1"
-grep -q 'message: *expect server idle: the program exited with status 0' "$work/exit.txt" ||
+grep -q 'message: *the server is no longer running: it exited with status 0' "$work/exit.txt" ||
 	fail "serve-one: $(grep message: "$work/exit.txt")"
 
 if [ $failures -ne 0 ]; then
