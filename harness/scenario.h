@@ -47,6 +47,7 @@ enum scenario_expect_kind {
 	SCENARIO_EXPECT_SILENCE, /* nothing arrives for `within` seconds */
 	SCENARIO_EXPECT_EOF,     /* the peer's FIN (or the program closed the stream), with no unread bytes */
 	SCENARIO_EXPECT_RESET,   /* the peer reset the connection */
+	SCENARIO_EXPECT_CLOSED,  /* the peer closed the connection: FIN or RST, with no unread bytes */
 	SCENARIO_EXPECT_RUNNING, /* target is "server"/"client": the program is still running */
 	SCENARIO_EXPECT_EXIT,    /* the program exited with `exit_code` (or any non-zero if exit_nonzero) */
 	SCENARIO_EXPECT_METRIC,  /* resource hygiene: `metric cmp value` over the program's process tree */

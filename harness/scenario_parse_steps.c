@@ -236,7 +236,8 @@ static const struct {
 	{"echo", SCENARIO_EXPECT_ECHO, 0},       {"upper", SCENARIO_EXPECT_UPPER, 0},
 	{"line", SCENARIO_EXPECT_LINE, 0},       {"match", SCENARIO_EXPECT_MATCH, 0},
 	{"silence", SCENARIO_EXPECT_SILENCE, 0}, {"eof", SCENARIO_EXPECT_EOF, 0},
-	{"reset", SCENARIO_EXPECT_RESET, 0},     {"running", SCENARIO_EXPECT_RUNNING, 0},
+	{"reset", SCENARIO_EXPECT_RESET, 0},     {"closed", SCENARIO_EXPECT_CLOSED, 0},
+	{"running", SCENARIO_EXPECT_RUNNING, 0},
 	{"exit", SCENARIO_EXPECT_EXIT, 0},       {"fds", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_FDS},
 	{"accepted", SCENARIO_EXPECT_ACCEPTED, 0},
 	{"zombies", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_ZOMBIES},
@@ -343,7 +344,7 @@ static int st_expect(struct sparser *p, struct scenario_step *st)
 				return sp_error_at(p, t, "expect: unknown expectation '%s'; did you mean '%s'?",
 						   sp_show(p, t, b, sizeof b), near);
 			return sp_error_at(p, t, "expect: unknown expectation '%s' (expected data, echo, upper, line, "
-					   "match, silence, eof, reset, running, exit, accepted, fds, zombies, processes or threads)",
+					   "match, silence, eof, reset, closed, running, exit, accepted, fds, zombies, processes or threads)",
 					   sp_show(p, t, b, sizeof b));
 		}
 		e->kind = expect_words[k].kind;

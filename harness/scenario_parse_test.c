@@ -306,6 +306,24 @@ static void test_send_expect(void)
 	scenario_free(s);
 }
 
+/* `closed`: FIN or RST on a connection; not for a stream, which has no reset. */
+static void test_closed(void)
+{
+	struct scenario *s = parse_ok("server {server}\nconnect c1\nexpect c1 closed within 3s\nexpect c1 closed\n");
+	if (s && s->nsteps == 3) {
+		CHECK_INT(s->steps[1].u.expect.kind, SCENARIO_EXPECT_CLOSED);
+		CHECK(near(s->steps[1].u.expect.within, 3));
+		CHECK(s->steps[2].u.expect.within == SCENARIO_DEFAULT_WITHIN);
+	} else {
+		CHECK(s && s->nsteps == 3);
+	}
+	scenario_free(s);
+	parse_err("client {client}\nexpect stdout closed\n",
+		  "t.case:2:15: expect: 'closed' does not apply to 'stdout' (use data, line, match, silence or eof)");
+	parse_err("server {server}\nconnect c1\nexpect c1 closed 3s\n",
+		  "t.case:3:18: expect: unexpected '3s' (expected 'within' or the end of the line)");
+}
+
 static void test_repeat(void)
 {
 	struct scenario *s = parse_ok("server {server}\n"
@@ -430,6 +448,7 @@ int main(void)
 	test_headers();
 	test_connections();
 	test_send_expect();
+	test_closed();
 	test_repeat();
 	test_errors();
 	test_file();
