@@ -48,20 +48,28 @@ static char *replace_all(const char *s, const char *key, const char *val)
 
 /* The command line: the case's template with {server}/{client} replaced by the user's command (or the
  * reference), then {host} and {port}. */
-static char *command_for(struct run_ctx *c, int role, int port_override)
+static char *command_for(struct run_ctx *c, int role, const struct scenario_step *st)
 {
 	const char *tmpl = role == SCENARIO_ROLE_SERVER ? c->sc->server_cmd : c->sc->client_cmd;
 	const char *server = c->o->server_cmd ? c->o->server_cmd : c->o->ref_server;
 	const char *client = c->o->client_cmd ? c->o->client_cmd : c->o->ref_client;
 	char port[16];
-	snprintf(port, sizeof port, "%d", port_override ? port_override : c->sc->port);
+	snprintf(port, sizeof port, "%d", st->u.start.port ? st->u.start.port : c->sc->port);
+	/* `with host|port "TEXT"`: the placeholder becomes TEXT, whose own placeholders are the usual values */
+	const char *ht = st->u.start.host_text, *pt = st->u.start.port_text;
+	char *hx = ht ? replace_all(ht, "{port}", port) : NULL, *px = pt ? replace_all(pt, "{port}", port) : NULL;
+	char *hv = hx ? replace_all(hx, "{host}", "127.0.0.1") : NULL, *pv = px ? replace_all(px, "{host}", "127.0.0.1") : NULL;
 	char *a = replace_all(tmpl, "{server}", server ? server : "");
 	char *b = a ? replace_all(a, "{client}", client ? client : "") : NULL;
-	char *d = b ? replace_all(b, "{host}", "127.0.0.1") : NULL;
-	char *e = d ? replace_all(d, "{port}", port) : NULL;
+	char *d = b && (!ht || hv) ? replace_all(b, "{host}", hv ? hv : "127.0.0.1") : NULL;
+	char *e = d && (!pt || pv) ? replace_all(d, "{port}", pv ? pv : port) : NULL;
 	free(a);
 	free(b);
 	free(d);
+	free(hx);
+	free(px);
+	free(hv);
+	free(pv);
 	/* A simple command replaces the shell, so that signals and the exit status are the program's own
 	 * (dash does not exec the last command of `sh -c` by itself). */
 	if (e && !strpbrk(e, ";&|()<>`$\n")) {
@@ -102,7 +110,7 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	if (!who)
 		return run_fail(c, RUN_ERROR, "start %s: no %s command (give --%s CMD; this suite has no reference %s)",
 				role_name(role), role_name(role), role_name(role), role_name(role));
-	p->cmd = command_for(c, role, st->u.start.port);
+	p->cmd = command_for(c, role, st);
 	if (!p->cmd)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
 	char err[SANDBOX_ERRBUF_SIZE];
@@ -125,7 +133,7 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 		close(p->p.stdin_fd);
 	}
 	p->p.stdin_fd = p->p.stdout_fd = p->p.stderr_fd = -1; /* owned by the conns now */
-	if (role == SCENARIO_ROLE_CLIENT)
+	if (role == SCENARIO_ROLE_CLIENT || st->u.start.nowait)
 		return RUN_OK;
 
 	/* Readiness never opens a connection: a one-client server would spend its only accept on it. */
@@ -358,6 +366,8 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 			return RUN_ERROR;
 		if (e->exit_nonzero)
 			run_detail(&c->r->expected, "a non-zero exit within %.2fs", within);
+		else if (e->exit_failure)
+			run_detail(&c->r->expected, "exit status 1 to 255 within %.2fs, not death by a signal", within);
 		else
 			run_detail(&c->r->expected, "exit status %d within %.2fs", e->exit_code, within);
 		if (w == 0) {
@@ -365,8 +375,9 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 			return run_fail(c, RUN_FAIL, "expect %s exit: still running after %.2fs", st->target, within);
 		}
 		int status = p->p.status;
-		int ok = e->exit_nonzero ? !(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-					 : WIFEXITED(status) && WEXITSTATUS(status) == e->exit_code;
+		int ok = e->exit_nonzero   ? !(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			 : e->exit_failure ? WIFEXITED(status) && WEXITSTATUS(status) != 0
+					   : WIFEXITED(status) && WEXITSTATUS(status) == e->exit_code;
 		if (ok)
 			return RUN_OK;
 		describe_status(status, how, sizeof how);

@@ -71,6 +71,7 @@ struct scenario_expect {
 	regex_t regex;              /* LINE, MATCH: compiled by the parser */
 	int exit_code;              /* EXIT */
 	int exit_nonzero;           /* EXIT: any non-zero status (or death by signal) */
+	int exit_failure;           /* EXIT: a status from 1 to 255 given to exit(), not death by a signal */
 	enum scenario_metric metric; /* METRIC */
 	enum scenario_cmp cmp;
 	int relative;               /* METRIC: value is relative to the last `baseline` of the program */
@@ -115,6 +116,10 @@ struct scenario_step {
 			enum scenario_role role;
 			double within;
 			int port;   /* `start client port N`: {port} in its command is N; 0: the case's port */
+			int nowait; /* `start server nowait`: do not wait for the port (a bad command line) */
+			char *host_text, *port_text; /* `with host|port "TEXT"`: what {host}/{port} become in
+						      * the program's command (TEXT's own {host}/{port} are
+						      * expanded); NULL: the address and the port */
 		} start;
 		struct {
 			int udp;

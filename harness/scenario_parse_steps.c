@@ -69,6 +69,30 @@ int sp_port_value(struct sparser *p, int *out)
 
 /* ---- steps ---- */
 
+/* `with host|port "TEXT"`: the text a placeholder of the program's command becomes. */
+static int start_with(struct sparser *p, struct scenario_step *st)
+{
+	char b[64];
+	sp_next(p);
+	struct scenario_tok *w = sp_take(p, "host or port after 'with'");
+	if (!w)
+		return -1;
+	char **slot = sp_is_word(w, "host") ? &st->u.start.host_text : sp_is_word(w, "port") ? &st->u.start.port_text : NULL;
+	if (!slot)
+		return sp_error_at(p, w, "start: 'with' takes host or port, not '%s'", sp_show(p, w, b, sizeof b));
+	if (*slot)
+		return sp_error_at(p, w, "start: 'with %s' given twice", w->text);
+	struct scenario_tok *t = sp_take(p, "a \"string\" after 'with host' or 'with port'");
+	if (!t)
+		return -1;
+	if (t->kind != SCENARIO_TOK_STRING || memchr(t->text, '\0', t->len))
+		return sp_error_at(p, t, "start: 'with %s' needs a \"string\" (without NUL bytes), found '%s'",
+				   w->text, sp_show(p, t, b, sizeof b));
+	if (!(*slot = strdup(t->text)))
+		return sp_error_at(p, t, "out of memory");
+	return 0;
+}
+
 static int st_start(struct sparser *p, struct scenario_step *st)
 {
 	const struct scenario_tok *t;
@@ -80,14 +104,20 @@ static int st_start(struct sparser *p, struct scenario_step *st)
 	while (!sp_at_end(p)) {
 		struct scenario_tok *o = sp_peek(p);
 		int rc;
-		if (sp_is_word(o, "within"))
+		if (sp_is_word(o, "within") && !st->u.start.nowait)
 			rc = within(p, &win, &st->u.start.within);
+		else if (sp_is_word(o, "nowait") && st->u.start.role == SCENARIO_ROLE_SERVER && !win)
+			rc = option(p, &st->u.start.nowait);
 		else if (sp_is_word(o, "port") && st->u.start.role == SCENARIO_ROLE_CLIENT)
 			rc = option(p, &port) < 0 ? -1 : sp_port_value(p, &st->u.start.port);
+		else if (sp_is_word(o, "with"))
+			rc = start_with(p, st);
+		else if ((sp_is_word(o, "within") && st->u.start.nowait) || (sp_is_word(o, "nowait") && win))
+			return sp_error_at(p, o, "start: 'nowait' and 'within' cannot be combined (nowait waits for nothing)");
 		else
 			return unexpected(p, st->u.start.role == SCENARIO_ROLE_CLIENT
-						     ? "'within', 'port' or the end of the line"
-						     : "'within' or the end of the line");
+						     ? "'within', 'port', 'with' or the end of the line"
+						     : "'within', 'nowait', 'with' or the end of the line");
 		if (rc < 0)
 			return -1;
 	}
@@ -390,15 +420,17 @@ static int st_expect(struct sparser *p, struct scenario_step *st)
 			return sp_error_at(p, t, "expect: 'accepted' applies to 'server' only");
 		break;
 	case SCENARIO_EXPECT_EXIT: {
-		struct scenario_tok *x = sp_take(p, "an exit status or 'nonzero'");
+		struct scenario_tok *x = sp_take(p, "an exit status, 'nonzero' or 'failure'");
 		if (!x)
 			return -1;
 		if (sp_is_word(x, "nonzero"))
 			e->exit_nonzero = 1;
+		else if (sp_is_word(x, "failure"))
+			e->exit_failure = 1;
 		else if (x->kind == SCENARIO_TOK_NUMBER && x->is_int && x->ival <= 255)
 			e->exit_code = (int)x->ival;
 		else
-			return sp_error_at(p, x, "expect: bad exit status '%s' (0 to 255, or nonzero)",
+			return sp_error_at(p, x, "expect: bad exit status '%s' (0 to 255, nonzero or failure)",
 					   sp_show(p, x, b, sizeof b));
 		break;
 	}

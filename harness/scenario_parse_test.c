@@ -324,6 +324,35 @@ static void test_closed(void)
 		  "t.case:3:18: expect: unexpected '3s' (expected 'within' or the end of the line)");
 }
 
+/* A bad command line: start without waiting for the port, placeholders replaced, an exit that is no crash. */
+static void test_bad_command_line(void)
+{
+	struct scenario *s = parse_ok("server {server}\nstart server nowait with port \"\" with host \"h {port}\"\n"
+				      "expect server exit failure within 1s\n");
+	if (s && s->nsteps == 2) {
+		CHECK_INT(s->steps[0].u.start.nowait, 1);
+		CHECK_STR(s->steps[0].u.start.port_text, "");
+		CHECK_STR(s->steps[0].u.start.host_text, "h {port}");
+		CHECK_INT(s->steps[1].u.expect.exit_failure, 1);
+		CHECK_INT(s->steps[1].u.expect.exit_nonzero, 0);
+	} else {
+		CHECK(s && s->nsteps == 2);
+	}
+	scenario_free(s);
+	parse_err("server {server}\nstart server nowait within 1s\n",
+		  "t.case:2:21: start: 'nowait' and 'within' cannot be combined (nowait waits for nothing)");
+	parse_err("client {client}\nstart client nowait\n",
+		  "t.case:2:14: start: unexpected 'nowait' (expected 'within', 'port', 'with' or the end of the line)");
+	parse_err("server {server}\nstart server with path \"x\"\n",
+		  "t.case:2:19: start: 'with' takes host or port, not 'path'");
+	parse_err("server {server}\nstart server with port 80\n",
+		  "t.case:2:24: start: 'with port' needs a \"string\" (without NUL bytes), found '80'");
+	parse_err("server {server}\nstart server with port \"\" with port \"1\"\n",
+		  "t.case:2:32: start: 'with port' given twice");
+	parse_err("server {server}\nexpect server exit failed\n",
+		  "t.case:2:20: expect: bad exit status 'failed' (0 to 255, nonzero or failure)");
+}
+
 static void test_repeat(void)
 {
 	struct scenario *s = parse_ok("server {server}\n"
@@ -449,6 +478,7 @@ int main(void)
 	test_connections();
 	test_send_expect();
 	test_closed();
+	test_bad_command_line();
 	test_repeat();
 	test_errors();
 	test_file();
