@@ -19,7 +19,7 @@
 #define RUN_DEFAULT_SEND 10.0
 #define RUN_STOP_GRACE 2.0
 
-#define RUN_STREAM_CAP (4u << 20)  /* program stdout/stderr kept per stream */
+#define RUN_STREAM_CAP (16u << 20) /* program stdout/stderr kept per stream (tcp-client/no-deadlock prints 8 MiB) */
 #define RUN_SOCKET_CAP (256u << 20) /* bytes kept per harness socket and direction */
 
 enum run_conn_kind {
@@ -50,6 +50,7 @@ struct run_conn {
 	size_t echo_mark;    /* prefix of sent already expected back (echo/upper) */
 	int eof, reset, rd_errno;
 	int paused, wr_shut, rd_shut;
+	size_t echo_window;  /* `echo`: what arrives is queued back; no reading while this much is queued */
 	int overflow;        /* rx hit its cap: later bytes were read and discarded (2: reported) */
 	int connecting, connect_errno;
 	int *pending;        /* LISTEN_TCP: accepted connections not yet taken by an `accept` step */

@@ -8,6 +8,7 @@
 
 /* Deadline not given in the file: the runner applies its default (scaled by --time-scale). */
 #define SCENARIO_DEFAULT_WITHIN (-1.0)
+#define SCENARIO_ECHO_WINDOW (64u << 10) /* `echo` without `window`: 64 KiB */
 
 /* One piece of data to send or expect. A data value is a concatenation of items:
  *   "text\n" | hex "00 ff" | random 1MiB [seed N] | pattern "ab" 4KiB */
@@ -103,6 +104,7 @@ enum scenario_step_kind {
 	SCENARIO_STEP_REPEAT,   /* repeat N ... end; {i} in names and strings is the 1-based iteration */
 	SCENARIO_STEP_WIRE,     /* wire NAME ASSERTION [ARGS...]: judged on the capture */
 	SCENARIO_STEP_RELAY,    /* relay NAME udp|tcp listen PORT to PORT, fault lines, end */
+	SCENARIO_STEP_ECHO,     /* echo NAME [window SIZE]: send back what arrives, reading no further ahead */
 };
 
 enum scenario_shutdown { SCENARIO_SHUT_WRITE, SCENARIO_SHUT_READ, SCENARIO_SHUT_BOTH };
@@ -147,6 +149,7 @@ struct scenario_step {
 		enum scenario_shutdown shutdown;
 		double wait;
 		int signal;
+		uint64_t echo_window; /* echo: bytes received and not yet sent back above which reading stops */
 		enum scenario_role role; /* BASELINE */
 		struct {
 			int count;

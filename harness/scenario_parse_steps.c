@@ -483,6 +483,22 @@ static int st_conn_only(struct sparser *p, struct scenario_step *st)
 	return sp_expect_end(p);
 }
 
+static int st_echo(struct sparser *p, struct scenario_step *st)
+{
+	const struct scenario_tok *t;
+	if (sp_target(p, "a connection name", SPT_CONN, &st->target, &t) < 0)
+		return -1;
+	st->u.echo_window = SCENARIO_ECHO_WINDOW;
+	if (!sp_at_end(p) && sp_is_word(sp_peek(p), "window")) {
+		sp_next(p);
+		if (sp_size(p, "a window size", &st->u.echo_window) < 0)
+			return -1;
+		if (st->u.echo_window == 0)
+			return sp_error_at(p, &p->toks.v[p->pos - 1], "echo: the window must be at least 1 byte");
+	}
+	return sp_at_end(p) ? 0 : unexpected(p, "'window' or the end of the line");
+}
+
 static int st_wait(struct sparser *p, struct scenario_step *st)
 {
 	if (sp_duration(p, DURATION, &st->u.wait) < 0)
@@ -642,7 +658,7 @@ static const struct {
 	{"resume", SCENARIO_STEP_RESUME, st_conn_only},    {"wait", SCENARIO_STEP_WAIT, st_wait},
 	{"signal", SCENARIO_STEP_SIGNAL, st_signal},       {"baseline", SCENARIO_STEP_BASELINE, st_baseline},
 	{"wire", SCENARIO_STEP_WIRE, st_wire},             {"repeat", SCENARIO_STEP_REPEAT, NULL},
-	{"relay", SCENARIO_STEP_RELAY, sp_relay},
+	{"relay", SCENARIO_STEP_RELAY, sp_relay},          {"echo", SCENARIO_STEP_ECHO, st_echo},
 	{"end", SCENARIO_STEP_REPEAT, NULL},
 };
 

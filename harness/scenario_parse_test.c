@@ -353,6 +353,27 @@ static void test_bad_command_line(void)
 		  "t.case:2:20: expect: bad exit status 'failed' (0 to 255, nonzero or failure)");
 }
 
+/* echo: the harness answers a connection as it reads, with a window. */
+static void test_echo(void)
+{
+	struct scenario *s = parse_ok("client {client}\nlisten l\nstart client\naccept c from l\necho c\n"
+				      "echo c window 4KiB\n");
+	if (s && s->nsteps == 5) {
+		CHECK_INT(s->steps[3].kind, SCENARIO_STEP_ECHO);
+		CHECK_STR(s->steps[3].target, "c");
+		CHECK_INT(s->steps[3].u.echo_window, 65536);
+		CHECK_INT(s->steps[4].u.echo_window, 4096);
+		CHECK_STR(scenario_step_kind_name(s->steps[4].kind), "echo");
+	} else {
+		CHECK(s && s->nsteps == 5);
+	}
+	scenario_free(s);
+	parse_err("server {server}\nconnect c\necho c window 0\n", "t.case:3:15: echo: the window must be at least 1 byte");
+	parse_err("server {server}\nconnect c\necho c fast\n",
+		  "t.case:3:8: echo: unexpected 'fast' (expected 'window' or the end of the line)");
+	parse_err("server {server}\necho stdout\n", "t.case:2:6: echo: 'stdout' can only be used with expect");
+}
+
 static void test_repeat(void)
 {
 	struct scenario *s = parse_ok("server {server}\n"
@@ -479,6 +500,7 @@ int main(void)
 	test_send_expect();
 	test_closed();
 	test_bad_command_line();
+	test_echo();
 	test_repeat();
 	test_errors();
 	test_file();
