@@ -1,6 +1,7 @@
 /* run_program.c: the programs under test: start, readiness, signals, exit status and resource hygiene. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,8 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	p->started = 1;
 	/* The graded program's streams are the case's stdin/stdout/stderr: the client's if there is one. */
 	if (role == SCENARIO_ROLE_CLIENT || !c->sc->client_cmd) {
+		/* A 1 MiB pipe keeps stdin readable while the harness has input queued, as a file on stdin is. */
+		fcntl(p->p.stdin_fd, F_SETPIPE_SZ, 1 << 20);
 		struct run_conn *in = run_conn_add(c, "stdin", RUN_CONN_STREAM_OUT, p->p.stdin_fd);
 		struct run_conn *out = run_conn_add(c, "stdout", RUN_CONN_STREAM_IN, p->p.stdout_fd);
 		struct run_conn *errs = run_conn_add(c, "stderr", RUN_CONN_STREAM_IN, p->p.stderr_fd);
