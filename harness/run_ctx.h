@@ -19,7 +19,7 @@
 #define RUN_DEFAULT_SEND 10.0
 #define RUN_STOP_GRACE 2.0
 
-#define RUN_STREAM_CAP (16u << 20) /* program stdout/stderr kept per stream (tcp-client/no-deadlock prints 8 MiB) */
+#define RUN_STREAM_CAP (8u << 20) /* program stdout/stderr kept per stream (tcp-client/no-deadlock prints 8 MiB) */
 #define RUN_SOCKET_CAP (256u << 20) /* bytes kept per harness socket and direction */
 
 enum run_conn_kind {
