@@ -90,9 +90,9 @@ static void read_stream(struct run_conn *cn)
 	while (!cn->echo_window || cn->out.len - cn->out_off < cn->echo_window) {
 		ssize_t n = read(cn->fd, buf, sizeof buf);
 		if (n > 0) {
-			if (cn->echo_window && bytes_append(&cn->out, buf, (size_t)n) == 0)
-				cn->consumed = cn->rx.len + (size_t)n; /* echoed, not left for an expect */
 			keep_rx(cn, buf, (size_t)n);
+			if (cn->echo_window && bytes_append(&cn->out, buf, (size_t)n) == 0)
+				cn->consumed = cn->rx.len; /* echoed, not left for an expect */
 			continue;
 		}
 		if (n == 0) {
