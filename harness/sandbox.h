@@ -55,6 +55,10 @@ int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struc
 /* Non-blocking: if the program has exited, reaps it, sets exited/status and returns 1; else 0. */
 int sandbox_proc_reap(struct sandbox_proc *p);
 
+/* Says how a wait status ended a program ("exited with status 1", "was killed by signal 11 (Segmentation
+ * fault)") into out. */
+void sandbox_proc_describe(int status, char *out, size_t len);
+
 /* Sends sig to the program's process group. Returns 0 or -1 (errno). */
 int sandbox_proc_signal(struct sandbox_proc *p, int sig);
 
