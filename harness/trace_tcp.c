@@ -245,6 +245,10 @@ int trace_tcp_packet(struct trace_tcp *c, struct trace_frame *f)
 		f->rel_ack = p->ack - o->isn;
 		f->ack_valid = 1;
 	}
+	/* rel_ack - 1 is the stream offset acknowledged; the FIN occupies one sequence number. */
+	if (ack && o->fin_frame && !o->fin_ack_frame && o->base_known &&
+	    (int32_t)(p->ack - o->isn - 1u - (uint32_t)(o->fin_off + 1)) >= 0)
+		o->fin_ack_frame = f->number;
 	if (!syn && ack && dir == 0 && c->synack_frame && !c->ack_frame && o->isn_known &&
 	    p->ack == o->isn + 1) {
 		c->ack_frame = f->number;
@@ -285,8 +289,10 @@ int trace_tcp_packet(struct trace_tcp *c, struct trace_frame *f)
 		}
 	}
 	if (p->flags & DECODE_TCP_RST) {
-		if (!d->rst_frame)
+		if (!d->rst_frame) {
 			d->rst_frame = f->number;
+			d->rst_after_close = d->fin_ack_frame && o->fin_ack_frame;
+		}
 		note_close(c, dir, f->number, 1);
 	}
 	return 0;

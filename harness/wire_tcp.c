@@ -31,7 +31,8 @@ static void say_closing(struct wire_ctx *c, const struct trace_tcp *k, int hdir)
 			any = 1;
 		}
 		if (k->d[d].rst_frame) {
-			wire_say(c->o, WIRE_ACT, "RST from the %s in frame %u\n", who(d, hdir), k->d[d].rst_frame);
+			wire_say(c->o, WIRE_ACT, "RST from the %s in frame %u%s\n", who(d, hdir), k->d[d].rst_frame,
+				 k->d[d].rst_after_close ? " (after both FINs were acknowledged: not an abort)" : "");
 			any = 1;
 		}
 	}
@@ -64,7 +65,9 @@ static int handshake(struct wire_ctx *c, const struct trace_tcp *k, int hdir)
 static int graceful_close(struct wire_ctx *c, const struct trace_tcp *k, int hdir)
 {
 	const struct trace_tcp_dir *pd = &k->d[1 - hdir];
-	if (pd->fin_frame && !pd->rst_frame)
+	/* An RST once both FINs were acknowledged is the kernel answering a stray segment after the close,
+	 * e.g. a stale ACK that loopback delivered late from another CPU's backlog: the close was graceful. */
+	if (pd->fin_frame && (!pd->rst_frame || pd->rst_after_close))
 		return 1;
 	if (pd->rst_frame)
 		wire_say(c->o, WIRE_MSG, "%s: the program reset the connection (RST in frame %u) instead of closing it",
@@ -80,9 +83,10 @@ static int graceful_close(struct wire_ctx *c, const struct trace_tcp *k, int hdi
 
 static int program_reset(struct wire_ctx *c, const struct trace_tcp *k, int hdir)
 {
-	if (k->d[1 - hdir].rst_frame)
+	if (k->d[1 - hdir].rst_frame && !k->d[1 - hdir].rst_after_close)
 		return 1;
-	wire_say(c->o, WIRE_MSG, "%s: expected an RST from the program, none was sent", c->s->name);
+	wire_say(c->o, WIRE_MSG, "%s: expected an RST from the program, none was sent%s", c->s->name,
+		 k->d[1 - hdir].rst_frame ? " before the connection had closed" : "");
 	wire_say(c->o, WIRE_EXP, "an RST from the program\n");
 	say_closing(c, k, hdir);
 	return 0;

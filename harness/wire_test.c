@@ -283,10 +283,30 @@ static void test_validate(void)
 	}
 }
 
+/* A capture of the reference chat server in chat/leave-by-fin under load: the harness's FIN (frame 10), the
+ * program's FIN (11), the harness's ACK (12); then a stale ACK of the program's (13: seq before its FIN,
+ * built before frame 11, delivered late from another CPU's backlog), the harness's TIME_WAIT answers it (14)
+ * and the program's kernel, which has no socket left, resets (15). The close was graceful. */
+static void test_late_rst(void)
+{
+	struct trace *t = load("late-rst.pcap");
+	if (!t)
+		return;
+	struct wire_socket s = {.name = "carol", .harness = sa("127.0.0.1", 55980),
+				.program = sa("127.0.0.1", 9000)};
+	struct wire_facts f = {&s, 1, 9000, NULL, 0};
+	CHECK_INT(check(t, &f, "carol", "graceful-close"), 1);
+	CHECK_INT(check(t, &f, "carol", "closes-first harness"), 1);
+	CHECK_INT(check(t, &f, "carol", "program-reset"), 0);
+	CHECK(strstr(act, "RST from the program in frame 15 (after both FINs were acknowledged: not an abort)"));
+	trace_free(t);
+}
+
 int main(void)
 {
 	test_echo();
 	test_rst_and_nul();
+	test_late_rst();
 	test_udp();
 	test_udp_retransmissions();
 	test_synthetic_tcp();
