@@ -70,6 +70,10 @@ struct trace_tcp_dir {
 	uint32_t syn_frame, fin_frame, rst_frame; /* the first of each; 0 when none */
 	uint64_t fin_off;         /* stream offset the FIN occupies */
 	uint32_t fin_ack_frame;   /* the first frame of the other side that acknowledges this FIN; 0 none */
+	int fin_acks_other;       /* this FIN acknowledges the other side's FIN: it was sent after that one
+				     arrived (known from the ACK field, whatever order the capture shows) */
+	uint32_t fin_ackno;       /* private: the ACK field of this side's first FIN, if it had one */
+	int fin_has_ack;
 	int rst_after_close;      /* the first RST came once both FINs were acknowledged: the connection was
 				     closed both ways, so it is the kernel answering a stray segment (on loopback, a
 				     stale ACK delivered late from another CPU's queue), not an abortive close */

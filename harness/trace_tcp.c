@@ -280,6 +280,8 @@ int trace_tcp_packet(struct trace_tcp *c, struct trace_frame *f)
 		if (!d->fin_frame) {
 			d->fin_frame = f->number;
 			d->fin_off = fin_off;
+			d->fin_has_ack = ack;
+			d->fin_ackno = p->ack;
 			note_close(c, dir, f->number, 0);
 		} else if (fin_off == d->fin_off && !p->payload_len && !(f->flags & TRACE_F_RETRANS)) {
 			f->flags |= TRACE_F_RETRANS;
@@ -301,7 +303,9 @@ int trace_tcp_packet(struct trace_tcp *c, struct trace_frame *f)
 void trace_tcp_finish(struct trace_tcp *c)
 {
 	for (int i = 0; i < 2; i++) {
-		struct trace_tcp_dir *d = &c->d[i];
+		struct trace_tcp_dir *d = &c->d[i], *o = &c->d[1 - i];
+		d->fin_acks_other = d->fin_frame && d->fin_has_ack && o->fin_frame && o->base_known &&
+				    (int32_t)(d->fin_ackno - o->isn - 1u - (uint32_t)(o->fin_off + 1)) >= 0;
 		d->missing = 0;
 		d->gap_frame = 0;
 		uint64_t prev = 0;
