@@ -5,7 +5,8 @@
 # Proves the shipped suites: each runs 3 times against its reference (no failure allowed), and once against
 # every mutant in tests/mutants (every mutant killed, every killed-by case kills, every case kills one).
 # The suites are independent, so three shards (\$SELFTEST_SHARDS) run at once (most of a mutant run is waiting for deadlines);
-# about 5 minutes on a 2-core machine. The JSON reports are kept for CI artifacts.
+# about 5 minutes on a 2-core machine. The JSON reports are kept for CI artifacts, and so are the captures
+# of any failed reference case (in selftest-captures/; each failure names its file).
 set -u
 cd "${SOCKCHECK_SRC:-$(dirname "$0")/..}"
 B=${SOCKCHECK_BUILD:-build}
@@ -48,7 +49,7 @@ for i in "${!shards[@]}"; do
   [ -n "${shards[$i]}" ] || continue
   # shellcheck disable=SC2086
   timeout 1300 "$B/sockcheck" selftest --repeat 3 -j 2 --format json --output "$out/selftest-report-$i.json" \
-    ${shards[$i]} >"$out/selftest-shard-$i.log" 2>&1 &
+    --captures "$out/selftest-captures" ${shards[$i]} >"$out/selftest-shard-$i.log" 2>&1 &
   pids+=($!)
   ids+=("$i")
 done
