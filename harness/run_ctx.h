@@ -18,6 +18,8 @@
 #define RUN_DEFAULT_START 5.0
 #define RUN_DEFAULT_SEND 10.0
 #define RUN_STOP_GRACE 2.0
+/* `expect P running` waits at most this long (scaled) for the program to settle before judging. */
+#define RUN_SETTLE_MAX 1.0
 
 #define RUN_STREAM_CAP (4u << 20)  /* program stdout/stderr kept per stream */
 #define RUN_SOCKET_CAP (256u << 20) /* bytes kept per harness socket and direction */

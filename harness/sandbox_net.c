@@ -239,3 +239,8 @@ int sandbox_port_backlog(int port, char errbuf[SANDBOX_ERRBUF_SIZE])
 	}
 	return total > 1000000 ? 1000000 : (int)total;
 }
+
+long sandbox_net_slurp(const char *path, char **out)
+{
+	return slurp(path, out);
+}
