@@ -18,7 +18,7 @@ out=""; dirs=()
 while [ $# -gt 0 ]; do
   case $1 in
     --output) out=$2; shift 2 ;;
-    --repeat | -j | --format) shift 2 ;;
+    --repeat | -j | --format | --captures) shift 2 ;;
     selftest) shift ;;
     *) dirs+=("$1"); shift ;;
   esac
