@@ -19,6 +19,8 @@
 #define RUN_DEFAULT_SEND 10.0
 #define RUN_STOP_GRACE 2.0
 #define RUN_DEATH_GRACE 0.3 /* after a failing step: time for a dying program to be reaped */
+/* `expect P running` waits at most this long (scaled) for the program to settle before judging. */
+#define RUN_SETTLE_MAX 1.0
 
 #define RUN_STREAM_CAP (8u << 20) /* program stdout/stderr kept per stream (tcp-client/no-deadlock prints 8 MiB) */
 #define RUN_SOCKET_CAP (256u << 20) /* bytes kept per harness socket and direction */

@@ -280,6 +280,28 @@ static int exited(struct run_ctx *c, void *arg)
 	return p->p.exited;
 }
 
+struct settle_state {
+	struct run_prog *p;
+	int in_a_row; /* consecutive settled observations */
+	int err;
+	char errbuf[SANDBOX_ERRBUF_SIZE];
+};
+
+/* Exited, or settled on two observations in a row (one poll apart): a wake-up in between resets it. */
+static int settled(struct run_ctx *c, void *arg)
+{
+	struct settle_state *s = arg;
+	if (sandbox_proc_reap(&s->p->p))
+		return 1;
+	int k = sandbox_proc_settled(c->sb, &s->p->p, s->errbuf);
+	if (k < 0) {
+		s->err = 1;
+		return 1;
+	}
+	s->in_a_row = k ? s->in_a_row + 1 : 0;
+	return s->in_a_row >= 2;
+}
+
 struct backlog_want {
 	int port;
 	int n;
@@ -326,7 +348,20 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		return RUN_ERROR;
 	char how[96], tail[200];
 	switch (e->kind) {
-	case SCENARIO_EXPECT_RUNNING:
+	case SCENARIO_EXPECT_RUNNING: {
+		/* Judge once the program has caught up with what the harness did (a FIN it was sent, say), so
+		 * that a program about to exit fails whatever the timing. A program still busy after the bound
+		 * (a spinning one) is judged as it is then: it is running. */
+		struct settle_state ss = {.p = p};
+		c->poll_ms = 5;
+		int w = run_wait(c, run_now() + RUN_SETTLE_MAX * c->o->time_scale, settled, &ss);
+		c->poll_ms = 0;
+		if (w == -1)
+			return RUN_TIMEOUT;
+		if (w == -2)
+			return RUN_ERROR;
+		if (ss.err)
+			return run_fail(c, RUN_ERROR, "expect %s running: %s", st->target, ss.errbuf);
 		sandbox_proc_reap(&p->p);
 		if (!p->p.exited)
 			return RUN_OK;
@@ -337,6 +372,7 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		run_detail(&c->r->actual, "it %s", how);
 		/* The same words as a death noticed by any other step: which step sees it first is a race. */
 		return run_fail(c, RUN_FAIL, "the %s is no longer running: it %s%s", st->target, how, tail);
+	}
 	case SCENARIO_EXPECT_EXIT: {
 		double within = run_scaled(c, e->within, RUN_DEFAULT_EXPECT);
 		int w = run_wait(c, run_now() + within, exited, p);

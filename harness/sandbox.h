@@ -80,6 +80,12 @@ int sandbox_port_bound_inactive(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);
  * from /proc/net/tcp*: 0 when the program has accepted everything. Returns the count, or -1 with errbuf. */
 int sandbox_port_backlog(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);
 
+/* Has the program caught up with what it was sent? 1 when none of the threads of its process tree is
+ * runnable or in an uninterruptible wait and no TCP handshake, FIN or RST is in flight in the namespace
+ * (read from /proc), or when it has exited; 0 when not yet; -1 with errbuf. Lets a check of "still
+ * running" wait for a program that is about to exit, instead of racing it. */
+int sandbox_proc_settled(struct sandbox *sb, const struct sandbox_proc *p, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
 /* Stops the program: SIGTERM to its group, waits up to grace seconds for it to exit, then SIGKILL.
  * Leaves p reaped (exited=1). Returns 1 if it exited within the grace period on its own. */
 int sandbox_proc_stop(struct sandbox_proc *p, double grace);

@@ -47,6 +47,7 @@ void selftest_child_run_free(struct selftest_run *r)
 		free(r->v[i].verdict);
 		free(r->v[i].message);
 		free(r->v[i].step);
+		free(r->v[i].capture);
 	}
 	if (r) {
 		free(r->v);
@@ -140,7 +141,7 @@ static int parse_report(const char *text, struct selftest_run *out, char *err, s
 			out->v = v;
 			struct selftest_outcome *o = &v[out->n];
 			*o = (struct selftest_outcome){jstr(c, "suite"), jstr(c, "name"), jstr(c, "verdict"),
-						       jstr(c, "message"), jstr(c, "step")};
+						       jstr(c, "message"), jstr(c, "step"), jstr(c, "capture")};
 			out->n++;
 			if (!o->suite || !o->name || !o->verdict)
 				rc = fail(err, errlen, "a case in the report lacks suite, name or verdict");
@@ -231,6 +232,10 @@ int selftest_child_run(const struct selftest_child_opts *o, const char *role, co
 	argv[a++] = "--keep-captures";
 	argv[a++] = o->keep ? o->keep : "none";
 	argv[a++] = "--strict"; /* a failing SHOULD case is a detection on a mutant, a failure on the reference */
+	if (o->captures) {
+		argv[a++] = "--captures";
+		argv[a++] = o->captures;
+	}
 	if (cmd) {
 		argv[a++] = strcmp(role, "client") == 0 ? "--client" : "--server";
 		argv[a++] = cmd;
