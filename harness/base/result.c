@@ -309,15 +309,20 @@ void result_free(struct result *r)
 	memset(r, 0, sizeof *r);
 }
 
-void result_set(char **field, const char *fmt, ...)
+void result_vset(char **field, const char *fmt, va_list ap)
 {
 	/* Format first: the arguments may include the old value (appending to notes, for example). */
 	char *s = NULL;
-	va_list ap;
-	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = NULL;
-	va_end(ap);
 	free(*field);
 	*field = s;
+}
+
+void result_set(char **field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	result_vset(field, fmt, ap);
+	va_end(ap);
 }

@@ -3,6 +3,7 @@
 #define SOCKCHECK_RESULT_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,7 +53,9 @@ int result_from_json(const json_t *j, struct result *r, char *err, size_t errlen
 /* Frees every string the result owns and zeroes it; the struct itself belongs to the caller. */
 void result_free(struct result *r);
 
-/* Sets *field to a copy of the printf-formatted string, freeing the old value. */
+/* Sets *field to a copy of the printf-formatted string, freeing the old value (NULL when out of memory).
+ * The arguments may include the old value. result_vset is the same with a va_list. */
 void result_set(char **field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void result_vset(char **field, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif

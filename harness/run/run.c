@@ -12,49 +12,6 @@
 #include "scenario_data.h"
 #include "scenario_parse.h"
 
-double run_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-double run_scaled(const struct run_ctx *c, double seconds, double dflt)
-{
-	return (seconds < 0 ? dflt : seconds) * c->o->time_scale;
-}
-
-static void vset(char **field, const char *fmt, va_list ap)
-{
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		return;
-	free(*field);
-	*field = s;
-}
-
-enum run_status run_fail(struct run_ctx *c, enum run_status st, const char *fmt, ...)
-{
-	/* The first explanation wins: inner code says what happened; later cleanup must not overwrite it. */
-	if (!c->r->message) {
-		va_list ap;
-		va_start(ap, fmt);
-		vset(&c->r->message, fmt, ap);
-		va_end(ap);
-	}
-	return st;
-}
-
-void run_detail(char **field, const char *fmt, ...)
-{
-	if (*field)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vset(field, fmt, ap);
-	va_end(ap);
-}
-
 static void mark(struct run_ctx *c, int line)
 {
 	struct run_event *v = realloc(c->events, (c->nevents + 1) * sizeof *v);

@@ -1,4 +1,4 @@
-/* run_ctx.h: the runner's private state, shared by run.c, run_io.c, run_expect.c and run_wire.c only. */
+/* run_ctx.h: the runner's private state and helpers, shared by the run*.c files only (run_ctx.c defines the helpers). */
 #ifndef SOCKCHECK_RUN_CTX_H
 #define SOCKCHECK_RUN_CTX_H
 
@@ -112,16 +112,16 @@ struct run_ctx {
 /* Outcome of one step. Anything but OK ends the case; the step has filled r->message etc. */
 enum run_status { RUN_OK, RUN_FAIL, RUN_ERROR, RUN_TIMEOUT };
 
-/* run.c */
+/* run_ctx.c: the lowest file of run/; every step file uses it, it uses none of them. */
 double run_now(void);                       /* CLOCK_MONOTONIC seconds */
 double run_scaled(const struct run_ctx *c, double seconds, double dflt);
 enum run_status run_fail(struct run_ctx *c, enum run_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void run_detail(char **field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* run_io.c: harness endpoints and the one poll loop. */
 int run_addr_port(const struct sockaddr_storage *ss);                 /* 0 if not IPv4/IPv6 */
 void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len); /* "127.0.0.1:9000", "[::1]:9000" */
+
+/* run_io.c: harness endpoints and the one poll loop. */
 struct run_conn *run_conn_find(struct run_ctx *c, const char *name);
 struct run_conn *run_conn_add(struct run_ctx *c, const char *name, enum run_conn_kind kind, int fd);
 void run_conn_close(struct run_conn *cn);

@@ -342,25 +342,6 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 	return rc;
 }
 
-int run_addr_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return 0;
-}
-
-void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
-{
-	char host[INET6_ADDRSTRLEN] = "?";
-	if (ss->ss_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, sizeof host);
-	else if (ss->ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, host, sizeof host);
-	snprintf(out, len, ss->ss_family == AF_INET6 ? "[%s]:%d" : "%s:%d", host, run_addr_port(ss));
-}
-
 /* Parses a loopback literal into addr with port. Only loopback: the harness never sends elsewhere. */
 static int loopback_addr(const char *text, int port, struct sockaddr_storage *ss, socklen_t *len)
 {
