@@ -18,10 +18,10 @@ struct sandbox {
 /* sandbox.c: remembers a spawned pid for sandbox_destroy(). Returns 0 or -1 (ENOMEM). */
 int sandbox_track(struct sandbox *sb, pid_t pid);
 
-/* sandbox_proc.c: pidfd_open(2) through syscall(2); -1 with errno when unavailable. */
+/* sandbox_sys.c: pidfd_open(2) through syscall(2); -1 with errno when unavailable. */
 int sandbox_pidfd_open(pid_t pid);
 
-/* sandbox_proc.c: monotonic clock in seconds. */
+/* sandbox_sys.c: monotonic clock in seconds. */
 double sandbox_now(void);
 
 /* One process of a program's tree, read from /proc/<pid>/stat. */

@@ -23,28 +23,12 @@
 /* After SIGKILL, how long stop waits for the kernel to finish the program (normally microseconds). */
 #define SANDBOX_KILL_WAIT 5.0
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-
 static void errf(char errbuf[SANDBOX_ERRBUF_SIZE], const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(errbuf, SANDBOX_ERRBUF_SIZE, fmt, ap);
 	va_end(ap);
-}
-
-int sandbox_pidfd_open(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
-double sandbox_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Lowers (never raises) a limit: both soft and hard become min(want, current hard). */
