@@ -150,6 +150,7 @@ uint32_t trace_tcp_frame_at(const struct trace_tcp_dir *d, uint64_t off);
 const struct trace_tcp *trace_find_tcp(const struct trace *t, const struct trace_endpoint *x,
 				       const struct trace_endpoint *y, int *x_dir);
 
+/* Endpoints (trace_endpoint.c, below trace.c and trace_tcp.c). */
 int trace_endpoint_eq(const struct trace_endpoint *x, const struct trace_endpoint *y);
 /* Fills e from a sockaddr_in/in6 (IPv4-mapped IPv6 becomes IPv4). -1 for other families. */
 int trace_endpoint_from_sockaddr(struct trace_endpoint *e, const struct sockaddr_storage *ss);

@@ -25,7 +25,7 @@ struct wire_ctx {
 	size_t nargs;
 };
 
-/* Appends printf-style text to one part. */
+/* wire_say.c, below wire.c, wire_tcp.c and wire_udp.c: appends printf-style text to one part. */
 void wire_say(struct wire_out *o, enum wire_part part, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Appends a hex + ASCII dump of at most 64 bytes, offsets counted from base. */
 void wire_hex(struct wire_out *o, enum wire_part part, const unsigned char *p, size_t n, uint64_t base);
