@@ -3,6 +3,11 @@
 #ifndef SOCKCHECK_SCENARIO_PARSE_INTERNAL_H
 #define SOCKCHECK_SCENARIO_PARSE_INTERNAL_H
 
+/* Who calls whom (downwards only, no loops): scenario_parse.c (files, headers, statements) ->
+ * scenario_parse_steps.c (steps) -> scenario_parse_relay.c (relay blocks) and scenario_parse_check.c
+ * (cross-checks) -> scenario_parse_common.c (ports, blocks, freeing, suggestions) ->
+ * scenario_parse_args.c (tokens, diagnostics, arguments). */
+
 #include <stdint.h>
 
 #include "scenario.h"
@@ -101,16 +106,17 @@ int sp_regex(struct sparser *p, const struct scenario_tok *t, int literal, int w
 struct spname *sp_find_name(struct sparser *p, const char *name);
 int sp_add_name(struct sparser *p, const char *name, enum spname_kind kind, int udp);
 
-/* The closest of list[0..n) to word (a typo suggestion), or NULL when none is close (scenario_parse.c). */
+/* The closest of list[0..n) to word (a typo suggestion), or NULL when none is close (scenario_parse_common.c). */
 const char *sp_closest(const char *word, const char *const *list, size_t n);
 
 /* Steps (scenario_parse_steps.c): whether w starts a step, and parsing one into the open block. */
 int sp_is_step(const char *w);
 int sp_step(struct sparser *p, const struct scenario_tok *kw);
-/* Appends a parsed step to the open block (scenario_parse_steps.c); 0 or -1 (out of memory). */
+/* Appends a parsed step to the open block (scenario_parse_common.c); 0 or -1 (out of memory). */
 int sp_push_step(struct sparser *p, struct scenario_step *st);
 /* scenario_parse_relay.c: `relay NAME udp|tcp listen PORT to PORT` opens a block of fault lines. */
 int sp_relay(struct sparser *p, struct scenario_step *st);
+/* A port number from 1 to 65535 (scenario_parse_common.c). */
 int sp_port_value(struct sparser *p, int *out);
 /* Inside a relay block: takes one fault line (or the block's `end`). */
 int sp_relay_line(struct sparser *p, const struct scenario_tok *kw);
@@ -128,7 +134,7 @@ int sp_check_wire_transport(struct sparser *p, const char *target, const struct 
 /* `expect NAME eof|reset` (reset: 1) on a UDP socket, which has neither. */
 int sp_check_stream_end(struct sparser *p, const char *target, const struct scenario_tok *t, int reset);
 
-/* Freeing parts (scenario_parse.c). */
+/* Freeing parts (scenario_parse_common.c). */
 void sp_data_free(struct scenario_data *d);
 void sp_step_free(struct scenario_step *st);
 

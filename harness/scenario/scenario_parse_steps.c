@@ -56,17 +56,6 @@ static int within_only(struct sparser *p, double *out, const char *expected)
 	return 0;
 }
 
-int sp_port_value(struct sparser *p, int *out)
-{
-	uint64_t v;
-	if (sp_uint(p, "a port number", 65535, &v) < 0)
-		return -1;
-	if (v == 0)
-		return sp_error_at(p, &p->toks.v[p->pos - 1], "%s: port must be from 1 to 65535", p->stmt);
-	*out = (int)v;
-	return 0;
-}
-
 /* ---- steps ---- */
 
 static int st_start(struct sparser *p, struct scenario_step *st)
@@ -542,24 +531,6 @@ oom:
 }
 
 /* ---- blocks ---- */
-
-int sp_push_step(struct sparser *p, struct scenario_step *st)
-{
-	struct spframe *f = &p->frames[p->depth];
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-		struct scenario_step *v = realloc(f->steps, cap * sizeof *v);
-		if (!v) {
-			p->oom = 1;
-			sp_step_free(st);
-			return -1;
-		}
-		f->steps = v;
-		f->cap = cap;
-	}
-	f->steps[f->n++] = *st;
-	return 0;
-}
 
 static int st_repeat(struct sparser *p, const struct scenario_tok *kw)
 {
