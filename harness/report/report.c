@@ -1,4 +1,4 @@
-/* report.c: the report entry points: format names, totals, dispatch to a format, progress and colour. */
+/* report.c: the report entry points: format names, dispatch to a format writer, progress and colour. */
 #include "report.h"
 
 #include <errno.h>
@@ -21,13 +21,6 @@ int report_format_parse(const char *s, enum report_format *out)
 		}
 	}
 	return -1;
-}
-
-void report_totals(const struct result *rs, size_t n, struct report_totals *t)
-{
-	memset(t, 0, sizeof *t);
-	for (size_t i = 0; i < n; i++)
-		report_util_count(t, &rs[i]);
 }
 
 int report_write(enum report_format f, FILE *out, const struct report_run *run, const struct result *rs,

@@ -1,4 +1,4 @@
-/* report_util.c: suite grouping, number and time formatting and visible escaping for the reporters. */
+/* report_util.c: the report model the writers read: totals, suites, number and time formats, visible escaping. */
 #include "report_util.h"
 
 #include <math.h>
@@ -32,6 +32,13 @@ void report_util_count(struct report_totals *t, const struct result *r)
 		t->points += r->points;
 	if (isfinite(r->points_max))
 		t->points_max += r->points_max;
+}
+
+void report_totals(const struct result *rs, size_t n, struct report_totals *t)
+{
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i < n; i++)
+		report_util_count(t, &rs[i]);
 }
 
 int report_util_has_detail(const struct result *r)

@@ -23,7 +23,7 @@ struct report_util_suite {
 int report_util_suites(const struct result *rs, size_t n, struct report_util_suite **out, size_t *nout);
 void report_util_suites_free(struct report_util_suite *s, size_t n);
 
-/* Adds one result to the totals. */
+/* Adds one result to the totals (report_totals, declared in report.h, sums them over a run). */
 void report_util_count(struct report_totals *t, const struct result *r);
 
 /* 1 when the result carries any explanation (message, step, detail, output, paths, reproduce). */
