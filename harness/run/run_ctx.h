@@ -1,4 +1,4 @@
-/* run_ctx.h: the runner's private state and helpers, shared by the run*.c files only (run_ctx.c defines the helpers). */
+/* run_ctx.h: the runner's private state and its helpers (run_ctx.c), shared by the run*.c files only. */
 #ifndef SOCKCHECK_RUN_CTX_H
 #define SOCKCHECK_RUN_CTX_H
 
