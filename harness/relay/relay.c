@@ -1,4 +1,4 @@
-/* relay.c: the relay's lifecycle (bind, start, stop, free) and its epoll event loop. */
+/* relay.c: the relay's lifecycle (bind, start, stop, free) and its epoll loop, over a UDP or TCP backend. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -14,47 +14,9 @@
 #define EVENTS_MAX 64
 #define POLL_MS 100 /* relay_run re-checks its stop flag this often */
 
-int64_t relay_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-int relay_watch(struct relay *r, int fd, uint32_t events, struct relay_handle *h)
-{
-	struct epoll_event ev = {.events = events, .data.ptr = h};
-	return epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev);
-}
-
-int relay_rewatch(struct relay *r, int fd, uint32_t events, struct relay_handle *h)
-{
-	struct epoll_event ev = {.events = events, .data.ptr = h};
-	return epoll_ctl(r->epfd, EPOLL_CTL_MOD, fd, &ev);
-}
-
-void relay_grow_buffers(int fd, int bytes)
-{
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) < 0)
-		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, sizeof bytes) < 0)
-		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
-}
-
 static socklen_t addr_len(const struct sockaddr_storage *ss)
 {
 	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-}
-
-static int bound_port(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		return -1;
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
 static int open_listen(struct relay *r, char *err, size_t errlen)
@@ -78,7 +40,7 @@ static int open_listen(struct relay *r, char *err, size_t errlen)
 		snprintf(err, errlen, "relay: listen: %s", strerror(errno));
 		return -1;
 	}
-	r->port = bound_port(r->lfd);
+	r->port = relay_bound_port(r->lfd);
 	return 0;
 }
 
@@ -115,7 +77,8 @@ struct relay *relay_new(const struct relay_config *cfg, char *err, size_t errlen
 		snprintf(err, errlen, "relay: epoll_ctl: %s", strerror(errno));
 		goto fail;
 	}
-	if ((cfg->udp ? relay_udp_init(r, err, errlen) : relay_tcp_init(r, err, errlen)) < 0)
+	r->be = cfg->udp ? &relay_udp_backend : &relay_tcp_backend;
+	if (r->be->init(r, err, errlen) < 0)
 		goto fail;
 	return r;
 fail:
@@ -130,8 +93,7 @@ int relay_port(const struct relay *r)
 
 static void arm_timer(struct relay *r)
 {
-	int64_t u = relay_udp_deadline(r), t = relay_tcp_deadline(r);
-	int64_t next = u && t ? (u < t ? u : t) : (u ? u : t);
+	int64_t next = r->be->deadline(r);
 	if (next == r->armed)
 		return;
 	struct itimerspec its = {0};
@@ -157,11 +119,9 @@ static void dispatch(struct relay *r, struct relay_handle *h, uint32_t events)
 		return;
 	case RELAY_H_UDP_LISTEN:
 	case RELAY_H_UDP_UP:
-		relay_udp_event(r, h, events);
-		return;
 	case RELAY_H_TCP_LISTEN:
 	case RELAY_H_TCP_SIDE:
-		relay_tcp_event(r, h, events);
+		r->be->event(r, h, events);
 		return;
 	}
 }
@@ -180,12 +140,8 @@ static int turn(struct relay *r, int max_ms, char *err, size_t errlen)
 	}
 	for (int i = 0; i < n; i++)
 		dispatch(r, evs[i].data.ptr, evs[i].events);
-	int64_t now = relay_now();
-	if (r->cfg.udp)
-		relay_udp_timer(r, now);
-	else
-		relay_tcp_timer(r, now);
-	relay_tcp_reap(r);
+	r->be->timer(r, relay_now());
+	r->be->reap(r);
 	return 0;
 }
 
@@ -194,11 +150,8 @@ static void finish(struct relay *r)
 	if (r->finished)
 		return;
 	r->finished = 1;
-	if (r->cfg.udp)
-		relay_udp_finish(r);
-	else
-		relay_tcp_finish(r);
-	relay_tcp_reap(r);
+	r->be->finish(r);
+	r->be->reap(r);
 }
 
 int relay_run(struct relay *r, volatile sig_atomic_t *stop, char *err, size_t errlen)
@@ -276,10 +229,8 @@ void relay_free(struct relay *r)
 	if (!r)
 		return;
 	relay_stop(r);
-	if (r->udp)
-		relay_udp_free(r);
-	if (r->tcp)
-		relay_tcp_free(r);
+	if (r->be)
+		r->be->free(r); /* also after a failed init */
 	int fds[] = {r->lfd, r->timerfd, r->wakefd, r->epfd};
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		if (fds[i] >= 0)
@@ -287,29 +238,6 @@ void relay_free(struct relay *r)
 	relay_fault_engine_free(r->eng);
 	free(r->ports);
 	free(r);
-}
-
-void relay_note_fd(struct relay *r, int fd)
-{
-	relay_note_port(r, bound_port(fd));
-}
-
-void relay_note_port(struct relay *r, int port)
-{
-	if (port <= 0)
-		return;
-	for (size_t i = 0; i < r->nports; i++)
-		if (r->ports[i] == port)
-			return;
-	if (r->nports == r->capports) {
-		size_t cap = r->capports ? r->capports * 2 : 16;
-		int *v = realloc(r->ports, cap * sizeof *v);
-		if (!v)
-			return;
-		r->ports = v;
-		r->capports = cap;
-	}
-	r->ports[r->nports++] = port;
 }
 
 size_t relay_upstream_ports(const struct relay *r, int *ports, size_t max)

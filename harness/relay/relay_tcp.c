@@ -378,7 +378,7 @@ static void accept_all(struct relay *r)
 	}
 }
 
-void relay_tcp_event(struct relay *r, struct relay_handle *h, uint32_t events)
+static void relay_tcp_event(struct relay *r, struct relay_handle *h, uint32_t events)
 {
 	if (h->kind == RELAY_H_TCP_LISTEN)
 		accept_all(r);
@@ -386,7 +386,7 @@ void relay_tcp_event(struct relay *r, struct relay_handle *h, uint32_t events)
 		side_event(r, h->obj, h->side, events);
 }
 
-void relay_tcp_timer(struct relay *r, int64_t now)
+static void relay_tcp_timer(struct relay *r, int64_t now)
 {
 	for (struct tcp_conn *c = r->tcp->live, *next; c; c = next) {
 		next = c->next;
@@ -398,7 +398,7 @@ void relay_tcp_timer(struct relay *r, int64_t now)
 	}
 }
 
-int64_t relay_tcp_deadline(const struct relay *r)
+static int64_t relay_tcp_deadline(const struct relay *r)
 {
 	int64_t next = 0;
 	for (const struct tcp_conn *c = r->tcp ? r->tcp->live : NULL; c; c = c->next)
@@ -408,7 +408,7 @@ int64_t relay_tcp_deadline(const struct relay *r)
 	return next;
 }
 
-void relay_tcp_reap(struct relay *r)
+static void relay_tcp_reap(struct relay *r)
 {
 	if (!r->tcp)
 		return;
@@ -419,7 +419,7 @@ void relay_tcp_reap(struct relay *r)
 	r->tcp->dead = NULL;
 }
 
-int relay_tcp_init(struct relay *r, char *err, size_t errlen)
+static int relay_tcp_init(struct relay *r, char *err, size_t errlen)
 {
 	r->tcp = calloc(1, sizeof *r->tcp);
 	if (!r->tcp) {
@@ -430,16 +430,26 @@ int relay_tcp_init(struct relay *r, char *err, size_t errlen)
 	return 0;
 }
 
-void relay_tcp_finish(struct relay *r)
+static void relay_tcp_finish(struct relay *r)
 {
 	while (r->tcp && r->tcp->live)
 		close_conn(r, r->tcp->live, 0);
 }
 
-void relay_tcp_free(struct relay *r)
+static void relay_tcp_free(struct relay *r)
 {
 	relay_tcp_finish(r);
 	relay_tcp_reap(r);
 	free(r->tcp);
 	r->tcp = NULL;
 }
+
+const struct relay_backend relay_tcp_backend = {
+	.init = relay_tcp_init,
+	.event = relay_tcp_event,
+	.timer = relay_tcp_timer,
+	.deadline = relay_tcp_deadline,
+	.reap = relay_tcp_reap,
+	.finish = relay_tcp_finish,
+	.free = relay_tcp_free,
+};

@@ -460,7 +460,7 @@ static void from_server(struct relay *r, struct udp_client *c)
 	}
 }
 
-void relay_udp_event(struct relay *r, struct relay_handle *h, uint32_t events)
+static void relay_udp_event(struct relay *r, struct relay_handle *h, uint32_t events)
 {
 	if (h->kind == RELAY_H_UDP_LISTEN)
 		from_clients(r);
@@ -468,7 +468,7 @@ void relay_udp_event(struct relay *r, struct relay_handle *h, uint32_t events)
 		from_server(r, h->obj);
 }
 
-void relay_udp_timer(struct relay *r, int64_t now)
+static void relay_udp_timer(struct relay *r, int64_t now)
 {
 	struct relay_udp *u = r->udp;
 	while (u->nheap && u->heap[0]->due <= now)
@@ -476,12 +476,12 @@ void relay_udp_timer(struct relay *r, int64_t now)
 	flush(u);
 }
 
-int64_t relay_udp_deadline(const struct relay *r)
+static int64_t relay_udp_deadline(const struct relay *r)
 {
 	return r->udp && r->udp->nheap ? r->udp->heap[0]->due : 0;
 }
 
-int relay_udp_init(struct relay *r, char *err, size_t errlen)
+static int relay_udp_init(struct relay *r, char *err, size_t errlen)
 {
 	struct relay_udp *u = calloc(1, sizeof *u);
 	if (!u || !(u->inbuf = malloc((size_t)BATCH * DGRAM_MAX))) {
@@ -499,7 +499,7 @@ int relay_udp_init(struct relay *r, char *err, size_t errlen)
 	return 0;
 }
 
-void relay_udp_finish(struct relay *r)
+static void relay_udp_finish(struct relay *r)
 {
 	struct relay_udp *u = r->udp;
 	static const char *names[2] = {"c2s", "s2c"};
@@ -513,9 +513,11 @@ void relay_udp_finish(struct relay *r)
 				names[u->heap[i]->dir], (unsigned long long)u->heap[i]->num);
 }
 
-void relay_udp_free(struct relay *r)
+static void relay_udp_free(struct relay *r)
 {
 	struct relay_udp *u = r->udp;
+	if (!u)
+		return; /* init failed */
 	for (size_t k = 0; k < u->ndone; k++)
 		free(u->done[k]);
 	for (struct udp_client *c = u->all, *next; c; c = next) {
@@ -535,3 +537,19 @@ void relay_udp_free(struct relay *r)
 	free(u);
 	r->udp = NULL;
 }
+
+/* Datagrams are freed as they go: nothing waits for the end of a loop turn. */
+static void relay_udp_reap(struct relay *r)
+{
+	(void)r;
+}
+
+const struct relay_backend relay_udp_backend = {
+	.init = relay_udp_init,
+	.event = relay_udp_event,
+	.timer = relay_udp_timer,
+	.deadline = relay_udp_deadline,
+	.reap = relay_udp_reap,
+	.finish = relay_udp_finish,
+	.free = relay_udp_free,
+};
