@@ -1,9 +1,9 @@
 /* matrix.c: the interop matrix's model: the grid, reading each pair's report, and blame. */
 #define _GNU_SOURCE
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "child.h"
 #include "matrix.h"
 
 static const char *const blame_names[] = {"none", "client", "server", "both", "pair", "harness"};
@@ -111,61 +111,38 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static int take_case(struct matrix_cell *cell, const json_t *jc, char *err, size_t errlen)
+static int take_case(struct matrix_cell *cell, const struct result *r, char *err, size_t errlen)
 {
-	struct result r;
-	if (result_from_json(jc, &r, err, errlen) != 0)
-		return -1;
 	struct matrix_case *v = realloc(cell->cases, (cell->ncases + 1) * sizeof *v);
 	if (!v) {
-		result_free(&r);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	cell->cases = v;
 	struct matrix_case *mc = &v[cell->ncases++];
-	*mc = (struct matrix_case){.name = dup_or_null(r.name ? r.name : "?"),
-				   .verdict = r.verdict,
-				   .message = dup_or_null(r.message),
-				   .step = dup_or_null(r.step),
-				   .capture = dup_or_null(r.capture)};
-	if (r.verdict == VERDICT_PASS || r.verdict == VERDICT_SKIP)
+	*mc = (struct matrix_case){.name = dup_or_null(r->name ? r->name : "?"),
+				   .verdict = r->verdict,
+				   .message = dup_or_null(r->message),
+				   .step = dup_or_null(r->step),
+				   .capture = dup_or_null(r->capture)};
+	if (r->verdict == VERDICT_PASS || r->verdict == VERDICT_SKIP)
 		cell->passed++;
-	result_free(&r);
 	return 0;
 }
 
 int matrix_cell_load(struct matrix_cell *cell, const char *json_text, char *err, size_t errlen)
 {
-	json_error_t je;
+	struct result *rs;
+	size_t n;
 	free_cases(cell);
-	json_t *doc = json_loads(json_text ? json_text : "", 0, &je);
-	if (!doc) {
-		snprintf(err, errlen, "the report is not JSON (line %d: %s)", je.line, je.text);
-		return -1;
-	}
-	json_t *suites = json_object_get(doc, "suites");
-	int rc = 0;
-	if (!json_is_array(suites)) {
-		snprintf(err, errlen, "the report has no 'suites' array");
-		rc = -1;
-	}
-	size_t i, k;
-	json_t *suite, *jc;
-	json_array_foreach(suites, i, suite) {
-		json_t *cases = json_object_get(suite, "cases");
-		if (rc != 0 || !json_is_array(cases))
-			continue;
-		json_array_foreach(cases, k, jc) {
-			if (rc == 0 && take_case(cell, jc, err, errlen) != 0)
-				rc = -1;
-		}
-	}
+	int rc = child_report_parse(json_text, &rs, &n, err, errlen);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = take_case(cell, &rs[i], err, errlen);
 	if (rc == 0 && cell->ncases == 0) {
 		snprintf(err, errlen, "the report holds no cases (does the fault profile match any case?)");
 		rc = -1;
 	}
-	json_decref(doc);
+	child_results_free(rs, n);
 	if (rc != 0)
 		free_cases(cell);
 	cell->done = rc == 0;
