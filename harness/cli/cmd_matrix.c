@@ -89,8 +89,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"captures", required_argument, 0, 'K'},
 		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
 	};
-	const char *env = getenv("SOCKCHECK_TIME_SCALE");
-	o->time_scale = env && *env ? strtod(env, NULL) : 1.0;
+	o->time_scale = cmd_opts_time_scale_env();
 	o->profile = "udp";
 	o->faults = "clean";
 	o->seed = 1;

@@ -2,6 +2,7 @@
 #include "cmd_opts.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cmd_opts_once(struct cmd_opts_seen *s, const struct option *longs, int ch, const char *repeatable,
@@ -21,4 +22,10 @@ int cmd_opts_once(struct cmd_opts_seen *s, const struct option *longs, int ch, c
 	snprintf(err, errlen, "--%s was given twice: give it once (the last one would silently replace the first)",
 		 o->name);
 	return -1;
+}
+
+double cmd_opts_time_scale_env(void)
+{
+	const char *env = getenv("SOCKCHECK_TIME_SCALE");
+	return env && *env ? strtod(env, NULL) : 1.0;
 }

@@ -17,4 +17,8 @@ struct cmd_opts_seen {
 int cmd_opts_once(struct cmd_opts_seen *s, const struct option *longs, int ch, const char *repeatable,
 		  char *err, size_t errlen);
 
+/* The default time scale of run, matrix and selftest (before --time-scale): SOCKCHECK_TIME_SCALE when set
+ * and not empty, read with strtod (not a number gives 0), else 1. */
+double cmd_opts_time_scale_env(void);
+
 #endif

@@ -83,8 +83,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"no-capture", no_argument, 0, 'N'},      {"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
-	const char *env = getenv("SOCKCHECK_TIME_SCALE");
-	o->time_scale = env && *env ? strtod(env, NULL) : 1.0;
+	o->time_scale = cmd_opts_time_scale_env();
 	o->jobs = 1;
 	o->seed = 1;
 	int ch;

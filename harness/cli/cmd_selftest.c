@@ -79,8 +79,7 @@ static int parse_opts(int argc, char **argv, struct st_opts *o)
 		{"time-scale", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
-	const char *env = getenv("SOCKCHECK_TIME_SCALE");
-	o->time_scale = env && *env ? strtod(env, NULL) : 1.0;
+	o->time_scale = cmd_opts_time_scale_env();
 	o->repeat = 5;
 	o->mutant_repeat = 1;
 	o->jobs = 1;
