@@ -4,7 +4,7 @@
 # and the target_link_libraries line of harness/F/CMakeLists.txt is the one place that says which folders
 # F may use. This check fails when
 #   - a folder lacks its README.md, or the README's "May use:" line disagrees with that CMake line;
-#   - the folders' graph has a loop;
+#   - the folders' graph has a loop, or a folder holds more than 12 modules (.c files, tests excepted);
 #   - a file includes a header of a folder its own folder does not declare (a higher layer or a sibling);
 #   - an object file calls a symbol defined in such a folder, or two or more files call each other in a
 #     loop (from `nm` on the built objects).
@@ -51,6 +51,10 @@ for F in "${folders[@]}"; do
   for G in ${deps[$F]}; do
     [ -d "harness/$G" ] || fail "harness/$F/CMakeLists.txt links sockcheck_$G, but there is no harness/$G/"
   done
+done
+for F in "${folders[@]}"; do
+  n=$(ls "harness/$F"/*.c 2>/dev/null | grep -vc '_test\.c$')
+  [ "$n" -le 12 ] || fail "harness/$F/ holds $n modules; more than 12 is two layers: split the folder"
 done
 folder_loops=$(for F in "${folders[@]}"; do for G in ${deps[$F]}; do echo "$F $G"; done; done | loops)
 [ -z "$folder_loops" ] || fail "the folders depend on each other in a loop: $folder_loops"
