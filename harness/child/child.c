@@ -150,7 +150,7 @@ size_t child_wait_any(struct child *v, size_t n, volatile int *stop)
 	for (;;) {
 		struct pollfd p[CHILD_WAIT_MAX];
 		size_t np = 0;
-		int blind = 0; /* a child without pidfd (old kernel): poll waitpid every 50 ms */
+		int blind = 0;                     /* a child without pidfd (old kernel): poll waitpid every 50 ms */
 		double t = now(), first = t + 1.0; /* wake at least once a second to look at *stop */
 		for (size_t i = 0; i < n; i++) {
 			if (check(&v[i], t, stop))
@@ -252,9 +252,11 @@ int child_report_parse(const char *json, struct result **rs, size_t *n, char *er
 	int rc = json_is_array(suites) ? 0 : fail(err, errlen, "the report has no \"suites\" array");
 	size_t i, k;
 	json_t *s, *jc;
-	json_array_foreach(suites, i, s) {
+	json_array_foreach(suites, i, s)
+	{
 		json_t *cases = json_object_get(s, "cases");
-		json_array_foreach(cases, k, jc) {
+		json_array_foreach(cases, k, jc)
+		{
 			if (rc != 0)
 				break;
 			struct result *v = realloc(*rs, (*n + 1) * sizeof *v);

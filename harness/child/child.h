@@ -19,20 +19,20 @@ struct child_spec {
 	const char *self;        /* the sockcheck executable */
 	const char *const *args; /* what follows the output file: options, then "--" and the case paths */
 	size_t nargs;
-	double limit;            /* seconds it may run before it is stopped */
-	const char *tmpdir;      /* where its report and stderr go; NULL: $TMPDIR or /tmp */
+	double limit;       /* seconds it may run before it is stopped */
+	const char *tmpdir; /* where its report and stderr go; NULL: $TMPDIR or /tmp */
 };
 
 /* One running child. Fill it with child_start; it is done once child_wait_any returned its index. */
 struct child {
-	pid_t pid;     /* the leader of its own process group */
-	int pidfd;     /* readable when it exits; -1 without pidfd_open */
-	int rfd, efd;  /* its report and its stderr (temporary files, read back through these) */
+	pid_t pid;    /* the leader of its own process group */
+	int pidfd;    /* readable when it exits; -1 without pidfd_open */
+	int rfd, efd; /* its report and its stderr (temporary files, read back through these) */
 	char rpath[512];
 	double started, deadline;
-	int killed;    /* it was stopped: past its limit, or *stop was set */
+	int killed; /* it was stopped: past its limit, or *stop was set */
 	int done;
-	int status;    /* wait status, once done */
+	int status; /* wait status, once done */
 };
 
 /* Starts the child. Returns 0, or -1 with err (temporary files, fork). On -1 nothing is left to clean. */
@@ -45,12 +45,12 @@ size_t child_wait_any(struct child *v, size_t n, volatile int *stop);
 
 /* What a finished child left behind. */
 struct child_output {
-	int killed;         /* stopped by child_wait_any: the report, if any, is not to be trusted */
-	int code;           /* its exit status, or -1 when it did not exit normally */
-	int signal;         /* the signal that ended it, or 0 */
-	double duration;    /* seconds it ran */
-	char *report;       /* the report's text; NULL when it wrote none (or an unreadable or huge one) */
-	char *errors;       /* everything it wrote to stderr; NULL when nothing */
+	int killed;      /* stopped by child_wait_any: the report, if any, is not to be trusted */
+	int code;        /* its exit status, or -1 when it did not exit normally */
+	int signal;      /* the signal that ended it, or 0 */
+	double duration; /* seconds it ran */
+	char *report;    /* the report's text; NULL when it wrote none (or an unreadable or huge one) */
+	char *errors;    /* everything it wrote to stderr; NULL when nothing */
 };
 
 /* Collects a done child's output and releases its files and descriptors (a text that cannot be read, for

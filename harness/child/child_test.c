@@ -37,11 +37,11 @@ static double now(void)
 }
 
 static const char *report_json =
-	"{\"schema\":\"sockcheck-report/1\",\"suites\":[{\"name\":\"s\",\"cases\":["
-	"{\"suite\":\"s\",\"name\":\"a\",\"verdict\":\"pass\",\"points\":1,\"points_max\":1,\"seed\":\"7\","
-	"\"duration\":0.5},"
-	"{\"suite\":\"s\",\"name\":\"b\",\"verdict\":\"fail\",\"points\":0,\"points_max\":1,\"seed\":\"7\","
-	"\"duration\":0.5,\"message\":\"expect: differs\",\"step\":\"b.case:3\"}]}]}";
+    "{\"schema\":\"sockcheck-report/1\",\"suites\":[{\"name\":\"s\",\"cases\":["
+    "{\"suite\":\"s\",\"name\":\"a\",\"verdict\":\"pass\",\"points\":1,\"points_max\":1,\"seed\":\"7\","
+    "\"duration\":0.5},"
+    "{\"suite\":\"s\",\"name\":\"b\",\"verdict\":\"fail\",\"points\":0,\"points_max\":1,\"seed\":\"7\","
+    "\"duration\":0.5,\"message\":\"expect: differs\",\"step\":\"b.case:3\"}]}]}";
 
 static void test_parse(void)
 {
@@ -69,7 +69,7 @@ static void test_parse(void)
 	child_results_free(rs, n);
 	/* A case without its name is malformed: nothing is returned. */
 	CHECK(child_report_parse("{\"suites\":[{\"cases\":[{\"suite\":\"s\",\"verdict\":\"pass\"}]}]}", &rs, &n, err,
-				 sizeof err) == -1);
+	                         sizeof err) == -1);
 	CHECK(rs == NULL && n == 0);
 }
 
@@ -78,11 +78,11 @@ static void test_run(void)
 	/* The child sees `run --format json --output P ARGS...`, writes the report to P, talks on stderr. */
 	char body[2048];
 	snprintf(body, sizeof body,
-		 "[ \"$1 $2 $3 $4\" = \"run --format json --output\" ] || exit 9\n"
-		 "[ \"$6 $7 $8\" = \"-j 3 --\" ] || exit 8\n"
-		 "echo 'first line' >&2; echo 'second line' >&2\n"
-		 "cat > \"$5\" <<'EOF'\n%s\nEOF\nexit 1",
-		 report_json);
+	         "[ \"$1 $2 $3 $4\" = \"run --format json --output\" ] || exit 9\n"
+	         "[ \"$6 $7 $8\" = \"-j 3 --\" ] || exit 8\n"
+	         "echo 'first line' >&2; echo 'second line' >&2\n"
+	         "cat > \"$5\" <<'EOF'\n%s\nEOF\nexit 1",
+	         report_json);
 	char *self = script("ok.sh", body);
 	const char *args[] = {"-j", "3", "--", "cases/x"};
 	struct child_spec s = {.self = self, .args = args, .nargs = 4, .limit = 30, .tmpdir = dir};
