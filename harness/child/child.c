@@ -117,7 +117,7 @@ static void signal_group(pid_t pid, int sig)
 }
 
 /* One look at c: 1 when it is done (now or before), 0 when it still runs. Stops it when due. */
-static int check(struct child *c, double t, volatile int *stop)
+static int check(struct child *c, double t, const volatile int *stop)
 {
 	int status = 0;
 	if (c->done)
