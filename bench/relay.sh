@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench/relay.sh: UDP pass-through datagrams per second: direct, through `sockcheck relay --udp`, through
-# socat. Not a test. Usage: bench/relay.sh [BUILD_DIR]   (env: RUNS=3 COUNT64=2000000 COUNT1400=1000000)
+# bench/relay.sh: UDP pass-through datagrams per second: direct, through `sockcheck relay --udp` (as a
+# case runs it, and with --gso), through socat. Not a test.
+# Usage: bench/relay.sh [BUILD_DIR]   (env: RUNS=3 COUNT64=2000000 COUNT1400=1000000)
 set -euo pipefail
 BUILD=$(cd "${1:-build}" && pwd)
 RUNS=${RUNS:-3}
@@ -31,9 +32,11 @@ one() {
 	local rpid=$!
 	wait_for "$T/recv.err" ready
 	case $mode in
-	relay)
+	relay | relay-gso)
+		local gso=()
+		[ "$mode" = relay-gso ] && gso=(--gso)
 		timeout 120 "$SOCKCHECK" relay --udp --listen $FRONT --to 127.0.0.1:$SINK --seed 1 \
-			--duration 100s 2>"$T/front.err" &
+			--duration 100s "${gso[@]}" 2>"$T/front.err" &
 		front_pid=$!
 		wait_for "$T/front.err" seed
 		port=$FRONT ;;
@@ -57,25 +60,25 @@ echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "runs per figure: $RUNS, modes interleaved within each run; median; receiver-side rate from first"
 echo "to last datagram; 'vs direct' is the median of the per-run ratios"
-printf '%-6s %-8s %14s %10s\n' size mode "datagrams/s" "vs direct"
+printf '%-6s %-9s %14s %10s\n' size mode "datagrams/s" "vs direct"
 for size in 64 1400; do
 	count=$COUNT64
 	[ "$size" = 1400 ] && count=$COUNT1400
-	: >"$T/direct" >"$T/relay" >"$T/socat" >"$T/ratio.relay" >"$T/ratio.socat"
+	: >"$T/direct" >"$T/relay" >"$T/relay-gso" >"$T/socat" >"$T/ratio.relay" >"$T/ratio.relay-gso" >"$T/ratio.socat"
 	for _ in $(seq "$RUNS"); do
 		d=$(one direct "$size" "$count")
 		echo "$d" >>"$T/direct"
-		for mode in relay socat; do
+		for mode in relay relay-gso socat; do
 			v=$(one $mode "$size" "$count")
 			echo "$v" >>"$T/$mode"
 			awk "BEGIN {print $v / $d}" >>"$T/ratio.$mode"
 		done
 	done
-	printf '%-6s %-8s %14s %9s\n' "$size" direct "$(median <"$T/direct")" 1.00x
-	for mode in relay socat; do
-		printf '%-6s %-8s %14s %9.2fx\n' "$size" $mode "$(median <"$T/$mode")" "$(median <"$T/ratio.$mode")"
+	printf '%-6s %-9s %14s %9s\n' "$size" direct "$(median <"$T/direct")" 1.00x
+	for mode in relay relay-gso socat; do
+		printf '%-6s %-9s %14s %9.2fx\n' "$size" $mode "$(median <"$T/$mode")" "$(median <"$T/ratio.$mode")"
 	done
-	{ echo "== size $size: receiver lines in run order (direct, relay, socat, direct, ...)"; cat "$T/detail"; } >>"$T/all"
+	{ echo "== size $size: receiver lines in run order (direct, relay, relay-gso, socat, direct, ...)"; cat "$T/detail"; } >>"$T/all"
 	: >"$T/detail"
 done
 echo

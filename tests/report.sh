@@ -67,6 +67,21 @@ for input in "${inputs[@]}"; do
   check json "$work/$name.json" "$input" docs/report.schema.json || fail "$name.json: schema check"
 done
 
+# prove (Debian 12: TAP::Harness 3.44, package perl) reads every TAP report: no parse error, every YAML
+# block a hash with the case's verdict, the failures and TODOs (warnings) the fixture says.
+command -v prove >/dev/null || { echo "report.sh: prove missing (run ci/bootstrap: package perl)" >&2; exit 1; }
+for input in "${inputs[@]}"; do
+  name=$(basename "${input%.input.json}")
+  tap=$work/$name.tap
+  rc=0
+  timeout 30 prove -e cat "$tap" >"$work/prove.log" 2>&1 || rc=$?
+  want_rc=0
+  "$py" -c 'import json,sys; sys.exit(any(r["verdict"] in ("fail","error","timeout") and not r.get("warning") for r in json.load(open(sys.argv[1]))["results"]))' "$input" || want_rc=1
+  [ "$rc" = "$want_rc" ] || { cat "$work/prove.log" >&2; fail "$name.tap: prove exited $rc, want $want_rc"; }
+  grep -q "Parse errors" "$work/prove.log" && { cat "$work/prove.log" >&2; fail "$name.tap: prove reports parse errors"; }
+  timeout 30 perl tests/tap_prove_check.pl "$tap" "$input" || fail "$name.tap: TAP::Parser check"
+done
+
 # The checkers bite: each broken copy of the mixed report must be rejected.
 mixed=tests/report/mixed.input.json
 expect_reject() { # what, then the command that must fail
@@ -87,11 +102,21 @@ sed 's/^1\.\.8$/1..9/' "$m.tap" >"$work/b4.tap"
 expect_reject "a wrong plan" check tap "$work/b4.tap" "$mixed"
 sed 's/^not ok 2 /ok 2 /' "$m.tap" >"$work/b5.tap"
 expect_reject "ok for a failure" check tap "$work/b5.tap" "$mixed"
-sed 's/^  expected: |2-$/  expected: |/' "$m.tap" >"$work/b6.tap"
-sed -i '0,/^    then: EOF$/s//    then: EOF  /' "$work/b6.tap"
+sed '0,/^    then: connection reset (RST)$/s//    then: connection reset (RST)  /' "$m.tap" >"$work/b6.tap"
 expect_reject "YAML detail that is not the result's" check tap "$work/b6.tap" "$mixed"
 sed 's/weird \\# name/weird # name/' "$m.tap" >"$work/b7.tap"
 expect_reject "an unescaped # in a description" check tap "$work/b7.tap" "$mixed"
+sed 's/^TAP version 13$/TAP version 14/' "$m.tap" >"$work/b10.tap"
+expect_reject "TAP version 14 (prove)" perl tests/tap_prove_check.pl "$work/b10.tap" "$mixed"
+expect_reject "TAP version 14 (tappy)" check tap "$work/b10.tap" "$mixed"
+w=$work/warning
+sed 's/^\(not ok 2 - .*\) # TODO .*$/\1/' "$w.tap" >"$work/b11.tap"
+expect_reject "a warning without TODO" check tap "$work/b11.tap" tests/report/warning.input.json
+expect_reject "a warning without TODO (prove)" perl tests/tap_prove_check.pl "$work/b11.tap" tests/report/warning.input.json
+sed 's/^  actual: "it exited with status 1\\n"$/  actual: |2\n    it exited with status 1/' "$w.tap" >"$work/b12.tap"
+expect_reject "a YAML block prove cannot read" perl tests/tap_prove_check.pl "$work/b12.tap" tests/report/warning.input.json
+sed '0,/<skipped message="warning/s//<failure type="fail" message="warning/; 0,/<\/skipped>/s//<\/failure>/' "$w.junit.xml" >"$work/b13.xml"
+expect_reject "a warning as a JUnit failure" check junit "$work/b13.xml" tests/report/warning.input.json
 "$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["totals"]["points"]; json.dump(d,open(sys.argv[2],"w"))' \
   "$m.json" "$work/b8.json"
 expect_reject "a report without totals.points" check json "$work/b8.json" "$mixed"
@@ -103,4 +128,4 @@ if [ "$failures" -ne 0 ]; then
   echo "report.sh: $failures failure(s)" >&2
   exit 1
 fi
-echo "report.sh: ${#inputs[@]} fixtures x 4 formats rendered, parsed and validated; checkers reject 11 broken copies"
+echo "report.sh: ${#inputs[@]} fixtures x 4 formats rendered, parsed and validated; prove reads every TAP; checkers reject 17 broken copies"

@@ -6,7 +6,8 @@ usage: report_check.py junit|tap|json REPORT INPUT.json [SCHEMA]
 INPUT.json is the fixture the report was rendered from ({"run": ..., "results": [...]}); the report must
 hold exactly those results. junit: xml.etree + structural checks (every testcase named, counts match,
 verdict elements and texts); tap: tappy (Debian python3-tap) + PyYAML for the diagnostic blocks, plus a
-strict line grammar for TAP 14; json: jsonschema against docs/report.schema.json + totals and cases.
+strict line grammar for the TAP version 13 that prove and TAP 14 consumers read (a warning is
+"not ok ... # TODO"); json: jsonschema against docs/report.schema.json + totals and cases.
 Exit 0 when the report is right, 1 with the reasons on stderr.
 """
 import json
@@ -116,6 +117,14 @@ def check_junit_case(c, r):
     v = r["verdict"]
     kinds = [e.tag for e in c if e.tag in ("failure", "error", "skipped")]
     want_kind = {"pass": [], "fail": ["failure"], "error": ["error"], "timeout": ["error"], "skip": ["skipped"]}[v]
+    if r.get("warning"):
+        want_kind = ["skipped"]  # JUnit has no warning: listed apart, the build not failed
+        sk = c.find("skipped")
+        want_msg = "warning (SHOULD case, %s): %s" % (v, visible(clean(r.get("message") or v)))
+        if sk is not None and sk.get("message") != want_msg:
+            bad("testcase %r: warning message %r, want %r" % (name, sk.get("message"), want_msg))
+        if sk is not None and r.get("reproduce") and visible(clean(r["reproduce"]), True) not in (sk.text or ""):
+            bad("testcase %r: warning detail lacks the reproduce command" % name)
     if kinds != want_kind:
         bad("testcase %r (%s): elements %s, want %s" % (name, v, kinds, want_kind))
     for e in c:
@@ -126,7 +135,7 @@ def check_junit_case(c, r):
                 bad("testcase %r: message attribute %r" % (name, e.get("message")))
             if r.get("reproduce") and visible(clean(r["reproduce"]), True) not in (e.text or ""):
                 bad("testcase %r: detail lacks the reproduce command" % name)
-        if e.tag == "skipped" and r.get("message") and e.get("message") != visible(clean(r["message"])):
+        if e.tag == "skipped" and not r.get("warning") and r.get("message") and e.get("message") != visible(clean(r["message"])):
             bad("testcase %r: skipped message %r" % (name, e.get("message")))
     err = c.find("system-err")
     if r.get("program_stderr"):
@@ -144,6 +153,7 @@ def check_junit_case(c, r):
 # ---- TAP 14 ----
 
 POINT = re.compile(r"^(ok|not ok) ([1-9][0-9]*) - ((?:[^\\#]|\\[\\#])*)(?: # (SKIP|TODO)(?: (.*))?)?$")
+TAP_VERSION = "TAP version 13"  # prove (TAP::Harness 3.44) rejects 14; TAP 14 consumers read 13
 YAML_KEYS = {"file": "file", "description": "description", "step": "step", "message": "message",
              "expected": "expected", "actual": "actual", "notes": "notes", "capture": "capture",
              "timeline": "timeline", "fault_log": "fault_log", "stdout": "program_stdout",
@@ -157,10 +167,10 @@ def tap_description_of(r):
 
 
 def check_tap_grammar(lines, results):
-    """TAP 14, strictly: version first, one plan, test points numbered 1..N, YAML blocks only right after
+    """TAP 13 as TAP 14 reads it, strictly: version first, one plan, test points numbered 1..N, YAML blocks only right after
     a test point, indented 2 spaces, closed by "  ..."; anything else must be a comment."""
-    if not lines or lines[0] != "TAP version 14":
-        bad("first line is not 'TAP version 14'")
+    if not lines or lines[0] != TAP_VERSION:
+        bad("first line is not %r" % TAP_VERSION)
     plans = [i for i, l in enumerate(lines) if re.match(r"^1\.\.[0-9]+$", l)]
     if len(plans) != 1:
         bad("%d plan lines" % len(plans))
@@ -195,12 +205,14 @@ def check_tap_grammar(lines, results):
                     bad("line %d: %s for verdict %s" % (i + 1, m.group(1), r["verdict"]))
                 if (m.group(4) == "SKIP") != (r["verdict"] == "skip"):
                     bad("line %d: SKIP directive does not match verdict %s" % (i + 1, r["verdict"]))
+                if (m.group(4) == "TODO") != bool(r.get("warning")):
+                    bad("line %d: TODO directive, but warning is %s" % (i + 1, bool(r.get("warning"))))
             expect += 1
             prev_point = True
-        elif l.startswith("#") or re.match(r"^1\.\.[0-9]+$", l) or (i == 0 and l == "TAP version 14"):
+        elif l.startswith("#") or re.match(r"^1\.\.[0-9]+$", l) or (i == 0 and l == TAP_VERSION):
             prev_point = False
         else:
-            bad("line %d: not TAP 14: %r" % (i + 1, l[:60]))
+            bad("line %d: not TAP: %r" % (i + 1, l[:60]))
         i += 1
     if expect - 1 != len(results):
         bad("%d test points for %d results" % (expect - 1, len(results)))
@@ -215,7 +227,7 @@ def check_tap(path, inp):
     want = ordered(inp["results"])
     points = [l for l in Parser().parse_text(text) if l.category == "test"]
     versions = [l for l in Parser().parse_text(text) if l.category == "version"]
-    if [v.version for v in versions] != [14]:
+    if [v.version for v in versions] != [13]:
         bad("tappy sees TAP versions %s" % [v.version for v in versions])
     unknown = [l for l in Parser().parse_text(text) if l.category == "unknown"]
     if unknown:
@@ -225,6 +237,8 @@ def check_tap(path, inp):
     for p, r in zip(points, want):
         if p.ok != (r["verdict"] in ("pass", "skip")) or p.skip != (r["verdict"] == "skip"):
             bad("test %s: ok=%s skip=%s for verdict %s" % (p.number, p.ok, p.skip, r["verdict"]))
+        if p.todo != bool(r.get("warning")):
+            bad("test %s: todo=%s for warning=%s" % (p.number, p.todo, bool(r.get("warning"))))
         if r["verdict"] in ("pass", "skip"):
             continue
         y = p.yaml_block
@@ -233,6 +247,8 @@ def check_tap(path, inp):
             continue
         if y.get("verdict") != r["verdict"]:
             bad("test %s: YAML verdict %r" % (p.number, y.get("verdict")))
+        if y.get("level") != r.get("level", "must") or y.get("warning") is not bool(r.get("warning")):
+            bad("test %s: YAML level %r warning %r" % (p.number, y.get("level"), y.get("warning")))
         if str(y.get("seed")) != r["seed"]:
             bad("test %s: YAML seed %r" % (p.number, y.get("seed")))
         for key, field in YAML_KEYS.items():
@@ -260,8 +276,13 @@ def check_json(path, inp, schema_path):
     t = doc["totals"]
     names = {"pass": "passed", "fail": "failed", "error": "errors", "timeout": "timeouts", "skip": "skipped"}
     for v, k in names.items():
-        if t[k] != sum(1 for c in cases if c["verdict"] == v):
+        if t[k] != sum(1 for c in cases if c["verdict"] == v and not c["warning"]):
             bad("totals.%s = %d" % (k, t[k]))
+    if t["warnings"] != sum(1 for c in cases if c["warning"]):
+        bad("totals.warnings = %d" % t["warnings"])
+    for c in cases:
+        if c["warning"] and (c["level"] != "should" or c["verdict"] not in ("fail", "timeout")):
+            bad("case %r: a warning must be a failed or timed-out should case" % c["name"])
     if t["total"] != len(cases):
         bad("totals.total = %d for %d cases" % (t["total"], len(cases)))
     if abs(t["points"] - sum(c["points"] for c in cases)) > 1e-9:

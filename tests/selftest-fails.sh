@@ -56,6 +56,19 @@ check "bad reference: exit status 1" '[ $rc -eq 1 ]'
 check "bad reference: names case, run and message" 'grep -q "reference-failed *reference run 2 (seed 2): fixture-bad-reference/lowercase-echo: fail: expect c1 echo: .*(at tests/selftest/suites/fixture-bad-reference/lowercase-echo.case:8)" "$out/ref"'
 check "bad reference: every run counted" 'grep -q "reference runs: 2 x 1 cases, 2 non-pass verdict(s)" "$out/ref"'
 
+# Levels: selftest runs strict. A SHOULD case that fails on a mutant detects it; on the reference it is a
+# reference failure, not a warning.
+timeout 120 "$B/sockcheck" selftest --repeat 1 -j 2 --mutants $F/mutants $F/suites/fixture-should >"$out/should" 2>/dev/null
+rc=$?
+cat "$out/should"
+check "should case: the mutant is detected (exit 0)" '[ $rc -eq 0 ]'
+check "should case: the matrix marks the kill" 'grep -Eq "^  sigterm-exit-0 +X  1$" "$out/should"'
+timeout 60 "$B/sockcheck" selftest --repeat 1 --no-mutants $F/suites/fixture-should-reference >"$out/sref" 2>/dev/null
+rc=$?
+cat "$out/sref"
+check "should case on the reference: exit status 1" '[ $rc -eq 1 ]'
+check "should case on the reference: a reference failure" 'grep -q "reference-failed *reference run 1 (seed 1): fixture-should-reference/exit-3: fail: expect server exit" "$out/sref"'
+
 timeout 60 "$B/sockcheck" selftest --repeat 0 >/dev/null 2>&1
 check "usage error: exit status 2" '[ $? -eq 2 ]'
 

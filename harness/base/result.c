@@ -48,6 +48,21 @@ const char *result_verdict_name(enum verdict v)
 	return "unknown";
 }
 
+const char *result_level_name(enum result_level l)
+{
+	return l == RESULT_SHOULD ? "should" : "must";
+}
+
+void result_apply_level(struct result *r, int strict)
+{
+	r->warning = !strict && r->level == RESULT_SHOULD &&
+		     (r->verdict == VERDICT_FAIL || r->verdict == VERDICT_TIMEOUT);
+	if (r->warning)
+		r->points = r->points_max;
+	else if (r->verdict != VERDICT_PASS)
+		r->points = 0;
+}
+
 /* ---- to JSON ---- */
 
 /* A JSON string for s (NULL gives null). Invalid UTF-8 bytes become U+FFFD: JSON text must be UTF-8. */
@@ -103,6 +118,8 @@ json_t *result_to_json(const struct result *r)
 	if (!bad) {
 		bad |= json_object_set_nocheck(o, "tags", tags) != 0;
 		bad |= put(o, "verdict", json_string(result_verdict_name(r->verdict))) != 0;
+		bad |= put(o, "level", json_string(result_level_name(r->level))) != 0;
+		bad |= put(o, "warning", json_boolean(r->warning)) != 0;
 		bad |= put(o, "points", real_json(r->points)) != 0;
 		bad |= put(o, "points_max", real_json(r->points_max)) != 0;
 	}
@@ -227,6 +244,28 @@ static int get_verdict(const json_t *o, enum verdict *out, char *err, size_t err
 	return -1;
 }
 
+/* "level" is optional (reports written before levels existed): must. */
+static int get_level(const json_t *o, struct result *r, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(o, "level"), *w = json_object_get(o, "warning");
+	const char *s = json_string_value(v);
+	if (v && !json_is_null(v) && (!s || (strcmp(s, "must") != 0 && strcmp(s, "should") != 0))) {
+		snprintf(err, errlen, "result: field \"level\" must be \"must\" or \"should\"");
+		return -1;
+	}
+	if (w && !json_is_null(w) && !json_is_boolean(w)) {
+		snprintf(err, errlen, "result: field \"warning\" must be true or false");
+		return -1;
+	}
+	r->level = s && strcmp(s, "should") == 0 ? RESULT_SHOULD : RESULT_MUST;
+	r->warning = json_is_true(w);
+	if (r->warning && (r->level != RESULT_SHOULD || (r->verdict != VERDICT_FAIL && r->verdict != VERDICT_TIMEOUT))) {
+		snprintf(err, errlen, "result: only a failed or timed-out \"should\" case can be a warning");
+		return -1;
+	}
+	return 0;
+}
+
 static int get_tags(const json_t *o, struct result *r, char *err, size_t errlen)
 {
 	const json_t *v = json_object_get(o, "tags");
@@ -276,6 +315,8 @@ int result_from_json(const json_t *j, struct result *r, char *err, size_t errlen
 		rc = get_tags(j, r, err, errlen);
 	if (rc == 0)
 		rc = get_verdict(j, &r->verdict, err, errlen);
+	if (rc == 0)
+		rc = get_level(j, r, err, errlen);
 	if (rc == 0)
 		rc = get_real(j, "points", &r->points, err, errlen);
 	if (rc == 0)

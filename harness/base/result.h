@@ -15,6 +15,9 @@ enum verdict {
 	VERDICT_SKIP,    /* not run (e.g. filtered by requirement); reason in message */
 };
 
+/* The case's level (`level` header): a failing SHOULD case is a warning unless the run is --strict. */
+enum result_level { RESULT_MUST, RESULT_SHOULD };
+
 /* Every string is owned by the result (heap, NUL-terminated) or NULL when absent. */
 struct result {
 	char *suite;       /* the profile directory, e.g. "tcp-echo" */
@@ -23,9 +26,11 @@ struct result {
 	char *description; /* one line */
 	char **tags;
 	size_t ntags;
-	double points;     /* earned: points_max on pass, else 0 */
+	double points;     /* earned: points_max on pass or warning, else 0 */
 	double points_max;
-	enum verdict verdict;
+	enum verdict verdict; /* what happened; a warning keeps its fail or timeout */
+	enum result_level level;
+	int warning;       /* 1: a SHOULD case failed or timed out and the run is not strict: it costs nothing */
 	char *step;        /* "file:line" of the failing step, or NULL */
 	char *message;     /* one line: what went wrong (or why skipped), NULL on pass */
 	char *expected;    /* multi-line detail: what the step expected */
@@ -44,6 +49,12 @@ struct result {
 };
 
 const char *result_verdict_name(enum verdict v); /* "pass", "fail", "error", "timeout", "skip" */
+const char *result_level_name(enum result_level l); /* "must", "should" */
+
+/* Applies the case's level once the verdict is known: a SHOULD case that failed or timed out becomes a
+ * warning (full points, does not fail the run) unless strict. A MUST case, an error or a pass is left as
+ * it is. */
+void result_apply_level(struct result *r, int strict);
 
 /* result_to_json returns a new reference; result_from_json fills *r (caller frees with result_free).
  * Returns 0, or -1 with the reason in err. */

@@ -21,7 +21,8 @@ static int same_result(const struct result *a, const struct result *b)
 		 same_str(a->description, b->description) && a->ntags == b->ntags &&
 		 memcmp(&a->points, &b->points, sizeof a->points) == 0 &&
 		 memcmp(&a->points_max, &b->points_max, sizeof a->points_max) == 0 &&
-		 a->verdict == b->verdict && same_str(a->step, b->step) && same_str(a->message, b->message) &&
+		 a->verdict == b->verdict && a->level == b->level && a->warning == b->warning &&
+		 same_str(a->step, b->step) && same_str(a->message, b->message) &&
 		 same_str(a->expected, b->expected) && same_str(a->actual, b->actual) &&
 		 same_str(a->reproduce, b->reproduce) && same_str(a->notes, b->notes) &&
 		 same_str(a->program_stdout, b->program_stdout) &&
@@ -197,6 +198,13 @@ static void test_bad_input(void)
 		{"{\"suite\":\"s\",\"name\":\"n\",\"verdict\":\"pass\",\"seed\":\"18446744073709551616\"}", "\"seed\" must be"},
 		{"{\"suite\":\"s\",\"name\":\"n\",\"verdict\":\"pass\",\"seed\":\"-1\"}", "\"seed\" must be"},
 		{"{\"suite\":\"s\",\"name\":\"n\",\"verdict\":\"pass\",\"seed\":\"0x10\"}", "\"seed\" must be"},
+		{"{\"suite\":\"s\",\"name\":\"n\",\"verdict\":\"fail\",\"level\":\"may\"}", "\"level\" must be"},
+		{"{\"suite\":\"s\",\"name\":\"n\",\"verdict\":\"fail\",\"level\":\"should\",\"warning\":1}",
+		 "\"warning\" must be true or false"},
+		{"{\"suite\":\"s\",\"name\":\"n\",\"verdict\":\"fail\",\"level\":\"must\",\"warning\":true}",
+		 "only a failed or timed-out \"should\" case"},
+		{"{\"suite\":\"s\",\"name\":\"n\",\"verdict\":\"pass\",\"level\":\"should\",\"warning\":true}",
+		 "only a failed or timed-out \"should\" case"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct result r;
@@ -228,6 +236,52 @@ static void test_lenient_input(void)
 		CHECK_STR(r.program_stderr, "a" UTF8_REPLACEMENT "b");
 		result_free(&r);
 	}
+}
+
+/* A SHOULD case that failed is a warning with full points, unless strict; the JSON keeps both. */
+static void test_levels(void)
+{
+	CHECK_STR(result_level_name(RESULT_MUST), "must");
+	CHECK_STR(result_level_name(RESULT_SHOULD), "should");
+	static const struct {
+		enum result_level level;
+		enum verdict verdict;
+		int strict, warning;
+		double points;
+	} cases[] = {
+		{RESULT_SHOULD, VERDICT_FAIL, 0, 1, 2},    {RESULT_SHOULD, VERDICT_TIMEOUT, 0, 1, 2},
+		{RESULT_SHOULD, VERDICT_FAIL, 1, 0, 0},    {RESULT_SHOULD, VERDICT_ERROR, 0, 0, 0},
+		{RESULT_SHOULD, VERDICT_PASS, 0, 0, 2},    {RESULT_MUST, VERDICT_FAIL, 0, 0, 0},
+		{RESULT_MUST, VERDICT_PASS, 1, 0, 2},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct result r = {0}, back;
+		result_set(&r.suite, "tcp-echo");
+		result_set(&r.name, "sigterm-exit-0");
+		r.level = cases[i].level;
+		r.verdict = cases[i].verdict;
+		r.points_max = 2;
+		r.points = r.verdict == VERDICT_PASS ? 2 : 0;
+		result_apply_level(&r, cases[i].strict);
+		CHECK_INT(r.warning, cases[i].warning);
+		CHECK(r.points == cases[i].points);
+		CHECK_INT(r.verdict, cases[i].verdict); /* the verdict says what happened */
+		CHECK_INT(round_trip(&r, &back), 0);
+		CHECK(same_result(&r, &back));
+		result_free(&back);
+		json_t *j = result_to_json(&r);
+		CHECK_STR(json_string_value(json_object_get(j, "level")), cases[i].level == RESULT_SHOULD ? "should" : "must");
+		CHECK(json_is_boolean(json_object_get(j, "warning")) && json_is_true(json_object_get(j, "warning")) == cases[i].warning);
+		json_decref(j);
+		result_free(&r);
+	}
+	/* A report from before levels: must, no warning. */
+	struct result r;
+	char err[256] = "";
+	CHECK_INT(from_text("{\"suite\":\"s\",\"name\":\"n\",\"verdict\":\"fail\"}", &r, err, sizeof err), 0);
+	CHECK_INT(r.level, RESULT_MUST);
+	CHECK_INT(r.warning, 0);
+	result_free(&r);
 }
 
 static void test_non_finite(void)
@@ -279,6 +333,7 @@ int main(void)
 	test_invalid_utf8();
 	test_bad_input();
 	test_lenient_input();
+	test_levels();
 	test_non_finite();
 	test_result_set();
 	test_utf8();

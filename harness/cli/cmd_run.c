@@ -32,6 +32,8 @@ struct opts {
 	enum run_keep keep;
 	int jobs;
 	int no_capture;
+	int strict;                 /* SHOULD cases count fully */
+	const char *also[REPORT_JSON + 1]; /* --tap, --junit, --json: extra reports, by format */
 	double time_scale;
 	uint64_t seed;
 	char bindir[PATH_MAX];
@@ -53,7 +55,7 @@ static void usage(FILE *out)
 		"usage: sockcheck run [--server CMD] [--client CMD] [-j N] [--format text|tap|junit|json]\n"
 		"                     [--output FILE] [--filter PATTERN] [--time-scale X] [--seed N]\n"
 		"                     [--captures DIR] [--keep-captures failed|all|none] [--no-capture]\n"
-		"                     CASE_OR_DIR...\n\n"
+		"                     [--strict] [--tap FILE] [--junit FILE] [--json FILE] CASE_OR_DIR...\n\n"
 		"Runs each case in its own network and PID namespace against the program under test.\n"
 		"  --server CMD       the server under test; {port} and {host} are substituted\n"
 		"                     (default: the suite's reference, from suite.conf)\n"
@@ -61,15 +63,19 @@ static void usage(FILE *out)
 		"                     (and {host} where the suite's reference takes it), and every\n"
 		"                     selected case must run a program given: else a usage error\n"
 		"  -j, --jobs N       cases in parallel (default 1)\n"
-		"  --format F         text (default), tap (TAP 14), junit, json\n"
+		"  --format F         text (default), tap (TAP 13: prove and TAP 14 tools), junit, json\n"
 		"  --output FILE      write the report there instead of standard output\n"
+		"  --tap FILE, --junit FILE, --json FILE\n"
+		"                     also write that report to FILE (each once; beside the main one)\n"
+		"  --strict           SHOULD cases count fully: a failure fails the run and costs its points\n"
+		"                     (default: it is a warning, exit status 0, full points)\n"
 		"  --filter PATTERN   only cases whose SUITE/NAME matches the shell pattern\n"
 		"  --time-scale X     multiply every deadline by X (also SOCKCHECK_TIME_SCALE)\n"
 		"  --seed N           seed for generated data and faults (default 1)\n"
 		"  --captures DIR     where captures go (default captures/<run-id>/<suite>/<case>.pcap)\n"
 		"  --keep-captures K  failed (default), all or none (cases are still recorded and judged)\n"
 		"  --no-capture       do not record: wire checks are skipped, with a note\n\n"
-		"Exit status: 0 all passed, 1 a case failed or timed out, 2 usage or harness error.\n");
+		"Exit status: 0 all passed (warnings allowed), 1 a case failed or timed out, 2 usage or harness error.\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -81,6 +87,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"time-scale", required_argument, 0, 't'}, {"seed", required_argument, 0, 'S'},
 		{"captures", required_argument, 0, 'C'},   {"keep-captures", required_argument, 0, 'k'},
 		{"no-capture", no_argument, 0, 'N'},      {"help", no_argument, 0, 'h'},
+		{"strict", no_argument, 0, 'X'},          {"tap", required_argument, 0, 'T'},
+		{"junit", required_argument, 0, 'J'},     {"json", required_argument, 0, 'D'},
 		{0, 0, 0, 0},
 	};
 	o->time_scale = cmd_opts_time_scale_env();
@@ -145,6 +153,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'N':
 			o->no_capture = 1;
 			break;
+		case 'X':
+			o->strict = 1;
+			break;
+		case 'T':
+		case 'J':
+		case 'D': {
+			/* Given twice is refused by cmd_opts_once() above. */
+			enum report_format f = ch == 'T' ? REPORT_TAP : ch == 'J' ? REPORT_JUNIT : REPORT_JSON;
+			o->also[f] = optarg;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -531,20 +550,18 @@ int cmd_run(int argc, char **argv)
 				 .client_cmd = o.client, .seed = o.seed, .time_scale = o.time_scale,
 				 .jobs = o.jobs, .started = started,
 				 .duration = (double)tv.tv_sec + (double)tv.tv_usec / 1e6 - started};
-	FILE *out = o.output ? fopen(o.output, "w") : stdout;
+	for (size_t i = 0; i < m; i++)
+		result_apply_level(&rs[i], o.strict);
 	int status = EXIT_PASS;
-	if (!out) {
-		fprintf(stderr, "sockcheck run: %s: %s\n", o.output, strerror(errno));
+	if (report_write_path(o.format, o.output, &run, rs, m, err, sizeof err) != 0) {
+		fprintf(stderr, "sockcheck run: %s\n", err);
 		status = EXIT_USAGE;
-	} else {
-		if (report_write(o.format, out, &run, rs, m, o.output ? 0 : report_want_color(out), err, sizeof err) != 0) {
-			fprintf(stderr, "sockcheck run: report: %s\n", err);
+	}
+	for (int f = 0; f <= REPORT_JSON; f++) {
+		if (o.also[f] && report_write_path((enum report_format)f, o.also[f], &run, rs, m, err, sizeof err) != 0) {
+			fprintf(stderr, "sockcheck run: %s\n", err);
 			status = EXIT_USAGE;
 		}
-		if (o.output)
-			fclose(out);
-		else
-			fflush(out);
 	}
 	struct report_totals t;
 	report_totals(rs, m, &t);

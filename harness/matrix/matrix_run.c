@@ -36,6 +36,7 @@ static size_t build_args(const struct matrix *m, const struct matrix_run_options
 	args[n++] = scale;
 	args[n++] = "-j";
 	args[n++] = "1";
+	args[n++] = "--strict"; /* a pair that fails a SHOULD case is not a clean pair */
 	if (cell->server != 0) {
 		args[n++] = "--server";
 		args[n++] = m->servers[cell->server];

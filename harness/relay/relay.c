@@ -1,6 +1,8 @@
 /* relay.c: the relay's lifecycle (bind, start, stop, free) and its epoll loop, over a UDP or TCP backend. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -19,6 +21,23 @@ static socklen_t addr_len(const struct sockaddr_storage *ss)
 	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 }
 
+/* "127.0.0.1 port 9000", "::1 port 9000": the address as the user wrote it in the case. */
+static void addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
+		port = ntohs(a->sin6_port);
+	} else if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
+		port = ntohs(a->sin_port);
+	}
+	snprintf(out, len, "%s port %d", host, port);
+}
+
 static int open_listen(struct relay *r, char *err, size_t errlen)
 {
 	const struct relay_config *c = &r->cfg;
@@ -33,7 +52,11 @@ static int open_listen(struct relay *r, char *err, size_t errlen)
 	if (c->udp)
 		relay_grow_buffers(r->lfd, 8 << 20);
 	if (bind(r->lfd, (const struct sockaddr *)&c->listen, addr_len(&c->listen)) < 0) {
-		snprintf(err, errlen, "relay: cannot bind the listen address: %s", strerror(errno));
+		int e = errno;
+		char addr[INET6_ADDRSTRLEN + 16];
+		addr_text(&c->listen, addr, sizeof addr);
+		snprintf(err, errlen, "relay: cannot bind the listen address %s (%s): %s", addr,
+			 c->udp ? "udp" : "tcp", strerror(e));
 		return -1;
 	}
 	if (!c->udp && listen(r->lfd, 128) < 0) {

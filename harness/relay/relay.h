@@ -17,6 +17,10 @@ struct relay_config {
 	struct sockaddr_storage target; /* the server */
 	const struct relay_faults *faults; /* may be NULL; must outlive the relay */
 	uint64_t seed;
+	int gso; /* UDP: 1 lets runs of equal-sized datagrams to one peer leave as one UDP GSO send. On
+		    loopback the kernel splits such a send only at the receiving socket, after the capture
+		    tap, so a capture shows one datagram per batch that no program ever sent or received.
+		    Only `sockcheck relay --gso` sets it, for throughput; a case's relay never does. */
 };
 
 struct relay;

@@ -6,13 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <linux/sockios.h>
 
 #include "relay_int.h"
 
 #define PIPE_CAP (64 * 1024) /* bytes buffered per direction before the relay stops reading */
 #define CHUNKS 256           /* reads awaiting their due time per direction */
 #define CONNS_MAX 1024
+#define UNSENT_WAIT_MIN 100000LL   /* ns: first recheck of a socket that has not sent a segment yet */
+#define UNSENT_WAIT_MAX 10000000LL /* ns: and the longest (a peer that stopped reading) */
 
 struct chunk {
 	size_t len;
@@ -30,6 +35,7 @@ struct tcp_pipe {
 	int64_t next_ok; /* no write before this (gap, bandwidth, stall) */
 	int64_t vt;      /* bandwidth pacing clock */
 	int64_t wake;    /* the timer this pipe waits for, 0 none */
+	int64_t unsent_wait; /* segment: the current recheck interval while earlier bytes are unsent */
 	int stall_pending, src_eof, fin_sent, blocked;
 };
 
@@ -186,6 +192,33 @@ static void account(struct relay *r, struct tcp_conn *c, struct tcp_pipe *p, siz
 	}
 }
 
+/* Bytes written to fd that TCP has not sent yet (SIOCOUTQNSD); 0 when unknown. */
+static int unsent(int fd)
+{
+	int n = 0;
+	if (ioctl(fd, SIOCOUTQNSD, &n) < 0)
+		return 0;
+	return n;
+}
+
+/* With `segment`, each write must leave as a segment of its own, as the fault log says. TCP_NODELAY
+ * alone does not ensure it: a write that finds earlier bytes still unsent (congestion window full,
+ * ACKs not yet processed, autocorking) joins them, and a capture shows one big segment where the log
+ * says 1 byte. So a write waits, polling with a growing interval, until the socket has sent the
+ * previous one. 1 when pipe p must wait (its wake time is set). */
+static int segment_wait(struct tcp_pipe *p, int dst, int64_t now)
+{
+	if (!p->plan.segment || unsent(dst) == 0) {
+		p->unsent_wait = 0;
+		return 0;
+	}
+	p->unsent_wait = p->unsent_wait ? p->unsent_wait * 2 : UNSENT_WAIT_MIN;
+	if (p->unsent_wait > UNSENT_WAIT_MAX)
+		p->unsent_wait = UNSENT_WAIT_MAX;
+	p->wake = now + p->unsent_wait;
+	return 1;
+}
+
 /* Forwards what pipe d may send now; arms its wake time for the rest. */
 static void pump(struct relay *r, struct tcp_conn *c, int d)
 {
@@ -211,6 +244,8 @@ static void pump(struct relay *r, struct tcp_conn *c, int d)
 			p->next_ok = now + p->plan.stall_ns;
 			continue;
 		}
+		if (segment_wait(p, dst, now))
+			break;
 		size_t n = write_size(t, c, p, ch->len);
 		ssize_t w = send(dst, p->buf + p->head, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)

@@ -1,5 +1,6 @@
 /* relay_test.c: the relay through its API on 127.0.0.1: UDP faults, TCP half-close, lifecycle, errors. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -62,15 +63,15 @@ static char *log_of(const struct relay *r)
 	return buf;
 }
 
-static struct relay *start(int udp, const struct sockaddr_storage *target, const char *const *lines,
-			   struct relay_faults **fs)
+static struct relay *start_gso(int udp, int gso, const struct sockaddr_storage *target, const char *const *lines,
+			       struct relay_faults **fs)
 {
 	char err[256];
 	*fs = relay_faults_new();
 	for (size_t i = 0; lines[i]; i++)
 		CHECK_INT(relay_faults_add_line(*fs, lines[i], udp, err, sizeof err), 0);
 	struct relay_config cfg = {.udp = udp, .listen = loopback(0), .target = *target, .faults = *fs,
-				   .seed = 9};
+				   .seed = 9, .gso = gso};
 	struct relay *r = relay_new(&cfg, err, sizeof err);
 	CHECK(r != NULL);
 	if (!r) {
@@ -80,6 +81,12 @@ static struct relay *start(int udp, const struct sockaddr_storage *target, const
 	CHECK(relay_port(r) > 0);
 	CHECK_INT(relay_start(r, err, sizeof err), 0);
 	return r;
+}
+
+static struct relay *start(int udp, const struct sockaddr_storage *target, const char *const *lines,
+			   struct relay_faults **fs)
+{
+	return start_gso(udp, 0, target, lines, fs);
 }
 
 static void test_udp(void)
@@ -121,6 +128,38 @@ static void test_udp(void)
 	const struct relay_event *ev = relay_events(r, &ne);
 	CHECK_INT(ne, 2);
 	CHECK(ne == 2 && ev[0].t > 1.6e9 && ev[1].t - ev[0].t >= 0);
+	relay_free(r);
+	relay_faults_free(fs);
+	close(cli);
+	close(srv);
+}
+
+/* A burst of equal-sized datagrams, each duplicated: the server receives every copy as a datagram of its
+ * own, in order, whether the relay sends one by one (as in a case) or in GSO batches (--gso). */
+static void test_udp_burst(int gso)
+{
+	struct sockaddr_storage srv_addr;
+	int srv = bound(SOCK_DGRAM, &srv_addr);
+	CHECK(srv >= 0);
+	struct relay_faults *fs;
+	const char *lines[] = {"duplicate c2s all", NULL};
+	struct relay *r = start_gso(1, gso, &srv_addr, lines, &fs);
+	if (!r)
+		return;
+	int cli = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_storage front = loopback(relay_port(r));
+	char msg[3] = "d0", buf[16];
+	for (int i = 0; i < 8; i++) {
+		msg[1] = (char)('0' + i);
+		sendto(cli, msg, 2, 0, (struct sockaddr *)&front, sizeof(struct sockaddr_in));
+	}
+	for (int i = 0; i < 16; i++) {
+		ssize_t n = recv_wait(srv, buf, sizeof buf, 1000, NULL);
+		CHECK_INT((int)n, 2);
+		CHECK(n == 2 && buf[0] == 'd' && buf[1] == '0' + i / 2);
+	}
+	CHECK_INT((int)recv_wait(srv, buf, sizeof buf, 50, NULL), -1);
+	relay_stop(r);
 	relay_free(r);
 	relay_faults_free(fs);
 	close(cli);
@@ -270,7 +309,11 @@ static void test_errors(void)
 	int fd = bound(SOCK_DGRAM, &busy);
 	struct relay_config cfg = {.udp = 1, .listen = busy, .target = loopback(9)};
 	CHECK(relay_new(&cfg, err, sizeof err) == NULL);
-	CHECK(strstr(err, "cannot bind the listen address") != NULL);
+	/* The message names the address, the port, the protocol and the reason. */
+	char want[128];
+	snprintf(want, sizeof want, "relay: cannot bind the listen address 127.0.0.1 port %d (udp): %s",
+		 ntohs(((struct sockaddr_in *)&busy)->sin_port), strerror(EADDRINUSE));
+	CHECK_STR(err, want);
 	cfg.listen = loopback(0);
 	cfg.target.ss_family = AF_UNSPEC;
 	CHECK(relay_new(&cfg, err, sizeof err) == NULL);
@@ -282,6 +325,8 @@ static void test_errors(void)
 int main(void)
 {
 	test_udp();
+	test_udp_burst(0);
+	test_udp_burst(1);
 	test_tcp_half_close();
 	test_tcp_timing();
 	test_run_flag();

@@ -59,7 +59,8 @@ struct relay_udp {
 	uint64_t seq;
 	struct pending **held[2];
 	size_t nheld[2], capheld[2];
-	int gso; /* 1 while UDP GSO works: equal-sized datagrams to one peer go out in one send */
+	int gso; /* 1 while UDP GSO is asked for (relay_config.gso) and works: equal-sized datagrams to one
+		    peer go out in one send. Off, every datagram is its own send, as the fault log says. */
 };
 
 /* ---- clients ---- */
@@ -494,7 +495,7 @@ static int relay_udp_init(struct relay *r, char *err, size_t errlen)
 		u->in[i].msg_hdr.msg_iov = &u->iniov[i];
 		u->in[i].msg_hdr.msg_iovlen = 1;
 	}
-	u->gso = 1;
+	u->gso = r->cfg.gso;
 	r->udp = u;
 	return 0;
 }

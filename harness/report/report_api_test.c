@@ -28,6 +28,40 @@ static void test_format_parse(void)
 	CHECK_INT(report_format_parse(NULL, &f), -1);
 }
 
+static void test_causes(void)
+{
+	/* Three cases share a start failure, two an error; a fail without message and a pass are ignored. */
+	char never[] = "start server: never started listening on port 9000 within 5.00s";
+	char other[] = "expect c1 echo: got 0 of 6 bytes", busy[] = "sandbox: no namespaces";
+	struct result rs[9] = {
+		{.verdict = VERDICT_PASS, .message = never},   {.verdict = VERDICT_FAIL, .message = other},
+		{.verdict = VERDICT_FAIL, .message = never},   {.verdict = VERDICT_ERROR, .message = busy},
+		{.verdict = VERDICT_FAIL, .message = never},   {.verdict = VERDICT_ERROR, .message = busy},
+		{.verdict = VERDICT_TIMEOUT, .message = never}, {.verdict = VERDICT_FAIL, .message = never},
+		{.verdict = VERDICT_FAIL},
+	};
+	struct report_cause *g;
+	size_t ng, nf;
+	CHECK_INT(report_causes(rs, 9, &g, &ng, &nf), 0);
+	CHECK_INT(nf, 8);
+	CHECK_INT(ng, 2);
+	if (ng == 2) {
+		CHECK_STR(g[0].message, never); /* a timeout with the same text is another cause */
+		CHECK_INT(g[0].verdict, VERDICT_FAIL);
+		CHECK_INT(g[0].count, 3);
+		CHECK_STR(g[1].message, busy);
+		CHECK_INT(g[1].count, 2);
+	}
+	free(g);
+	/* One failure has no shared cause; no results, none either. */
+	CHECK_INT(report_causes(rs, 3, &g, &ng, &nf), 0);
+	CHECK_INT(ng, 0);
+	CHECK_INT(nf, 2);
+	CHECK(g == NULL);
+	CHECK_INT(report_causes(NULL, 0, &g, &ng, &nf), 0);
+	CHECK_INT(ng + nf, 0);
+}
+
 static void test_totals(void)
 {
 	struct result rs[6] = {0};
@@ -47,6 +81,20 @@ static void test_totals(void)
 	CHECK_INT(t.skipped, 1);
 	CHECK(t.points == 7.0);       /* 1 + 6 */
 	CHECK(t.points_max == 21.0); /* skips count toward the maximum */
+	CHECK_INT(t.warnings, 0);
+	/* The failed and the timed-out case become warnings of SHOULD cases: counted apart, full points. */
+	for (size_t i = 0; i < 6; i++) {
+		rs[i].level = RESULT_SHOULD;
+		result_apply_level(&rs[i], 0);
+	}
+	report_totals(rs, 6, &t);
+	CHECK_INT(t.total, 6);
+	CHECK_INT(t.warnings, 2);
+	CHECK_INT(t.failed, 0);
+	CHECK_INT(t.timeouts, 0);
+	CHECK_INT(t.errors, 1); /* an error is never a warning */
+	CHECK(t.points == 13.0); /* 7 + the warnings' 2 and 4 */
+	CHECK_INT(t.passed + t.failed + t.errors + t.timeouts + t.skipped + t.warnings, t.total);
 	report_totals(NULL, 0, &t);
 	CHECK_INT(t.total, 0);
 	CHECK(t.points_max == 0);
@@ -194,6 +242,7 @@ static void test_util(void)
 int main(void)
 {
 	test_format_parse();
+	test_causes();
 	test_totals();
 	test_want_color();
 	test_progress();

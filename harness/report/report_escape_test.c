@@ -65,7 +65,7 @@ static void test_tap(void)
 	char *t = render(REPORT_TAP, &r, 1);
 	CHECK_HAS(t, "not ok 1 - s/n\\#1\\\\x\n");
 	CHECK_HAS(t, "  message: \"bad \\uFFFD byte, quote \\\" apos ' <&> nl\\ntab\\t\"\n");
-	CHECK_HAS(t, "  expected: |2\n    clean\n    multi-line\n");
+	CHECK_HAS(t, "  expected: |\n    clean\n    multi-line\n  actual:");
 	CHECK_HAS(t, "  actual: \"nel\\N ls\\L nonchar\\uFFFE c1\\x9B end\"\n");
 	CHECK_HAS(t, "  stderr: \"a\\uFFFDb\\x01c\\e[2J\"\n");
 	free(t);
@@ -90,9 +90,13 @@ static void test_tap_block_choice(void)
 	static const struct {
 		const char *value, *want;
 	} cases[] = {
-		{"a\nb", "  actual: |2-\n    a\n    b\n"},
-		{"a\nb\n\n", "  actual: |2+\n    a\n    b\n    \n"},
-		{"\n  x\n", "  actual: |2\n    \n      x\n"},
+		{"a\nb\n", "  actual: |\n    a\n    b\n  seed:"},
+		{"a\n\n  b\n", "  actual: |\n    a\n    \n      b\n  seed:"}, /* empty and indented lines inside */
+		/* "|" without indicators is all prove reads: anything it cannot hold exactly is quoted. */
+		{"a\nb", "  actual: \"a\\nb\"\n"},               /* no final newline */
+		{"a\nb\n\n", "  actual: \"a\\nb\\n\\n\"\n"},     /* more than one */
+		{"\n  x\n", "  actual: \"\\n  x\\n\"\n"},           /* first line empty */
+		{"  x\ny\n", "  actual: \"  x\\ny\\n\"\n"},         /* first line indented */
 		{"a \nb", "  actual: \"a \\nb\"\n"},     /* trailing blank */
 		{"a\n  ...\nb", "  actual: \"a\\n  ...\\nb\"\n"}, /* looks like the block's end */
 		{"---\nb", "  actual: \"---\\nb\"\n"},

@@ -77,6 +77,7 @@ static json_t *totals_json(const struct report_totals *t)
 	bad |= put(o, "errors", json_integer((json_int_t)t->errors));
 	bad |= put(o, "timeouts", json_integer((json_int_t)t->timeouts));
 	bad |= put(o, "skipped", json_integer((json_int_t)t->skipped));
+	bad |= put(o, "warnings", json_integer((json_int_t)t->warnings));
 	bad |= put(o, "points", real(t->points));
 	bad |= put(o, "points_max", real(t->points_max));
 	if (bad) {

@@ -1,5 +1,8 @@
 /* report_junit.c: JUnit XML in the common Ant/Surefire form that GitLab and Jenkins read. */
+#define _GNU_SOURCE
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_util.h"
@@ -160,6 +163,47 @@ static void detail(FILE *out, const struct result *r)
 	detail_line(out, "reproduce", r->reproduce);
 }
 
+/* The <skipped>, <failure> or <error> element of a result that is not a warning. */
+static void verdict_element(FILE *out, const struct result *r, const char *message)
+{
+	switch (r->verdict) {
+	case VERDICT_PASS:
+		break;
+	case VERDICT_SKIP:
+		fputs("      <skipped", out);
+		attr(out, "message", message);
+		fputs("/>\n", out);
+		break;
+	case VERDICT_FAIL:
+	case VERDICT_ERROR:
+	case VERDICT_TIMEOUT: {
+		const char *el = r->verdict == VERDICT_FAIL ? "failure" : "error";
+		fprintf(out, "      <%s", el);
+		attr(out, "message", message);
+		attr(out, "type", result_verdict_name(r->verdict));
+		fputs(">", out);
+		detail(out, r);
+		fprintf(out, "</%s>\n", el);
+		break;
+	}
+	}
+}
+
+/* JUnit has no warning state. <skipped> is what GitLab, Jenkins and the GitHub test reporters list apart
+ * without failing the build, and it carries the message and the detail (docs/report-formats.md). */
+static void warning_element(FILE *out, const struct result *r, const char *message)
+{
+	char *m = NULL;
+	if (asprintf(&m, "warning (SHOULD case, %s): %s", result_verdict_name(r->verdict), message) < 0)
+		m = NULL;
+	fputs("      <skipped", out);
+	attr(out, "message", m ? m : message);
+	fputs(">", out);
+	detail(out, r);
+	fputs("</skipped>\n", out);
+	free(m);
+}
+
 static void testcase(FILE *out, const struct result *r)
 {
 	const char *name = r->name && *r->name ? r->name : "(unnamed)";
@@ -182,27 +226,10 @@ static void testcase(FILE *out, const struct result *r)
 	fputs(">\n", out);
 
 	const char *message = r->message && *r->message ? r->message : result_verdict_name(r->verdict);
-	switch (r->verdict) {
-	case VERDICT_PASS:
-		break;
-	case VERDICT_SKIP:
-		fputs("      <skipped", out);
-		attr(out, "message", message);
-		fputs("/>\n", out);
-		break;
-	case VERDICT_FAIL:
-	case VERDICT_ERROR:
-	case VERDICT_TIMEOUT: {
-		const char *el = r->verdict == VERDICT_FAIL ? "failure" : "error";
-		fprintf(out, "      <%s", el);
-		attr(out, "message", message);
-		attr(out, "type", result_verdict_name(r->verdict));
-		fputs(">", out);
-		detail(out, r);
-		fprintf(out, "</%s>\n", el);
-		break;
-	}
-	}
+	if (r->warning)
+		warning_element(out, r, message);
+	else
+		verdict_element(out, r, message);
 	if (has_out) {
 		fputs("      <system-out>", out);
 		if (r->program_stdout)
@@ -247,7 +274,7 @@ int report_junit_write(FILE *out, const struct report_run *run, const struct res
 	attr_num(out, "tests", t.total);
 	attr_num(out, "failures", t.failed);
 	attr_num(out, "errors", t.errors + t.timeouts);
-	attr_num(out, "skipped", t.skipped);
+	attr_num(out, "skipped", t.skipped + t.warnings);
 	attr_time(out, isfinite(run->duration) && run->duration > 0 ? run->duration : total_time);
 	fputs(">\n", out);
 	for (size_t s = 0; s < ns; s++) {
@@ -257,7 +284,7 @@ int report_junit_write(FILE *out, const struct report_run *run, const struct res
 		attr_num(out, "tests", st->total);
 		attr_num(out, "failures", st->failed);
 		attr_num(out, "errors", st->errors + st->timeouts);
-		attr_num(out, "skipped", st->skipped);
+		attr_num(out, "skipped", st->skipped + st->warnings);
 		attr_time(out, suites[s].time);
 		attr(out, "timestamp", stamp);
 		fputs(">\n", out);

@@ -1,5 +1,6 @@
 /* report_text.c: the terminal report: one line per case, a self-explaining block per non-pass, a summary. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_util.h"
@@ -7,6 +8,7 @@
 
 #define NAME_COLUMN_MAX 50 /* wider names push their own line out instead of every line */
 #define TAIL_LINES 10
+#define CAUSES_SHOWN 3 /* shared causes named at the top of the report */
 #define TAIL_LINE_MAX 240 /* bytes of one output line shown; a program may print megabytes in one line */
 
 static const char *const labels[] = {"PASS", "FAIL", "ERROR", "TIMEOUT", "SKIP"};
@@ -21,6 +23,12 @@ struct text {
 static const char *label(enum verdict v)
 {
 	return (size_t)v < sizeof labels / sizeof labels[0] ? labels[v] : "?";
+}
+
+/* A warning is shown as WARN in the colour of a timeout (yellow). */
+static const char *result_label(const struct result *r)
+{
+	return r->warning ? "WARN" : label(r->verdict);
 }
 
 static void put_label(const struct text *t, enum verdict v, const char *s, int pad)
@@ -131,6 +139,9 @@ static void case_block(const struct text *t, const struct result *r)
 		field_line(t, "reason:", r->message);
 		return;
 	}
+	if (r->warning)
+		fprintf(t->out, "  (a warning: this SHOULD case %s, which costs nothing unless --strict)\n",
+			r->verdict == VERDICT_TIMEOUT ? "timed out" : "failed");
 	if (r->verdict == VERDICT_ERROR)
 		fputs("  (the harness or the environment failed, not the program)\n", t->out);
 	else if (!report_util_has_detail(r))
@@ -168,6 +179,12 @@ static void summary(const struct text *t, const struct report_run *run, const st
 		/* Only counts that happened are coloured. */
 		put_label(t, counts[v] ? (enum verdict)v : (enum verdict)-1, buf, 0);
 	}
+	if (tot.warnings) {
+		char buf[48];
+		snprintf(buf, sizeof buf, "%zu warning%s", tot.warnings, tot.warnings == 1 ? "" : "s");
+		fputs(", ", t->out);
+		put_label(t, VERDICT_TIMEOUT, buf, 0);
+	}
 	fputc('\n', t->out);
 
 	size_t w = strlen("total");
@@ -197,6 +214,25 @@ static void summary(const struct text *t, const struct report_run *run, const st
 	fputc('\n', t->out);
 }
 
+/* One line per cause that several cases share, before the cases: one cause for eleven failures is said
+ * once, where it is read first. The cases keep their own messages. */
+static void causes(const struct text *t, const struct report_cause *g, size_t ng, size_t nfailing)
+{
+	for (size_t i = 0; i < ng && i < CAUSES_SHOWN; i++) {
+		const char *how = g[i].verdict == VERDICT_ERROR ? "ended in the same harness error"
+				  : g[i].verdict == VERDICT_TIMEOUT ? "timed out the same way"
+								    : "failed the same way";
+		if (g[i].count == nfailing)
+			fprintf(t->out, "All %zu failing cases %s: ", g[i].count, how);
+		else
+			fprintf(t->out, "%zu of %zu failing cases %s: ", g[i].count, nfailing, how);
+		put_one_line(t, g[i].message);
+		fputc('\n', t->out);
+	}
+	if (ng > 0)
+		fputc('\n', t->out);
+}
+
 int report_text_write(FILE *out, const struct report_run *run, const struct result *rs, size_t n,
 		      int color, char *err, size_t errlen)
 {
@@ -207,6 +243,15 @@ int report_text_write(FILE *out, const struct report_run *run, const struct resu
 		snprintf(err, errlen, "report: out of memory");
 		return -1;
 	}
+	struct report_cause *g;
+	size_t ng, nfailing;
+	if (report_causes(rs, n, &g, &ng, &nfailing) != 0) {
+		report_util_suites_free(suites, ns);
+		snprintf(err, errlen, "report: out of memory");
+		return -1;
+	}
+	causes(&t, g, ng, nfailing);
+	free(g);
 
 	size_t name_w = 0, pts_w = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -223,7 +268,7 @@ int report_text_write(FILE *out, const struct report_run *run, const struct resu
 			const struct result *r = &rs[suites[s].cases[k]];
 			char pts[80];
 			put_points(pts, sizeof pts, r);
-			put_label(&t, r->verdict, label(r->verdict), 7);
+			put_label(&t, r->warning ? VERDICT_TIMEOUT : r->verdict, result_label(r), 7);
 			fputs("  ", out);
 			put_one_line(&t, report_util_str(r->suite));
 			fputc('/', out);

@@ -11,6 +11,14 @@
 void report_util_count(struct report_totals *t, const struct result *r)
 {
 	t->total++;
+	if (isfinite(r->points))
+		t->points += r->points;
+	if (isfinite(r->points_max))
+		t->points_max += r->points_max;
+	if (r->warning) {
+		t->warnings++;
+		return;
+	}
 	switch (r->verdict) {
 	case VERDICT_PASS:
 		t->passed++;
@@ -28,10 +36,6 @@ void report_util_count(struct report_totals *t, const struct result *r)
 		t->skipped++;
 		break;
 	}
-	if (isfinite(r->points))
-		t->points += r->points;
-	if (isfinite(r->points_max))
-		t->points_max += r->points_max;
 }
 
 void report_totals(const struct result *rs, size_t n, struct report_totals *t)

@@ -119,11 +119,15 @@ static enum run_status run_steps(struct run_ctx *c, const struct scenario_step *
 			continue;
 		}
 		/* The innermost failing step names the location; a repeat only adds its iteration. */
-		if (!c->r->step) {
+		int innermost = !c->r->step;
+		if (innermost) {
 			result_set(&c->r->step, "%s:%d", c->sc->path, st->line);
 			if (c->iteration)
 				result_set(&c->r->notes, "failed in iteration %d of its repeat block", c->iteration);
 		}
+		/* A program that died is the cause, whichever step noticed first: say that first. */
+		if (innermost && (s == RUN_FAIL || s == RUN_TIMEOUT) && run_programs_explain_death(c))
+			s = RUN_FAIL;
 		if (s == RUN_TIMEOUT)
 			run_fail(c, RUN_TIMEOUT, "the case timeout (%.1fs) ended the case during this step",
 				 c->sc->timeout * c->o->time_scale);
@@ -165,6 +169,7 @@ static void fill_identity(const struct scenario *sc, const char *suite, const st
 	for (size_t i = 0; r->tags && i < sc->ntags; i++)
 		r->tags[r->ntags++] = strdup(sc->tags[i]);
 	r->points_max = sc->points;
+	r->level = sc->level == SCENARIO_LEVEL_SHOULD ? RESULT_SHOULD : RESULT_MUST;
 	r->seed = sc->has_seed ? sc->seed : o->seed;
 	r->reproduce = o->reproduce ? strdup(o->reproduce) : NULL;
 }

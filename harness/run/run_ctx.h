@@ -18,6 +18,7 @@
 #define RUN_DEFAULT_START 5.0
 #define RUN_DEFAULT_SEND 10.0
 #define RUN_STOP_GRACE 2.0
+#define RUN_DEATH_GRACE 0.3 /* after a failing step: time for a dying program to be reaped */
 
 #define RUN_STREAM_CAP (4u << 20)  /* program stdout/stderr kept per stream */
 #define RUN_SOCKET_CAP (256u << 20) /* bytes kept per harness socket and direction */
@@ -69,6 +70,8 @@ struct run_prog {
 	char *cmd;
 	struct sandbox_stats baseline;
 	int has_baseline;
+	int exit_told;  /* its exit was expected (signal, expect exit) or already reported by a step */
+	int seen_bound; /* start: a TCP socket was seen bound to the port before anything listened */
 };
 
 struct run_wire_step {
@@ -156,6 +159,10 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_step_baseline(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step *st);
+/* After a failing step: if a program has died (waits a short grace for a death in progress), makes the
+ * case's message lead with its exit status and stderr tail, and moves the step's message to the notes.
+ * The message then no longer depends on which step noticed first. Returns 1 if it did. */
+int run_programs_explain_death(struct run_ctx *c);
 void run_programs_stop(struct run_ctx *c);
 void run_programs_report(struct run_ctx *c);
 void run_programs_free(struct run_ctx *c);

@@ -204,6 +204,13 @@ static enum run_status expect_end(struct run_ctx *c, struct want *w, double with
 	}
 	if (want_reset ? cn->reset : (cn->eof && !cn->reset))
 		return RUN_OK;
+	if (cn->kind == RUN_CONN_STREAM_IN && !want_reset) {
+		/* A pipe, not a connection: it ends when every process holding it closes it or exits. */
+		run_detail(&c->r->expected, "the end of the program's %s (it closes it, or exits)", cn->name);
+		run_detail(&c->r->actual, "%s was still open after %.2fs", cn->name, within);
+		return run_fail(c, RUN_FAIL, "expect %s eof: the program's %s was still open after %.2fs (is the "
+				"program, or a process it started, still running?)", cn->name, cn->name, within);
+	}
 	run_detail(&c->r->expected, "%s", want_reset ? "a reset (RST)" : "EOF (the program's FIN)");
 	run_detail(&c->r->actual, "%s", cn->reset ? "a reset (RST)" : cn->eof ? "EOF" : "the connection stayed open");
 	return run_fail(c, RUN_FAIL, "expect %s %s: %s", cn->name, want_reset ? "reset" : "eof",
@@ -240,6 +247,21 @@ static enum run_status expect_silence(struct run_ctx *c, struct want *w, double 
 
 /* ---- UDP: one datagram per expectation ---- */
 
+/* The hint TCP gives on a refused connection, for UDP: requests went to another loopback address than
+ * 127.0.0.1/::1, none was ever answered, yet the program has a UDP socket on that port. */
+static const char *bind_all_hint(const struct run_conn *cn)
+{
+	int other = 0;
+	if (cn->peer.ss_family == AF_INET)
+		other = ((const struct sockaddr_in *)&cn->peer)->sin_addr.s_addr != htonl(INADDR_LOOPBACK);
+	else if (cn->peer.ss_family == AF_INET6)
+		other = !IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&cn->peer)->sin6_addr);
+	char err[SANDBOX_ERRBUF_SIZE];
+	if (!other || cn->nin > 0 || sandbox_port_bound(run_addr_port(&cn->peer), "udp", err) != 1)
+		return "";
+	return " (does the program bind all interfaces, not only 127.0.0.1?)";
+}
+
 static enum run_status expect_dgram(struct run_ctx *c, struct want *w, double within, const char *what)
 {
 	struct run_conn *cn = w->cn;
@@ -251,7 +273,8 @@ static enum run_status expect_dgram(struct run_ctx *c, struct want *w, double wi
 	if (r == 0) {
 		run_detail(&c->r->expected, "a datagram of %zu bytes", w->explen);
 		run_detail(&c->r->actual, "no datagram within %.2fs", within);
-		return run_fail(c, RUN_FAIL, "expect %s %s: no datagram arrived within %.2fs", cn->name, what, within);
+		return run_fail(c, RUN_FAIL, "expect %s %s: no datagram arrived within %.2fs%s", cn->name, what, within,
+				bind_all_hint(cn));
 	}
 	struct run_dgram *d = &cn->in[cn->in_next++];
 	char from[80], want_from[80];

@@ -580,7 +580,8 @@ static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const
 	if (cn->reset) {
 		run_detail(&c->r->expected, "the program keeps reading until the harness is done sending");
 		run_detail(&c->r->actual, "the connection was reset after the harness had sent %zu bytes (the "
-			   "program closed its socket, or exited, with data still unread)", cn->sent.len);
+			   "program closed its socket, or exited, with data still unread, set SO_LINGER to 0, or "
+			   "crashed)", cn->sent.len);
 		return run_fail(c, RUN_FAIL, "send %s: the connection was reset by the program (after %zu bytes)",
 				cn->name, cn->sent.len);
 	}

@@ -78,7 +78,12 @@ static int bound(struct run_ctx *c, void *arg)
 {
 	struct run_prog *p = arg;
 	char err[SANDBOX_ERRBUF_SIZE];
-	return p->p.exited || sandbox_port_bound(c->sc->port, NULL, err) == 1;
+	if (p->p.exited || sandbox_port_bound(c->sc->port, NULL, err) == 1)
+		return 1;
+	/* Remembered for the message: a program that binds but never calls listen() is not "not bound". */
+	if (!p->seen_bound && sandbox_port_bound_inactive(c->sc->port, err) == 1)
+		p->seen_bound = 1;
+	return 0;
 }
 
 static void describe_status(int status, char *out, size_t len)
@@ -89,6 +94,59 @@ static void describe_status(int status, char *out, size_t len)
 		snprintf(out, len, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
 		snprintf(out, len, "ended with wait status 0x%x", status);
+}
+
+/* Is status what `expect ... exit` e accepts? */
+static int exit_matches(const struct scenario_expect *e, int status)
+{
+	if (e->exit_nonzero)
+		return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return (WIFEXITED(status) && WEXITSTATUS(status) == e->exit_code) ||
+	       (e->exit_signal && WIFSIGNALED(status) && WTERMSIG(status) == e->exit_signal);
+}
+
+/* The stream that carries a role's stderr: "stderr" for the graded program, else "server-stderr". */
+static struct run_conn *stderr_of(struct run_ctx *c, int role)
+{
+	return run_conn_find(c, role == SCENARIO_ROLE_SERVER && c->sc->client_cmd ? "server-stderr" : "stderr");
+}
+
+/* run_wait condition: the stream reached its end (or is absent), so its tail is complete. */
+static int stderr_closed(struct run_ctx *c, void *arg)
+{
+	(void)c;
+	const struct run_conn *cn = arg;
+	return !cn || cn->eof || cn->reset || cn->rd_errno || cn->fd < 0;
+}
+
+/* The last non-empty line an exited program wrote on stderr, shortened and made printable, for a one-line
+ * message: "; its stderr ends with: \"ZeroDivisionError: division by zero\"", or "; nothing on stderr".
+ * Reads what is still in the pipe first (a short, scaled grace: a descendant may hold it open). */
+static void stderr_tail(struct run_ctx *c, int role, char *out, size_t len)
+{
+	run_wait(c, run_now() + RUN_DEATH_GRACE * c->o->time_scale, stderr_closed, stderr_of(c, role));
+	const struct run_conn *cn = stderr_of(c, role);
+	const unsigned char *p = cn ? cn->rx.p : NULL;
+	size_t end = cn ? cn->rx.len : 0;
+	while (end > 0 && (p[end - 1] == '\n' || p[end - 1] == '\r' || p[end - 1] == ' ' || p[end - 1] == '\t'))
+		end--;
+	if (end == 0) {
+		snprintf(out, len, "; nothing on stderr");
+		return;
+	}
+	size_t start = end;
+	while (start > 0 && p[start - 1] != '\n')
+		start--;
+	char line[168];
+	size_t n = 0, max = sizeof line - 4;
+	for (size_t i = start; i < end && n < max; i++)
+		line[n++] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '?';
+	if (end - start > max) {
+		memcpy(line + n, "...", 3);
+		n += 3;
+	}
+	line[n] = '\0';
+	snprintf(out, len, "; its stderr ends with: \"%s\"", line);
 }
 
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st)
@@ -138,18 +196,33 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	if (w == -2)
 		return RUN_ERROR;
 	if (p->p.exited) {
-		char how[96];
+		char how[96], tail[200];
 		describe_status(p->p.status, how, sizeof how);
+		stderr_tail(c, role, tail, sizeof tail);
+		p->exit_told = 1;
 		run_detail(&c->r->expected, "the server listens on port %d", c->sc->port);
-		run_detail(&c->r->actual, "it %s before binding the port", how);
-		return run_fail(c, RUN_FAIL, "start server: the program %s before it started listening on port %d",
-				how, c->sc->port);
+		/* Only what was seen: a bind that lasted less than one poll may have gone unnoticed. */
+		if (p->seen_bound)
+			run_detail(&c->r->actual, "it bound port %d but never listened on it (no listen() call?), "
+				   "then %s", c->sc->port, how);
+		else
+			run_detail(&c->r->actual, "it %s without ever listening on port %d", how, c->sc->port);
+		return run_fail(c, RUN_FAIL, "start server: the program %s before it started listening on port %d%s%s",
+				how, c->sc->port,
+				p->seen_bound ? " (it bound the port but never called listen()?)" : "", tail);
 	}
 	if (w == 0) {
 		run_detail(&c->r->expected, "a socket bound to port %d within %.2fs", c->sc->port, within);
+		if (p->seen_bound || sandbox_port_bound_inactive(c->sc->port, err) == 1) {
+			run_detail(&c->r->actual, "port %d is bound but nothing listens on it", c->sc->port);
+			return run_fail(c, RUN_FAIL,
+					"start server: bound port %d but never listened on it within %.2fs "
+					"(no listen() call?)",
+					c->sc->port, within);
+		}
 		run_detail(&c->r->actual, "nothing bound to port %d (is the port argument used?)", c->sc->port);
-		return run_fail(c, RUN_FAIL, "start server: never started listening on port %d within %.2fs",
-				c->sc->port, within);
+		return run_fail(c, RUN_FAIL, "start server: never started listening on port %d within %.2fs (is the "
+				"port argument used?)", c->sc->port, within);
 	}
 	return RUN_OK;
 }
@@ -170,10 +243,17 @@ enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *s
 	if (!p)
 		return RUN_ERROR;
 	sandbox_proc_reap(&p->p);
-	if (p->p.exited)
-		return run_fail(c, RUN_FAIL, "signal %s: the program had already exited", st->target);
+	if (p->p.exited) {
+		char how[96], tail[200];
+		describe_status(p->p.status, how, sizeof how);
+		stderr_tail(c, role_of(st->target), tail, sizeof tail);
+		p->exit_told = 1;
+		return run_fail(c, RUN_FAIL, "signal %s: the program had already exited (it %s%s)", st->target, how,
+				tail);
+	}
 	if (sandbox_proc_signal(&p->p, st->u.signal) != 0)
 		return run_fail(c, RUN_ERROR, "signal %s: %s", st->target, strerror(errno));
+	p->exit_told = 1; /* an exit from now on is the case's own doing, judged by its next steps */
 	return RUN_OK;
 }
 
@@ -339,16 +419,19 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 	struct run_prog *p = started(c, st, "expect");
 	if (!p)
 		return RUN_ERROR;
-	char how[96];
+	char how[96], tail[200];
 	switch (e->kind) {
 	case SCENARIO_EXPECT_RUNNING:
 		sandbox_proc_reap(&p->p);
 		if (!p->p.exited)
 			return RUN_OK;
 		describe_status(p->p.status, how, sizeof how);
+		stderr_tail(c, role_of(st->target), tail, sizeof tail);
+		p->exit_told = 1;
 		run_detail(&c->r->expected, "the %s is still running", st->target);
 		run_detail(&c->r->actual, "it %s", how);
-		return run_fail(c, RUN_FAIL, "expect %s running: the program %s", st->target, how);
+		/* The same words as a death noticed by any other step: which step sees it first is a race. */
+		return run_fail(c, RUN_FAIL, "the %s is no longer running: it %s%s", st->target, how, tail);
 	case SCENARIO_EXPECT_EXIT: {
 		double within = run_scaled(c, e->within, RUN_DEFAULT_EXPECT);
 		int w = run_wait(c, run_now() + within, exited, p);
@@ -358,20 +441,29 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 			return RUN_ERROR;
 		if (e->exit_nonzero)
 			run_detail(&c->r->expected, "a non-zero exit within %.2fs", within);
+		else if (e->exit_signal)
+			run_detail(&c->r->expected, "exit status %d, or death by SIG%s, within %.2fs", e->exit_code,
+				   sigabbrev_np(e->exit_signal), within);
 		else
 			run_detail(&c->r->expected, "exit status %d within %.2fs", e->exit_code, within);
 		if (w == 0) {
 			run_detail(&c->r->actual, "still running after %.2fs", within);
-			return run_fail(c, RUN_FAIL, "expect %s exit: still running after %.2fs", st->target, within);
+			return run_fail(c, RUN_FAIL, "expect %s exit: still running after %.2fs%s", st->target, within,
+					e->exit_signal == SIGTERM ? " (does it ignore or block SIGTERM, or never check a "
+								    "stop flag its handler sets?)" : "");
 		}
 		int status = p->p.status;
-		int ok = e->exit_nonzero ? !(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-					 : WIFEXITED(status) && WEXITSTATUS(status) == e->exit_code;
-		if (ok)
+		p->exit_told = 1;
+		if (exit_matches(e, status))
 			return RUN_OK;
-		describe_status(status, how, sizeof how);
+		describe_status(p->p.status, how, sizeof how);
+		stderr_tail(c, role_of(st->target), tail, sizeof tail);
 		run_detail(&c->r->actual, "it %s", how);
-		return run_fail(c, RUN_FAIL, "expect %s exit: the program %s", st->target, how);
+		int term_default = !e->exit_nonzero && !e->exit_signal && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM;
+		return run_fail(c, RUN_FAIL, "expect %s exit: the program %s%s%s", st->target, how,
+				term_default ? " (it has no SIGTERM handler: catch SIGTERM, close the sockets and exit 0)"
+					     : "",
+				tail);
 	}
 	case SCENARIO_EXPECT_METRIC:
 		return expect_metric(c, st, p);
@@ -380,6 +472,76 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 	default:
 		return run_fail(c, RUN_ERROR, "expect %s: not a program expectation", st->target);
 	}
+}
+
+/* Does the case await this role's exit (`expect ROLE exit ...`, anywhere)? -1 no; else 1 if this status
+ * is one it accepts, 0 if none does. */
+static int awaited_exit(const struct scenario_step *steps, size_t n, const char *who, int status)
+{
+	int seen = -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct scenario_step *st = &steps[i];
+		int r = -1;
+		if (st->kind == SCENARIO_STEP_REPEAT)
+			r = awaited_exit(st->u.repeat.body, st->u.repeat.nbody, who, status);
+		else if (st->kind == SCENARIO_STEP_EXPECT && st->u.expect.kind == SCENARIO_EXPECT_EXIT && st->target &&
+			 strcmp(st->target, who) == 0)
+			r = exit_matches(&st->u.expect, status);
+		if (r == 1)
+			return 1;
+		if (r == 0)
+			seen = 0;
+	}
+	return seen;
+}
+
+/* A death worth leading with: an exit the case does not await (a server should never end on its own, a
+ * client may end with status 0), or one with a status the case's `expect ... exit` would refuse. */
+static int died(const struct run_ctx *c, int role)
+{
+	const struct run_prog *p = &c->progs[role];
+	if (!p->started || !p->p.exited || p->exit_told)
+		return 0;
+	int st = p->p.status;
+	int awaited = awaited_exit(c->sc->steps, c->sc->nsteps, role_name(role), st);
+	if (awaited >= 0)
+		return !awaited;
+	return role == SCENARIO_ROLE_SERVER || !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+}
+
+static int any_died(struct run_ctx *c, void *arg)
+{
+	(void)arg;
+	for (int role = 0; role < 2; role++) {
+		struct run_prog *p = &c->progs[role];
+		if (p->started && !p->exit_told)
+			sandbox_proc_reap(&p->p);
+		if (died(c, role))
+			return 1;
+	}
+	return 0;
+}
+
+int run_programs_explain_death(struct run_ctx *c)
+{
+	/* A death in progress (the RST of its exit arrived first) gets a short grace to be reaped; the case
+	 * timeout bounds it too. A program that is still running costs a failing case this much time. */
+	run_wait(c, run_now() + RUN_DEATH_GRACE * c->o->time_scale, any_died, NULL);
+	int role = died(c, SCENARIO_ROLE_SERVER) ? SCENARIO_ROLE_SERVER : SCENARIO_ROLE_CLIENT;
+	if (!died(c, role))
+		return 0;
+	struct run_prog *p = &c->progs[role];
+	p->exit_told = 1;
+	char how[96], tail[200];
+	describe_status(p->p.status, how, sizeof how);
+	stderr_tail(c, role, tail, sizeof tail);
+	char *step = c->r->message;
+	c->r->message = NULL;
+	result_set(&c->r->notes, "%s%sthis step then reported: %s", c->r->notes ? c->r->notes : "",
+		   c->r->notes ? "\n" : "", step ? step : "the case timeout ended the case");
+	free(step);
+	result_set(&c->r->message, "the %s is no longer running: it %s%s", role_name(role), how, tail);
+	return 1;
 }
 
 void run_programs_stop(struct run_ctx *c)

@@ -57,6 +57,11 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
  * a connection. Returns 1 yes, 0 no, -1 with errbuf. */
 int sandbox_port_bound(int port, const char *proto, char errbuf[SANDBOX_ERRBUF_SIZE]);
 
+/* Is a TCP socket in this network namespace bound to `port` without listening (bind() but no listen()
+ * or connect() yet)? Asks the kernel's sock_diag, which reports such sockets since Linux 6.8; on older
+ * kernels the answer is always 0. Never opens a connection. Returns 1 yes, 0 no or unknown, -1 errbuf. */
+int sandbox_port_bound_inactive(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
 /* How many connections wait in the accept queue of the TCP listener(s) on `port` (IPv4 and IPv6), read
  * from /proc/net/tcp*: 0 when the program has accepted everything. Returns the count, or -1 with errbuf. */
 int sandbox_port_backlog(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);

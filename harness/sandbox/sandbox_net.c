@@ -1,9 +1,14 @@
-/* sandbox_net.c: is a port bound in this network namespace? Read from /proc/net/{tcp,tcp6,udp,udp6}. */
+/* sandbox_net.c: is a port bound in this network namespace? Read from /proc/net/{tcp,tcp6,udp,udp6}, and
+ * TCP sockets bound but not listening from the kernel's socket diagnostics (sock_diag). */
 #define _GNU_SOURCE
 #include "sandbox_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +16,9 @@
 #include <unistd.h>
 
 #define TCP_LISTEN_STATE 0x0A
+/* include/net/tcp_states.h: a TCP socket bound to a port, neither listening nor connected. Linux 6.8 and
+ * later dump such sockets through sock_diag when asked for this state; older kernels return none. */
+#define TCP_BOUND_INACTIVE_STATE 13
 /* These files grow with the number of sockets; a namespace of one case holds a handful. Larger
  * inputs are read in full anyway, this is only the first allocation. */
 #define NET_READ_CHUNK 16384
@@ -238,4 +246,71 @@ int sandbox_port_backlog(int port, char errbuf[SANDBOX_ERRBUF_SIZE])
 		free(text);
 	}
 	return total > 1000000 ? 1000000 : (int)total;
+}
+
+/* One sock_diag dump of bound-inactive TCP sockets of one address family: 1 if one is on port. */
+static int bound_inactive_in(int family, int port, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0) {
+		errf(errbuf, "sock_diag: socket: %s", strerror(errno));
+		return -1;
+	}
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} q = {
+		.nlh = {.nlmsg_len = sizeof q,
+			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+		.req = {.sdiag_family = (unsigned char)family, .sdiag_protocol = IPPROTO_TCP,
+			.idiag_states = 1u << TCP_BOUND_INACTIVE_STATE},
+	};
+	if (send(fd, &q, sizeof q, 0) < 0) {
+		errf(errbuf, "sock_diag: send: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	long buf[2048]; /* aligned for nlmsghdr */
+	int found = 0;
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof buf, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			errf(errbuf, "sock_diag: recv: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		int len = (int)n;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+				/* An error (e.g. a kernel without inet_diag) means "cannot tell": not found. */
+				close(fd);
+				return found;
+			}
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+				continue;
+			const struct inet_diag_msg *m = NLMSG_DATA(h);
+			/* Only the requested kind is dumped (reported with state TCP_CLOSE); older kernels
+			 * ignore the bit and dump nothing. */
+			if (ntohs(m->id.idiag_sport) == port)
+				found = 1;
+		}
+	}
+	close(fd);
+	return found;
+}
+
+int sandbox_port_bound_inactive(int port, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	errbuf[0] = '\0';
+	if (port <= 0 || port > 65535) {
+		errf(errbuf, "port %d is out of range 1..65535", port);
+		return -1;
+	}
+	int r = bound_inactive_in(AF_INET, port, errbuf);
+	return r != 0 ? r : bound_inactive_in(AF_INET6, port, errbuf);
 }

@@ -70,6 +70,7 @@ struct scenario_expect {
 	regex_t regex;              /* LINE, MATCH: compiled by the parser */
 	int exit_code;              /* EXIT */
 	int exit_nonzero;           /* EXIT: any non-zero status (or death by signal) */
+	int exit_signal;            /* EXIT: `exit N or SIG`: death by this signal passes too (0: not given) */
 	enum scenario_metric metric; /* METRIC */
 	enum scenario_cmp cmp;
 	int relative;               /* METRIC: value is relative to the last `baseline` of the program */
@@ -158,11 +159,18 @@ struct scenario_step {
 	} u;
 };
 
+/* How much a failing case counts (docs/scenario-language.md, "Levels"). */
+enum scenario_level {
+	SCENARIO_LEVEL_MUST,   /* default: a failure fails the run */
+	SCENARIO_LEVEL_SHOULD, /* a failure is a warning unless `sockcheck run --strict` */
+};
+
 struct scenario {
 	char *path;        /* the case file as given */
 	char *name;        /* `name`, or the file name without .case */
 	char *description; /* `description`, one line */
 	double points;     /* default 1 */
+	enum scenario_level level; /* `level must|should`; default must */
 	char **tags;
 	size_t ntags;
 	double timeout;    /* seconds, whole case; default 30 */

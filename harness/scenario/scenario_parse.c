@@ -56,7 +56,7 @@ const char *scenario_step_kind_name(enum scenario_step_kind k)
 /* ---- headers ---- */
 
 static const char *const header_names[SPH_COUNT] = {"name", "description", "points", "tags", "timeout",
-						    "server", "client", "port", "seed"};
+						    "server", "client", "port", "seed", "level"};
 
 /* The raw rest of the line after the keyword, up to a '#' outside double quotes, trimmed. */
 static char *raw_rest(struct sparser *p, const struct scenario_tok *kw, int *col)
@@ -198,6 +198,13 @@ static int header(struct sparser *p, const struct scenario_tok *kw, int h)
 			return -1;
 		s->has_seed = 1;
 		return sp_expect_end(p);
+	case SPH_LEVEL:
+		if (!(t = sp_take(p, "must or should")))
+			return -1;
+		if (!sp_is_word(t, "must") && !sp_is_word(t, "should"))
+			return sp_error_at(p, t, "level: expected must or should, found '%s'", sp_show(p, t, b, sizeof b));
+		s->level = sp_is_word(t, "should") ? SCENARIO_LEVEL_SHOULD : SCENARIO_LEVEL_MUST;
+		return sp_expect_end(p);
 	}
 	return -1;
 }
@@ -208,7 +215,7 @@ static int header(struct sparser *p, const struct scenario_tok *kw, int h)
 static const char *const keywords[] = {
 	"start", "connect", "listen", "accept", "send", "expect", "shutdown", "close", "abort",
 	"pause", "resume", "wait", "signal", "baseline", "repeat", "end", "wire", "relay",
-	"name", "description", "points", "tags", "timeout", "server", "client", "port", "seed",
+	"name", "description", "points", "tags", "timeout", "server", "client", "port", "seed", "level",
 };
 
 static int statement(struct sparser *p)

@@ -295,6 +295,33 @@ static int expect_metric(struct sparser *p, struct scenario_step *st)
 	return 0;
 }
 
+/* A signal by name (TERM, SIGTERM) or number (1..31) into *sig. Returns 0, or -1 with a diagnostic. */
+static int signal_arg(struct sparser *p, int *sig)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} sigs[] = {{"TERM", SIGTERM}, {"INT", SIGINT},   {"HUP", SIGHUP},   {"KILL", SIGKILL},
+		    {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"QUIT", SIGQUIT}, {"PIPE", SIGPIPE}};
+	char b[64];
+	struct scenario_tok *s = sp_take(p, "a signal (TERM, INT, HUP, KILL, USR1, USR2, QUIT or PIPE)");
+	if (!s)
+		return -1;
+	*sig = 0;
+	if (s->kind == SCENARIO_TOK_NUMBER && s->is_int && s->ival >= 1 && s->ival <= 31)
+		*sig = (int)s->ival;
+	else if (s->kind == SCENARIO_TOK_WORD) {
+		const char *n = strncasecmp(s->text, "SIG", 3) == 0 ? s->text + 3 : s->text;
+		for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+			if (strcasecmp(n, sigs[k].name) == 0)
+				*sig = sigs[k].sig;
+	}
+	if (!*sig)
+		return sp_error_at(p, s, "%s: unknown signal '%s' (use TERM, INT, HUP, KILL, USR1, USR2, QUIT, PIPE, "
+				   "their SIG names or a number from 1 to 31)", p->stmt, sp_show(p, s, b, sizeof b));
+	return 0;
+}
+
 static int st_expect(struct sparser *p, struct scenario_step *st)
 {
 	const struct scenario_tok *tt;
@@ -391,6 +418,12 @@ static int st_expect(struct sparser *p, struct scenario_step *st)
 		else
 			return sp_error_at(p, x, "expect: bad exit status '%s' (0 to 255, or nonzero)",
 					   sp_show(p, x, b, sizeof b));
+		/* `exit 0 or TERM`: a clean exit, or death by the signal the case sent. */
+		if (!e->exit_nonzero && sp_is_word(sp_peek(p), "or")) {
+			p->pos++;
+			if (signal_arg(p, &e->exit_signal) < 0)
+				return -1;
+		}
 		break;
 	}
 	case SCENARIO_EXPECT_METRIC:
@@ -451,31 +484,10 @@ static int st_wait(struct sparser *p, struct scenario_step *st)
 
 static int st_signal(struct sparser *p, struct scenario_step *st)
 {
-	static const struct {
-		const char *name;
-		int sig;
-	} sigs[] = {{"TERM", SIGTERM}, {"INT", SIGINT},   {"HUP", SIGHUP},   {"KILL", SIGKILL},
-		    {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"QUIT", SIGQUIT}, {"PIPE", SIGPIPE}};
 	const struct scenario_tok *t;
-	char b[64];
 	if (sp_target(p, "server or client", SPT_PROG, &st->target, &t) < 0)
 		return -1;
-	struct scenario_tok *s = sp_take(p, "a signal (TERM, INT, HUP, KILL, USR1, USR2, QUIT or PIPE)");
-	if (!s)
-		return -1;
-	st->u.signal = 0;
-	if (s->kind == SCENARIO_TOK_NUMBER && s->is_int && s->ival >= 1 && s->ival <= 31)
-		st->u.signal = (int)s->ival;
-	else if (s->kind == SCENARIO_TOK_WORD) {
-		const char *n = strncasecmp(s->text, "SIG", 3) == 0 ? s->text + 3 : s->text;
-		for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
-			if (strcasecmp(n, sigs[k].name) == 0)
-				st->u.signal = sigs[k].sig;
-	}
-	if (!st->u.signal)
-		return sp_error_at(p, s, "signal: unknown signal '%s' (use TERM, INT, HUP, KILL, USR1, USR2, QUIT, PIPE, "
-				   "their SIG names or a number from 1 to 31)", sp_show(p, s, b, sizeof b));
-	return sp_expect_end(p);
+	return signal_arg(p, &st->u.signal) < 0 ? -1 : sp_expect_end(p);
 }
 
 static int st_baseline(struct sparser *p, struct scenario_step *st)

@@ -344,6 +344,43 @@ static void test_repeat(void)
 	CHECK_STR(scenario_step_kind_name(SCENARIO_STEP_WIRE), "wire");
 }
 
+/* `level must|should` (default must) and `expect server exit 0 or TERM`. */
+static void test_levels(void)
+{
+	struct scenario *s = parse_ok("level should\nserver {server}\nsignal server TERM\n"
+				      "expect server exit 0 or TERM within 3s\nexpect server exit 0 or SIGKILL\n"
+				      "expect server exit 0\n");
+	if (s) {
+		CHECK_INT(s->level, SCENARIO_LEVEL_SHOULD);
+		CHECK_INT(s->nsteps, 4);
+		CHECK_INT(s->steps[1].u.expect.kind, SCENARIO_EXPECT_EXIT);
+		CHECK_INT(s->steps[1].u.expect.exit_code, 0);
+		CHECK_INT(s->steps[1].u.expect.exit_signal, SIGTERM);
+		CHECK(near(s->steps[1].u.expect.within, 3));
+		CHECK_INT(s->steps[2].u.expect.exit_signal, SIGKILL);
+		CHECK_INT(s->steps[3].u.expect.exit_signal, 0);
+	}
+	scenario_free(s);
+	s = parse_ok("level must\nserver {server}\n");
+	if (s)
+		CHECK_INT(s->level, SCENARIO_LEVEL_MUST);
+	scenario_free(s);
+	s = parse_ok("server {server}\n");
+	if (s)
+		CHECK_INT(s->level, SCENARIO_LEVEL_MUST);
+	scenario_free(s);
+	parse_err("level may\nserver {server}\n", "t.case:1:7: level: expected must or should, found 'may'");
+	parse_err("level\nserver {server}\n", "t.case:1:7: level: missing must or should after 'level'");
+	parse_err("level should\nlevel must\nserver {server}\n", "t.case:2:1: duplicate 'level' header (first on line 1)");
+	parse_err("server {server}\nwait 1s\nlevel should\n",
+		  "t.case:3:1: 'level' is a header: it must come before the first step (line 2)");
+	parse_err("server {server}\nexpect server exit 0 or 3s\n",
+		  "t.case:2:25: expect: unknown signal '3s' (use TERM, INT, HUP, KILL, USR1, USR2, QUIT, PIPE, their SIG "
+		  "names or a number from 1 to 31)");
+	parse_err("server {server}\nexpect server exit nonzero or TERM\n",
+		  "t.case:2:28: expect: unexpected 'or' (expected 'within' or the end of the line)");
+}
+
 static void test_errors(void)
 {
 	parse_err("server {server}\nsned c1 \"x\"\n", "t.case:2:1: unknown statement 'sned'; did you mean 'send'?");
@@ -448,6 +485,7 @@ int main(void)
 	test_send_expect();
 	test_repeat();
 	test_errors();
+	test_levels();
 	test_file();
 	return unit_summary();
 }

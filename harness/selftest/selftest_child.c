@@ -105,6 +105,7 @@ int selftest_child_run(const struct selftest_child_opts *o, const char *role, co
 	args[a++] = seed;
 	args[a++] = "--keep-captures";
 	args[a++] = o->keep ? o->keep : "none";
+	args[a++] = "--strict"; /* a failing SHOULD case is a detection on a mutant, a failure on the reference */
 	if (cmd) {
 		args[a++] = strcmp(role, "client") == 0 ? "--client" : "--server";
 		args[a++] = cmd;

@@ -74,7 +74,8 @@ static int graceful_close(struct wire_ctx *c, const struct trace_tcp *k, int hdi
 	wire_say(c->o, WIRE_EXP, "a FIN from the program and no RST\n");
 	say_closing(c, k, hdir);
 	if (pd->rst_frame)
-		wire_say(c->o, WIRE_ACT, "(an RST on close usually means the program closed with unread data)\n");
+		wire_say(c->o, WIRE_ACT, "(an RST instead of a FIN: the program closed or exited with unread data "
+			 "in its receive buffer, set SO_LINGER to 0, or crashed)\n");
 	return 0;
 }
 

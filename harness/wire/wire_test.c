@@ -112,6 +112,7 @@ static void test_rst_and_nul(void)
 	struct wire_facts f = {&s, 1, 9000, NULL, 0};
 	CHECK_INT(check(t, &f, "c1", "graceful-close"), 0);
 	CHECK_STR(msg, "c1: the program reset the connection (RST in frame 6) instead of closing it");
+	CHECK(strstr(act, "unread data") && strstr(act, "SO_LINGER to 0") && strstr(act, "crashed"));
 	CHECK_INT(check(t, &f, "c1", "program-reset"), 1);
 	CHECK_INT(check(t, &f, "c1", "closes-first program"), 1);
 	CHECK_INT(check(t, &f, "c1", "matches-socket"), 1);

@@ -1,7 +1,7 @@
 /*
 mutant: tcp-echo/no-sigterm-handler
-defect: installs no SIGTERM handler, so the server dies of the signal instead of exiting with status 0
-killed-by: sigterm
+defect: installs no SIGTERM handler, so the server dies of the signal instead of exiting with status 0 (fails only the SHOULD case: a warning unless --strict)
+killed-by: sigterm-exit-0
 role: server
 */
 /* A forking echo server without a SIGTERM handler. */

@@ -1,6 +1,6 @@
 # mutant: tcp-echo/sigterm-exit-1
 # defect: exits with status 1 on SIGTERM, as if the normal shutdown were an error
-# killed-by: sigterm
+# killed-by: sigterm sigterm-exit-0
 # role: server
 """A threaded echo server whose SIGTERM handler reports failure."""
 import signal

@@ -1,6 +1,6 @@
 # mutant: udp-upper/no-sigterm-handler
-# defect: installs no SIGTERM handler, so SIGTERM kills it by the signal instead of a clean exit with status 0
-# killed-by: sigterm
+# defect: installs no SIGTERM handler, so SIGTERM kills it by the signal instead of a clean exit with status 0 (fails only the SHOULD case: a warning unless --strict)
+# killed-by: sigterm-exit-0
 # role: server
 """A correct UDP upper server that ignores the shutdown convention."""
 import socket

@@ -1,0 +1,5 @@
+# A chat client that cannot connect, says so and exits 1, but leaves a background child holding its
+# stdout (tests/messages.sh: `expect stdout eof` must speak of the output stream, not of a FIN).
+sleep 30 &
+echo "cannot connect to $1 port $2" >&2
+exit 1
