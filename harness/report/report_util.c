@@ -1,4 +1,4 @@
-/* report_util.c: the report model the writers read: totals, suites, number and time formats, visible escaping. */
+/* report_util.c: the report model the writers read: totals, causes, suites, number and time formats, escaping. */
 #include "report_util.h"
 
 #include <math.h>
@@ -43,6 +43,55 @@ void report_totals(const struct result *rs, size_t n, struct report_totals *t)
 	memset(t, 0, sizeof *t);
 	for (size_t i = 0; i < n; i++)
 		report_util_count(t, &rs[i]);
+}
+
+static int failing(const struct result *r)
+{
+	if (r->warning) /* a SHOULD case's warning is not a failure to group */
+		return 0;
+	return r->verdict == VERDICT_FAIL || r->verdict == VERDICT_ERROR || r->verdict == VERDICT_TIMEOUT;
+}
+
+int report_causes(const struct result *rs, size_t n, struct report_cause **out, size_t *nout, size_t *nfailing)
+{
+	*out = NULL;
+	*nout = *nfailing = 0;
+	struct report_cause *g = n ? calloc(n, sizeof *g) : NULL;
+	if (n && !g)
+		return -1;
+	size_t ng = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!failing(&rs[i]))
+			continue;
+		(*nfailing)++;
+		if (!rs[i].message || !*rs[i].message)
+			continue;
+		size_t k = 0;
+		while (k < ng && !(g[k].verdict == rs[i].verdict && strcmp(g[k].message, rs[i].message) == 0))
+			k++;
+		if (k == ng)
+			g[ng++] = (struct report_cause){.message = rs[i].message, .verdict = rs[i].verdict};
+		g[k].count++;
+	}
+	size_t kept = 0;
+	for (size_t k = 0; k < ng; k++)
+		if (g[k].count >= 2)
+			g[kept++] = g[k];
+	/* Largest first; a stable insertion sort keeps first appearance among equals. */
+	for (size_t i = 1; i < kept; i++) {
+		struct report_cause x = g[i];
+		size_t j = i;
+		for (; j > 0 && g[j - 1].count < x.count; j--)
+			g[j] = g[j - 1];
+		g[j] = x;
+	}
+	if (kept == 0) {
+		free(g);
+		g = NULL;
+	}
+	*out = g;
+	*nout = kept;
+	return 0;
 }
 
 int report_util_has_detail(const struct result *r)
