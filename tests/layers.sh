@@ -36,8 +36,8 @@ for dir in harness/*/; do
   folders+=("$F")
   cm=$dir/CMakeLists.txt
   [ -f "$cm" ] || { fail "$dir has no CMakeLists.txt (sockcheck_layer($F))"; continue; }
-  line=$(grep -E "^target_link_libraries\(sockcheck_$F " "$cm" | head -1)
-  deps[$F]=$(grep -oE 'sockcheck_[a-z0-9_]+' <<<"$line" | sed 's/^sockcheck_//' | grep -vx "$F" | sort | tr '\n' ' ')
+  line=$(grep -E "^target_link_libraries\(sockcheck_$F " "$cm")
+  deps[$F]=$(grep -oE 'sockcheck_[a-z0-9_]+' <<<"$line" | sed 's/^sockcheck_//' | grep -vx "$F" | sort -u | tr '\n' ' ')
   if [ -f "$dir/README.md" ]; then
     said=$(grep -m1 '^May use:' "$dir/README.md" | grep -oE '`[a-z0-9_]+/`' | tr -d '`/' | sort | tr '\n' ' ')
     grep -q '^May use:' "$dir/README.md" || fail "$dir/README.md has no 'May use:' line"
