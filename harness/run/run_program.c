@@ -1,4 +1,4 @@
-/* run_program.c: the programs under test: start, readiness, signals, exit status and resource hygiene. */
+/* run_program.c: the programs under test: start, readiness, signals, exit status, resource hygiene and idle CPU. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -376,6 +376,113 @@ static enum run_status expect_metric(struct run_ctx *c, const struct scenario_st
 							     : "");
 }
 
+/* A program that waits for input is busy-looping when, over a window, its threads were busy (running, or
+ * ready to run and waiting for a CPU: /proc schedstat) more than IDLE_MAX_BUSY of the time, and either got
+ * more than IDLE_MAX_CPU of it on a CPU or hardly ever blocked (fewer than IDLE_MIN_SLEEPS voluntary context
+ * switches a second). A program blocked in recv()/accept()/poll() is busy ~0%. A spinning one is busy ~100%
+ * however loaded the machine, though with 12 runnable tasks a core it gets only ~5% of one, and it never
+ * blocks. A program that wakes up often (a 10 ms sleep() poll) blocks at each wake, and on a crowded machine
+ * may wait long for a CPU each time: busy, but not spinning. Without schedstat, CPU time alone decides. */
+#define IDLE_MAX_BUSY 0.25
+#define IDLE_MAX_CPU 0.25
+#define IDLE_MIN_SLEEPS 10.0
+
+static int gone(struct run_ctx *c, void *arg)
+{
+	(void)c;
+	struct run_prog *p = arg;
+	sandbox_proc_reap(&p->p);
+	return p->p.exited;
+}
+
+static enum run_status idle_gone(struct run_ctx *c, const struct scenario_step *st, struct run_prog *p)
+{
+	char how[96];
+	describe_status(p->p.status, how, sizeof how);
+	run_detail(&c->r->expected, "the %s running, idle, while the harness sends nothing", st->target);
+	run_detail(&c->r->actual, "it %s", how);
+	return run_fail(c, RUN_FAIL, "expect %s idle: the program %s", st->target, how);
+}
+
+/* One window of an idle check: CPU time used and time busy (running or runnable), in seconds, and the
+ * times its threads blocked (-1: unknown). */
+struct idle_window {
+	double wall, cpu, busy;
+	long long sleeps;
+};
+
+static void idle_measure(const struct sandbox_stats *s0, const struct sandbox_stats *s1, struct idle_window *w)
+{
+	int sched = s0->busy_seconds >= 0 && s1->busy_seconds >= 0;
+	/* CPU time from schedstat (ns) when the kernel keeps it, else from utime + stime (clock ticks). */
+	w->cpu = sched ? s1->run_seconds - s0->run_seconds : s1->cpu_seconds - s0->cpu_seconds;
+	w->busy = sched ? s1->busy_seconds - s0->busy_seconds : w->cpu;
+	w->sleeps = sched ? s1->sleeps - s0->sleeps : -1;
+	w->sleeps = sched && w->sleeps < 0 ? 0 : w->sleeps;
+	/* A process that left the tree unreaped took its time along: never below zero. */
+	w->cpu = w->cpu < 0 ? 0 : w->cpu;
+	w->busy = w->busy < w->cpu ? w->cpu : w->busy;
+}
+
+/* Measures the program's process tree over consecutive windows of `over` (the harness sends nothing
+ * meanwhile, except data queued by `send ... nowait`) until one window is idle or `within` has passed. */
+static enum run_status expect_idle(struct run_ctx *c, const struct scenario_step *st, struct run_prog *p)
+{
+	const struct scenario_expect *e = &st->u.expect;
+	double over = run_scaled(c, e->over, SCENARIO_DEFAULT_IDLE_WINDOW);
+	double within = run_scaled(c, e->within, RUN_DEFAULT_EXPECT);
+	within = within > over ? within : over;
+	double deadline = run_now() + within;
+	char err[SANDBOX_ERRBUF_SIZE];
+	struct sandbox_stats s0, s1;
+	if (gone(c, p))
+		return idle_gone(c, st, p);
+	if (sandbox_proc_stats(c->sb, &p->p, &s0, err) != 0)
+		return run_fail(c, RUN_ERROR, "expect %s idle: %s", st->target, err);
+	double t0 = run_now();
+	struct idle_window best = {0}, now;
+	int windows = 0;
+	for (;;) {
+		int w = run_wait(c, t0 + over, gone, p);
+		if (w == -1)
+			return RUN_TIMEOUT;
+		if (w == -2)
+			return RUN_ERROR;
+		if (w == 1)
+			return idle_gone(c, st, p);
+		if (sandbox_proc_stats(c->sb, &p->p, &s1, err) != 0)
+			return run_fail(c, RUN_ERROR, "expect %s idle: %s", st->target, err);
+		double t1 = run_now();
+		now.wall = t1 - t0;
+		idle_measure(&s0, &s1, &now);
+		if (windows++ == 0 || now.busy / now.wall < best.busy / best.wall)
+			best = now;
+		int blocks = now.sleeps < 0 || now.sleeps >= IDLE_MIN_SLEEPS * now.wall;
+		if (now.busy <= IDLE_MAX_BUSY * now.wall || (blocks && now.cpu <= IDLE_MAX_CPU * now.wall))
+			return RUN_OK;
+		if (t1 + over > deadline)
+			break;
+		s0 = s1;
+		t0 = t1;
+	}
+	int busy = (int)(100 * best.busy / best.wall + 0.5), cpu = (int)(100 * best.cpu / best.wall + 0.5);
+	char blocked[64] = "";
+	if (best.sleeps >= 0)
+		snprintf(blocked, sizeof blocked, " and blocked %lld time%s", best.sleeps, best.sleeps == 1 ? "" : "s");
+	run_detail(&c->r->expected, "in some %.2fs window within %.2fs: busy (running or waiting for a CPU) at most "
+		   "%.0f%% of the time, or blocking at least %.0f times a second with at most %.0f%% of a core",
+		   over, within, 100 * IDLE_MAX_BUSY, IDLE_MIN_SLEEPS, 100 * IDLE_MAX_CPU);
+	run_detail(&c->r->actual, "busy %d%%, %.0f ms of CPU (%d%% of a core)%s in %.0f ms, the least busy of %d "
+		   "window%s; %ld process%s, %ld thread%s", busy, 1000 * best.cpu, cpu, blocked, 1000 * best.wall,
+		   windows, windows == 1 ? "" : "s", s1.processes, s1.processes == 1 ? "" : "es", s1.threads,
+		   s1.threads == 1 ? "" : "s");
+	return run_fail(c, RUN_FAIL, "expect %s idle: the %s used %.0f ms of CPU in %.0f ms while the harness sent "
+			"nothing (%d%% of a core), was busy (running, or waiting for a CPU) %d%% of that time%s: a "
+			"loop that goes on when recv() returns 0, a non-blocking socket retried at once, or a "
+			"poll()/select() timeout of 0?", st->target, st->target, 1000 * best.cpu, 1000 * best.wall, cpu,
+			busy, blocked);
+}
+
 struct backlog_want {
 	int port;
 	int n;
@@ -469,6 +576,8 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		return expect_metric(c, st, p);
 	case SCENARIO_EXPECT_ACCEPTED:
 		return expect_accepted(c, st);
+	case SCENARIO_EXPECT_IDLE:
+		return expect_idle(c, st, p);
 	default:
 		return run_fail(c, RUN_ERROR, "expect %s: not a program expectation", st->target);
 	}

@@ -27,6 +27,16 @@ struct sandbox_stats {
 	long zombies;
 	long processes; /* not counting zombies */
 	long threads;
+	/* CPU time (user + system) the tree has used since it started: its processes (every thread), the
+	 * children they reaped, and the orphans our init reaped. Only differences between two readings mean
+	 * something: a process that left the tree unreaped takes its time with it. */
+	double cpu_seconds;
+	/* Time the live threads of the tree have spent running or waiting for a CPU (/proc schedstat), -1 if
+	 * the kernel does not keep it. A thread that never blocks adds the whole wall-clock time, however
+	 * loaded the machine; a blocked one adds nothing. Only differences mean something. */
+	double busy_seconds;
+	double run_seconds; /* the running part of busy_seconds alone (ns precision), -1 without schedstat */
+	long long sleeps;   /* voluntary context switches of the live threads (times they blocked), -1 likewise */
 };
 
 /* Moves the calling process into a fresh network namespace (lo up; 127.0.0.0/8 and ::1 usable) and

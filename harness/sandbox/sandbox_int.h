@@ -30,6 +30,8 @@ struct sandbox_member {
 	pid_t ppid;
 	char state;       /* 'R', 'S', 'Z', ... */
 	long threads;     /* num_threads (field 20 of stat, the same as "Threads:" in status) */
+	long cpu_ticks;   /* utime + stime (fields 14, 15): every thread of the process, in clock ticks */
+	long child_cpu_ticks; /* cutime + cstime (fields 16, 17): its children that it has reaped */
 };
 
 /* A program's process tree: `root`, its descendants, and the processes whose parent is `init`
@@ -46,6 +48,14 @@ int sandbox_tree_collect(pid_t root, pid_t init, struct sandbox_tree *t, char er
 
 /* sandbox_stats.c: parses the text of /proc/<pid>/stat. Returns 0, or -1 if malformed. */
 int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out);
+
+/* sandbox_stats.c: parses /proc/<pid>/task/<tid>/schedstat ("RUN_NS WAIT_NS SLICES"): the time the thread
+ * has run and has waited on a run queue. Returns 0, or -1 if malformed. */
+int sandbox_schedstat_parse(const char *text, size_t len, long long *run_ns, long long *wait_ns);
+
+/* sandbox_stats.c: the voluntary_ctxt_switches line of /proc/<pid>/task/<tid>/status (the times the thread
+ * blocked). Returns 0, or -1 if the line is missing or malformed. */
+int sandbox_status_sleeps(const char *text, size_t len, long *out);
 
 /* sandbox_net.c: does this /proc/net/{tcp,tcp6,udp,udp6} text hold a socket whose local port is `port`?
  * With listen_only, only sockets in state 0A (TCP_LISTEN) count. Malformed lines are skipped.

@@ -1,4 +1,4 @@
-/* sandbox_stats.c: a program's process tree and its hygiene (fds, zombies, processes, threads) from /proc. */
+/* sandbox_stats.c: a program's process tree and its hygiene (fds, zombies, processes, threads, CPU) from /proc. */
 #define _GNU_SOURCE
 #include "sandbox_int.h"
 
@@ -81,8 +81,16 @@ int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out)
 	long ppid;
 	if (take_long(&p, end, &ppid) < 0 || ppid < 0)
 		return -1;
-	/* Fields 5..19 (pgrp .. nice), then 20: num_threads. */
-	for (int i = 5; i <= 19; i++)
+	/* Fields 5..13 (pgrp .. cmajflt), 14..17: utime stime cutime cstime, 18..19 (priority, nice), then
+	 * 20: num_threads. */
+	for (int i = 5; i <= 13; i++)
+		if (skip_field(&p, end) < 0)
+			return -1;
+	long times[4];
+	for (int i = 0; i < 4; i++)
+		if (take_long(&p, end, &times[i]) < 0 || times[i] < 0)
+			return -1;
+	for (int i = 18; i <= 19; i++)
 		if (skip_field(&p, end) < 0)
 			return -1;
 	long threads;
@@ -92,6 +100,8 @@ int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out)
 	out->ppid = (pid_t)ppid;
 	out->state = state;
 	out->threads = threads;
+	out->cpu_ticks = times[0] + times[1];
+	out->child_cpu_ticks = times[2] + times[3];
 	return 0;
 }
 
@@ -236,6 +246,83 @@ static long count_fds(pid_t pid)
 	return n;
 }
 
+int sandbox_schedstat_parse(const char *text, size_t len, long long *run_ns, long long *wait_ns)
+{
+	const char *p = text, *end = text + len;
+	long a, b;
+	if (take_long(&p, end, &a) < 0 || a < 0 || take_long(&p, end, &b) < 0 || b < 0)
+		return -1;
+	*run_ns = a;
+	*wait_ns = b;
+	return 0;
+}
+
+int sandbox_status_sleeps(const char *text, size_t len, long *out)
+{
+	static const char key[] = "voluntary_ctxt_switches:";
+	const char *end = text + len;
+	for (const char *line = text; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *stop = nl ? nl : end;
+		if ((size_t)(stop - line) > sizeof key - 1 && memcmp(line, key, sizeof key - 1) == 0) {
+			const char *p = line + sizeof key - 1;
+			while (p < stop && (*p == '\t' || *p == ' '))
+				p++;
+			return p < stop && take_long(&p, stop, out) == 0 && *out >= 0 ? 0 : -1;
+		}
+		line = stop + 1;
+	}
+	return -1;
+}
+
+/* Reads a small /proc file whole into buf (NUL-terminated). Returns its length, or -1 (errno). */
+static ssize_t slurp(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/* Scheduler figures of every live thread of a tree, from /proc/PID/task/TID/{schedstat,status}. */
+struct sched_sum {
+	long long busy_ns; /* running or waiting on a run queue: a thread that loops is one or the other */
+	long long run_ns;  /* running alone */
+	long long sleeps;  /* voluntary context switches: the times a thread blocked */
+	int none;          /* the kernel keeps no schedstat (CONFIG_SCHED_INFO off) */
+};
+
+static void sched_add(pid_t pid, struct sched_sum *sum)
+{
+	char path[96], buf[2048];
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return; /* the process is gone */
+	struct dirent *de;
+	while (!sum->none && (de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/schedstat", (long)pid, de->d_name);
+		long long run, wait;
+		ssize_t n = slurp(path, buf, sizeof buf);
+		if (n < 0 && errno == ENOENT && access("/proc/self/schedstat", R_OK) != 0)
+			sum->none = 1;
+		if (n <= 0 || sandbox_schedstat_parse(buf, (size_t)n, &run, &wait) != 0)
+			continue; /* the thread ended meanwhile */
+		sum->busy_ns += run + wait;
+		sum->run_ns += run;
+		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/status", (long)pid, de->d_name);
+		long sleeps;
+		if ((n = slurp(path, buf, sizeof buf)) > 0 && sandbox_status_sleeps(buf, (size_t)n, &sleeps) == 0)
+			sum->sleeps += sleeps;
+	}
+	closedir(d);
+}
+
 int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct sandbox_stats *out,
 		       char errbuf[SANDBOX_ERRBUF_SIZE])
 {
@@ -247,9 +334,17 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
 	struct sandbox_tree t;
 	if (sandbox_tree_collect(root, init, &t, errbuf) < 0)
 		return -1;
+	long long ticks = 0;
+	struct sched_sum sched = {0};
+	/* Orphans our init reaped took their CPU time into init's cutime/cstime. */
+	struct sandbox_member im;
+	if (init > 0 && read_stat(init, &im) == 0)
+		ticks += im.child_cpu_ticks;
 	int rc = 0;
 	for (size_t i = 0; i < t.n; i++) {
 		const struct sandbox_member *m = &t.m[i];
+		/* A process's own time covers all its threads (live and ended); its children's, once reaped. */
+		ticks += m->cpu_ticks + m->child_cpu_ticks;
 		if (m->state == 'Z') {
 			/* The program itself awaiting our waitpid is not its leak. */
 			if (m->pid != root)
@@ -267,7 +362,13 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
 		out->processes++;
 		out->threads += m->threads;
 		out->fds += fds;
+		sched_add(m->pid, &sched);
 	}
 	free(t.m);
+	long hz = sysconf(_SC_CLK_TCK);
+	out->cpu_seconds = (double)ticks / (double)(hz > 0 ? hz : 100);
+	out->busy_seconds = sched.none ? -1 : (double)sched.busy_ns / 1e9;
+	out->run_seconds = sched.none ? -1 : (double)sched.run_ns / 1e9;
+	out->sleeps = sched.none ? -1 : sched.sleeps;
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* sandbox_stats_test.c: a program's process tree and its fds, zombies, processes and threads. */
+/* sandbox_stats_test.c: a program's process tree and its fds, zombies, processes, threads and CPU time. */
 #define _GNU_SOURCE
 #include "unit.h"
 UNIT_STATE;
@@ -34,6 +34,43 @@ static int threads_main(int n, int forever)
 		pause();
 	while (read(0, buf, sizeof buf) > 0)
 		;
+	return 0;
+}
+
+/* --burn MS: a thread uses MS ms of CPU (its own clock, so the amount does not depend on the machine's
+ * load) and ends; then "burnt" and exit at EOF on stdin. */
+static void *burn_thread(void *arg)
+{
+	double want = *(const double *)arg;
+	struct timespec ts;
+	volatile unsigned long spin = 0;
+	do {
+		for (int i = 0; i < 100000; i++)
+			spin++;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	} while ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 < want);
+	return NULL;
+}
+
+static int burn_main(int ms)
+{
+	double want = ms / 1000.0;
+	pthread_t t;
+	if (pthread_create(&t, NULL, burn_thread, &want) != 0 || pthread_join(t, NULL) != 0)
+		return 1;
+	printf("burnt\n");
+	fflush(stdout);
+	char buf[64];
+	while (read(0, buf, sizeof buf) > 0)
+		;
+	return 0;
+}
+
+/* --tick: sleeps 10 ms at a time, forever (a program that polls politely). */
+static int tick_main(void)
+{
+	for (int i = 0; i < 6000; i++) /* a minute at most, should nobody stop it */
+		testkit_sleep_ms(10);
 	return 0;
 }
 
@@ -227,6 +264,97 @@ static void t_threads(void *arg)
 	sandbox_destroy(sb);
 }
 
+/* Polls until the tree has `n` processes (bounded). */
+static void await_processes(struct sandbox *sb, struct sandbox_proc *p, long n, struct sandbox_stats *st)
+{
+	double deadline = sandbox_now() + 5;
+	do {
+		stats(sb, p, st);
+	} while (st->processes != n && sandbox_now() < deadline && (testkit_sleep_ms(10), 1));
+}
+
+/* CPU time counts every thread (ended ones too), the children the program reaped and the orphans our
+ * init reaped; a program blocked in read() adds none. */
+static void t_cpu(void *arg)
+{
+	const struct env *env = arg;
+	struct sandbox *sb = enter();
+	if (!sb)
+		return;
+	struct sandbox_proc p;
+	struct sandbox_stats a, b;
+	char cmd[8192], out[64];
+	/* A thread that burnt 200 ms and ended. */
+	snprintf(cmd, sizeof cmd, "exec '%s' --burn 200", env->self);
+	if (spawn(sb, cmd, &p) == 0) {
+		testkit_read(p.stdout_fd, out, sizeof out, "burnt\n", 10);
+		CHECK_STR(out, "burnt\n");
+		stats(sb, &p, &a);
+		CHECK(a.cpu_seconds >= 0.18 && a.cpu_seconds < 1.0);
+		/* Blocked in read(): idle. */
+		testkit_sleep_ms(300);
+		stats(sb, &p, &b);
+		CHECK(b.cpu_seconds - a.cpu_seconds < 0.03);
+		CHECK(a.busy_seconds >= 0); /* live threads only: the ended one took its schedstat along */
+		CHECK(b.busy_seconds - a.busy_seconds < 0.03);
+		finish(&p);
+	}
+	/* A thread that never blocks is busy (running or waiting for a CPU) all the time, whatever the load. */
+	snprintf(cmd, sizeof cmd, "exec '%s' --burn 100000", env->self);
+	if (spawn(sb, cmd, &p) == 0) {
+		testkit_sleep_ms(100);
+		stats(sb, &p, &a);
+		double t0 = sandbox_now();
+		testkit_sleep_ms(400);
+		stats(sb, &p, &b);
+		double wall = sandbox_now() - t0;
+		CHECK(b.busy_seconds - a.busy_seconds >= 0.8 * wall);
+		CHECK(b.busy_seconds - a.busy_seconds <= 1.2 * wall); /* one thread: at most the wall time */
+		CHECK(b.cpu_seconds > a.cpu_seconds);
+		CHECK(b.run_seconds > a.run_seconds && b.run_seconds - a.run_seconds <= b.busy_seconds - a.busy_seconds);
+		CHECK(b.sleeps - a.sleeps <= 2); /* it never blocks */
+		finish(&p);
+	}
+	/* A program that sleeps 10 ms at a time blocks ~40 times in 400 ms. */
+	snprintf(cmd, sizeof cmd, "exec '%s' --tick", env->self);
+	if (spawn(sb, cmd, &p) == 0) {
+		testkit_sleep_ms(100);
+		stats(sb, &p, &a);
+		testkit_sleep_ms(400);
+		stats(sb, &p, &b);
+		CHECK(a.sleeps >= 0 && b.sleeps - a.sleeps >= 10);
+		finish(&p);
+	}
+	/* A child that burnt 200 ms and was reaped by the program (the shell waits for it). */
+	snprintf(cmd, sizeof cmd, "echo started; read x; '%s' --burn 200 </dev/null >/dev/null; echo done; read y",
+		 env->self);
+	if (spawn(sb, cmd, &p) == 0) {
+		testkit_read(p.stdout_fd, out, sizeof out, "started\n", 5);
+		stats(sb, &p, &a);
+		CHECK(write(p.stdin_fd, "go\n", 3) == 3);
+		testkit_read(p.stdout_fd, out, sizeof out, "done\n", 10);
+		CHECK_STR(out, "done\n");
+		stats(sb, &p, &b);
+		CHECK_INT(b.processes, 1);
+		CHECK(b.cpu_seconds - a.cpu_seconds >= 0.18);
+		finish(&p);
+	}
+	/* An orphan that burnt 200 ms and was reaped by our init. */
+	snprintf(cmd, sizeof cmd, "echo started; read x; (setsid '%s' --burn 200 </dev/null >/dev/null &); echo forked; read y",
+		 env->self);
+	if (spawn(sb, cmd, &p) == 0) {
+		testkit_read(p.stdout_fd, out, sizeof out, "started\n", 5);
+		stats(sb, &p, &a);
+		CHECK(write(p.stdin_fd, "go\n", 3) == 3);
+		testkit_read(p.stdout_fd, out, sizeof out, "forked\n", 5);
+		await_processes(sb, &p, 1, &b);
+		CHECK_INT(b.processes, 1);
+		CHECK(b.cpu_seconds - a.cpu_seconds >= 0.18);
+		finish(&p);
+	}
+	sandbox_destroy(sb);
+}
+
 static void t_parse(void)
 {
 	struct sandbox_member m;
@@ -237,6 +365,13 @@ static void t_parse(void)
 	CHECK_INT(m.ppid, 17);
 	CHECK_INT(m.state, 'S');
 	CHECK_INT(m.threads, 7);
+	CHECK_INT(m.cpu_ticks, 3);       /* utime 1 + stime 2 */
+	CHECK_INT(m.child_cpu_ticks, 0);
+	const char *reaper = "5 (srv) S 1 5 5 0 -1 4194560 100 0 0 0 250 40 900 33 20 0 2 0 5 0 0\n";
+	CHECK_INT(sandbox_stat_parse(reaper, strlen(reaper), &m), 0);
+	CHECK_INT(m.cpu_ticks, 290);
+	CHECK_INT(m.child_cpu_ticks, 933); /* cutime 900 + cstime 33 */
+	CHECK_INT(m.threads, 2);
 	const char *zombie = "9 (sh) Z 8 9 9 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0\n";
 	CHECK_INT(sandbox_stat_parse(zombie, strlen(zombie), &m), 0);
 	CHECK_INT(m.state, 'Z');
@@ -250,9 +385,29 @@ static void t_parse(void)
 		"4242 (x) S x17 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0",
 		"4242 (x) S 17 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 99999999999999999999999 0",
 		"4242 (x)S 17 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0",
+		"4242 (x) S 17 1 1 0 -1 0 0 0 0 0 -5 0 0 0 20 0 1 0",   /* negative utime */
+		"4242 (x) S 17 1 1 0 -1 0 0 0 0 0 1 2 x 0 20 0 1 0",    /* cutime not a number */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CHECK_INT(sandbox_stat_parse(bad[i], strlen(bad[i]), &m), -1);
+	long long run, wait;
+	const char *sched = "786224 2006484 2\n";
+	CHECK_INT(sandbox_schedstat_parse(sched, strlen(sched), &run, &wait), 0);
+	CHECK(run == 786224 && wait == 2006484);
+	CHECK_INT(sandbox_schedstat_parse("12", 2, &run, &wait), -1);
+	CHECK_INT(sandbox_schedstat_parse("-1 2 3\n", 7, &run, &wait), -1);
+	CHECK_INT(sandbox_schedstat_parse("1x 2 3\n", 7, &run, &wait), -1);
+	long sleeps;
+	const char *status = "Name:\tx\nvoluntary_ctxt_switches:\t123\nnonvoluntary_ctxt_switches:\t9\n";
+	CHECK_INT(sandbox_status_sleeps(status, strlen(status), &sleeps), 0);
+	CHECK_INT(sleeps, 123);
+	const char *last = "nonvoluntary_ctxt_switches:\t9\nvoluntary_ctxt_switches:\t7";
+	CHECK_INT(sandbox_status_sleeps(last, strlen(last), &sleeps), 0);
+	CHECK_INT(sleeps, 7);
+	const char *nokey = "Name:\tx\nnonvoluntary_ctxt_switches:\t9\n";
+	CHECK_INT(sandbox_status_sleeps(nokey, strlen(nokey), &sleeps), -1);
+	CHECK_INT(sandbox_status_sleeps("voluntary_ctxt_switches:\tx\n", 27, &sleeps), -1);
+	CHECK_INT(sandbox_status_sleeps("voluntary_ctxt_switches:\t5\n", 20, &sleeps), -1); /* cut at len */
 	/* Bounded by len, not by NUL. */
 	CHECK_INT(sandbox_stat_parse(ok, 20, &m), -1);
 }
@@ -278,6 +433,10 @@ int main(int argc, char **argv)
 {
 	if ((argc == 3 || argc == 4) && strcmp(argv[1], "--threads") == 0)
 		return threads_main(atoi(argv[2]), argc == 4);
+	if (argc == 2 && strcmp(argv[1], "--tick") == 0)
+		return tick_main();
+	if (argc == 3 && strcmp(argv[1], "--burn") == 0)
+		return burn_main(atoi(argv[2]));
 	t_parse();
 	struct env env;
 	ssize_t n = readlink("/proc/self/exe", env.self, sizeof env.self - 1);
@@ -291,5 +450,6 @@ int main(int argc, char **argv)
 	testkit_in_worker("fds", t_fds, &env, 15);
 	testkit_in_worker("zombies", t_zombies, &env, 15);
 	testkit_in_worker("threads", t_threads, &env, 15);
+	testkit_in_worker("cpu", t_cpu, &env, 30);
 	return unit_summary();
 }

@@ -9,6 +9,9 @@
 /* Deadline not given in the file: the runner applies its default (scaled by --time-scale). */
 #define SCENARIO_DEFAULT_WITHIN (-1.0)
 
+/* `expect PROG idle` without `over D`: the window it measures, in seconds (before --time-scale). */
+#define SCENARIO_DEFAULT_IDLE_WINDOW 0.5
+
 /* One piece of data to send or expect. A data value is a concatenation of items:
  *   "text\n" | hex "00 ff" | random 1MiB [seed N] | pattern "ab" 4KiB */
 enum scenario_data_kind {
@@ -51,6 +54,7 @@ enum scenario_expect_kind {
 	SCENARIO_EXPECT_EXIT,    /* the program exited with `exit_code` (or any non-zero if exit_nonzero) */
 	SCENARIO_EXPECT_METRIC,  /* resource hygiene: `metric cmp value` over the program's process tree */
 	SCENARIO_EXPECT_ACCEPTED, /* the server's listening socket has no connection waiting to be accepted */
+	SCENARIO_EXPECT_IDLE,    /* the program's process tree uses (almost) no CPU over a window of `over` */
 };
 
 enum scenario_metric {
@@ -65,6 +69,7 @@ enum scenario_cmp { SCENARIO_CMP_EQ, SCENARIO_CMP_LE, SCENARIO_CMP_GE, SCENARIO_
 struct scenario_expect {
 	enum scenario_expect_kind kind;
 	double within;              /* seconds; SCENARIO_DEFAULT_WITHIN when not given; SILENCE: the span */
+	double over;                /* IDLE: the window measured, seconds; SCENARIO_DEFAULT_WITHIN when not given */
 	struct scenario_data data;  /* BYTES */
 	char *regex_src;            /* LINE, MATCH: the pattern as written (POSIX extended) */
 	regex_t regex;              /* LINE, MATCH: compiled by the parser */

@@ -227,7 +227,7 @@ static const struct {
 	{"silence", SCENARIO_EXPECT_SILENCE, 0}, {"eof", SCENARIO_EXPECT_EOF, 0},
 	{"reset", SCENARIO_EXPECT_RESET, 0},     {"running", SCENARIO_EXPECT_RUNNING, 0},
 	{"exit", SCENARIO_EXPECT_EXIT, 0},       {"fds", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_FDS},
-	{"accepted", SCENARIO_EXPECT_ACCEPTED, 0},
+	{"accepted", SCENARIO_EXPECT_ACCEPTED, 0}, {"idle", SCENARIO_EXPECT_IDLE, 0},
 	{"zombies", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_ZOMBIES},
 	{"processes", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_PROCESSES},
 	{"threads", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_THREADS},
@@ -238,13 +238,13 @@ static int kind_fits(enum target_class cls, enum scenario_expect_kind k)
 	switch (cls) {
 	case CLS_PROG:
 		return k == SCENARIO_EXPECT_RUNNING || k == SCENARIO_EXPECT_EXIT || k == SCENARIO_EXPECT_METRIC ||
-		       k == SCENARIO_EXPECT_ACCEPTED;
+		       k == SCENARIO_EXPECT_ACCEPTED || k == SCENARIO_EXPECT_IDLE;
 	case CLS_STREAM:
 		return k == SCENARIO_EXPECT_BYTES || k == SCENARIO_EXPECT_LINE || k == SCENARIO_EXPECT_MATCH ||
 		       k == SCENARIO_EXPECT_SILENCE || k == SCENARIO_EXPECT_EOF;
 	case CLS_CONN:
 		return k != SCENARIO_EXPECT_RUNNING && k != SCENARIO_EXPECT_EXIT && k != SCENARIO_EXPECT_METRIC &&
-		       k != SCENARIO_EXPECT_ACCEPTED;
+		       k != SCENARIO_EXPECT_ACCEPTED && k != SCENARIO_EXPECT_IDLE;
 	}
 	return 0;
 }
@@ -322,6 +322,31 @@ static int signal_arg(struct sparser *p, int *sig)
 	return 0;
 }
 
+/* expect PROG idle [over D] [within D]: the window measured, and the deadline for one idle window. */
+static int idle_options(struct sparser *p, struct scenario_expect *e)
+{
+	int seen_over = 0, seen_within = 0;
+	size_t at_within = 0;
+	e->over = SCENARIO_DEFAULT_WITHIN;
+	while (!sp_at_end(p)) {
+		if (sp_is_word(sp_peek(p), "within")) {
+			at_within = p->pos;
+			if (within(p, &seen_within, &e->within) < 0)
+				return -1;
+		} else if (!sp_is_word(sp_peek(p), "over")) {
+			return unexpected(p, "'over', 'within' or the end of the line");
+		} else if (within(p, &seen_over, &e->over) < 0) {
+			return -1;
+		} else if (e->over < 0.1) {
+			return sp_error_at(p, &p->toks.v[p->pos - 1], "expect: the idle window must be at least 100ms");
+		}
+	}
+	if (seen_within && e->within < (seen_over ? e->over : SCENARIO_DEFAULT_IDLE_WINDOW))
+		return sp_error_at(p, &p->toks.v[at_within], "expect: 'within' is shorter than the idle window (%gs): "
+				   "no window fits", seen_over ? e->over : SCENARIO_DEFAULT_IDLE_WINDOW);
+	return 0;
+}
+
 static int st_expect(struct sparser *p, struct scenario_step *st)
 {
 	const struct scenario_tok *tt;
@@ -359,7 +384,7 @@ static int st_expect(struct sparser *p, struct scenario_step *st)
 				return sp_error_at(p, t, "expect: unknown expectation '%s'; did you mean '%s'?",
 						   sp_show(p, t, b, sizeof b), near);
 			return sp_error_at(p, t, "expect: unknown expectation '%s' (expected data, echo, upper, line, "
-					   "match, silence, eof, reset, running, exit, accepted, fds, zombies, processes or threads)",
+					   "match, silence, eof, reset, running, exit, accepted, idle, fds, zombies, processes or threads)",
 					   sp_show(p, t, b, sizeof b));
 		}
 		e->kind = expect_words[k].kind;
@@ -368,8 +393,8 @@ static int st_expect(struct sparser *p, struct scenario_step *st)
 	}
 	if (!kind_fits(cls, e->kind)) {
 		if (cls == CLS_PROG)
-			return sp_error_at(p, t, "expect: '%s' does not apply to '%s' (use running, exit, accepted, fds, "
-					   "zombies, processes or threads)", label, st->target);
+			return sp_error_at(p, t, "expect: '%s' does not apply to '%s' (use running, exit, accepted, idle, "
+					   "fds, zombies, processes or threads)", label, st->target);
 		if (cls == CLS_STREAM)
 			return sp_error_at(p, t, "expect: '%s' does not apply to '%s' (use data, line, match, silence "
 					   "or eof)", label, st->target);
@@ -430,6 +455,8 @@ static int st_expect(struct sparser *p, struct scenario_step *st)
 		if (expect_metric(p, st) < 0)
 			return -1;
 		break;
+	case SCENARIO_EXPECT_IDLE:
+		return idle_options(p, e);
 	default:
 		break;
 	}

@@ -399,8 +399,8 @@ static void test_errors(void)
 	parse_err("server {server}\nrepeat 2\nwait 1s\n", "t.case:2:1: repeat: 'repeat' without 'end'");
 	parse_err("server {server}\nend\n", "t.case:2:1: end: 'end' without a 'repeat'");
 	parse_err("server {server}\nexpect server echo\n",
-		  "t.case:2:15: expect: 'echo' does not apply to 'server' (use running, exit, accepted, fds, zombies, "
-		  "processes or threads)");
+		  "t.case:2:15: expect: 'echo' does not apply to 'server' (use running, exit, accepted, idle, fds, "
+		  "zombies, processes or threads)");
 	parse_err("server {server}\nconnect c1\nsend c1 random 65MiB\n",
 		  "t.case:3:16: random: size 65MiB is above the 64 MiB limit");
 	parse_err("server {server}\nconnect c1\nsend c1 random 40MiB random 40MiB\n",
@@ -456,6 +456,49 @@ static void test_errors(void)
 	CHECK_INT(d.n, 0);
 }
 
+/* expect PROG idle [over D] [within D]: options in any order, once each; a window that fits. */
+static void test_idle(void)
+{
+	struct scenario *s = parse_ok("server {server}\n"
+				      "expect server idle\n"
+				      "expect server idle over 1s\n"
+				      "expect server idle within 5s over 250ms\n"
+				      "expect server idle within 500ms\n");
+	if (s && s->nsteps == 4) {
+		const struct scenario_expect *e = &s->steps[0].u.expect;
+		CHECK_INT(e->kind, SCENARIO_EXPECT_IDLE);
+		CHECK(near(e->over, SCENARIO_DEFAULT_WITHIN) && near(e->within, SCENARIO_DEFAULT_WITHIN));
+		CHECK_STR(s->steps[0].target, "server");
+		e = &s->steps[1].u.expect;
+		CHECK(near(e->over, 1.0) && near(e->within, SCENARIO_DEFAULT_WITHIN));
+		e = &s->steps[2].u.expect;
+		CHECK(near(e->over, 0.25) && near(e->within, 5.0));
+		CHECK(near(s->steps[3].u.expect.within, 0.5));
+	}
+	CHECK(s && s->nsteps == 4);
+	scenario_free(s);
+	s = parse_ok("client {client}\nexpect client idle\n");
+	CHECK(s && s->steps[0].u.expect.kind == SCENARIO_EXPECT_IDLE);
+	scenario_free(s);
+	parse_err("server {server}\nexpect server idle over 50ms\n",
+		  "t.case:2:25: expect: the idle window must be at least 100ms");
+	parse_err("server {server}\nexpect server idle over 1s within 800ms\n",
+		  "t.case:2:28: expect: 'within' is shorter than the idle window (1s): no window fits");
+	parse_err("server {server}\nexpect server idle within 100ms\n",
+		  "t.case:2:20: expect: 'within' is shorter than the idle window (0.5s): no window fits");
+	parse_err("server {server}\nexpect server idle over 1s over 2s\n", "t.case:2:28: expect: 'over' given twice");
+	parse_err("server {server}\nexpect server idle 1s\n",
+		  "t.case:2:20: expect: unexpected '1s' (expected 'over', 'within' or the end of the line)");
+	parse_err("server {server}\nexpect server idle over 2\n",
+		  "t.case:2:25: expect: bad duration '2': add a unit (2ms, 2s or 2m)");
+	parse_err("server {server}\nconnect c1\nexpect c1 idle\n",
+		  "t.case:3:11: expect: 'idle' needs 'server' or 'client', not a connection");
+	parse_err("server {server}\nexpect stdout idle\n",
+		  "t.case:2:15: expect: 'idle' does not apply to 'stdout' (use data, line, match, silence or eof)");
+	parse_err("server {server}\nexpect server idel\n",
+		  "t.case:2:15: expect: unknown expectation 'idel'; did you mean 'idle'?");
+}
+
 static void test_file(void)
 {
 	struct scenario_diags d = {0};
@@ -486,6 +529,7 @@ int main(void)
 	test_repeat();
 	test_errors();
 	test_levels();
+	test_idle();
 	test_file();
 	return unit_summary();
 }

@@ -2,7 +2,7 @@
 mutant: chat/forget-departed
 defect: does not remove a client whose read() returns 0 or fails, so the next line relayed to the departed
         client raises SIGPIPE and kills the server
-killed-by: leave-by-reset
+killed-by: leave-by-reset idle
 role: server
 */
 /* A poll() chat server that keeps departed clients in its list. */

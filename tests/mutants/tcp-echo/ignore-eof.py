@@ -1,6 +1,6 @@
 # mutant: tcp-echo/ignore-eof
 # defect: treats an empty recv() as "nothing yet" and keeps looping, so a half-closed client never gets a FIN
-# killed-by: half-close nul-bytes binary-1mib half-close-in-flight
+# killed-by: half-close nul-bytes binary-1mib half-close-in-flight idle
 # role: server
 """A threaded echo server that never notices end-of-file."""
 import signal

@@ -1,7 +1,7 @@
 /*
 mutant: tcp-upper/spin-on-eof
 defect: only stops on a read() error, so at end-of-file (read() == 0) it loops forever and never closes
-killed-by: half-close only-ascii-letters binary-1mib
+killed-by: half-close only-ascii-letters binary-1mib idle
 role: server
 */
 /* A forking upper-case server that misses end-of-file. */
