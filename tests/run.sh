@@ -130,7 +130,7 @@ start=$(date +%s)
 run --server "python3 tests/programs/hostile-server.py {port}" cases/tcp-echo/basic.case >"$work/h.txt" 2>&1
 [ $? -eq 1 ] || fail "hostile: exit (expected a fail verdict)"
 [ $(( $(date +%s) - start )) -lt 30 ] || fail "hostile: took too long"
-[ "$(grep -o 'more than 4 MiB on stdout' "$work/h.txt" | wc -l)" -eq 1 ] ||
+[ "$(grep -o 'more than 8 MiB on stdout' "$work/h.txt" | wc -l)" -eq 1 ] ||
   fail "hostile: the capped stdout should be noted exactly once"
 sleep 0.5
 pgrep -f 'sleep 313.25' >/dev/null && { fail "hostile: its daemon survived the case"; pkill -f 'sleep 313.25'; }

@@ -49,11 +49,16 @@ rc=$?
 check "bad header: exit status 2" '[ $rc -eq 2 ]'
 check "bad header: says what is missing" 'grep -q "no-killed-by.py: no .killed-by:. line" "$out/bad"'
 
-timeout 60 "$B/sockcheck" selftest --repeat 2 --no-mutants $F/suites/fixture-bad-reference >"$out/ref" 2>/dev/null
+timeout 60 "$B/sockcheck" selftest --repeat 2 --no-mutants --captures "$out/cap" $F/suites/fixture-bad-reference \
+	>"$out/ref" 2>/dev/null
 rc=$?
 cat "$out/ref"
 check "bad reference: exit status 1" '[ $rc -eq 1 ]'
 check "bad reference: names case, run and message" 'grep -q "reference-failed *reference run 2 (seed 2): fixture-bad-reference/lowercase-echo: fail: expect c1 echo: .*(at tests/selftest/suites/fixture-bad-reference/lowercase-echo.case:8)" "$out/ref"'
+check "bad reference: each failure names its kept capture" \
+	'[ "$(grep -c "lowercase-echo.case:8); capture kept in $out/cap/[^ ]*/fixture-bad-reference/lowercase-echo.pcap" "$out/ref")" -eq 2 ]'
+check "bad reference: the named captures exist" \
+	'(for p in $(grep -o "capture kept in [^ ]*" "$out/ref" | cut -d" " -f4); do [ -s "$p" ] || exit 1; done)'
 check "bad reference: every run counted" 'grep -q "reference runs: 2 x 1 cases, 2 non-pass verdict(s)" "$out/ref"'
 
 # Levels: selftest runs strict. A SHOULD case that fails on a mutant detects it; on the reference it is a

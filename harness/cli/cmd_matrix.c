@@ -234,11 +234,10 @@ static void free_opts(struct opts *o)
 /* Every command given (not "ref") must hold the placeholders the interop suite's references take. */
 static int check_commands(const struct opts *o, const char *suite, const char *self)
 {
-	char conf[PATH_MAX + 48], bindir[PATH_MAX + 16], dir[PATH_MAX], err[1024], *ref[2] = {NULL, NULL};
-	snprintf(conf, sizeof conf, "%s/suite.conf", suite); /* suite_reference() looks beside this path */
+	char bindir[PATH_MAX + 16], dir[PATH_MAX], err[1024], *ref[2] = {NULL, NULL};
 	snprintf(dir, sizeof dir, "%s", self);
 	snprintf(bindir, sizeof bindir, "%s/reference", dirname(dir));
-	if (suite_reference(conf, bindir, &ref[0], &ref[1], err, sizeof err) != 0) {
+	if (suite_reference(suite, bindir, &ref[0], &ref[1], err, sizeof err) != 0) {
 		fprintf(stderr, "sockcheck matrix: %s\n", err);
 		return -1;
 	}

@@ -215,7 +215,9 @@ static void append_quoted(char **cmd, const char *s)
 	*o = '\0';
 }
 
-static char *reproduce_line(const struct opts *o, const char *case_path)
+/* The command that runs this case again, alone: an included case is selected by name in its suite's
+ * directory, so that it runs under that suite with that suite's reference. */
+static char *reproduce_line(const struct opts *o, const struct suite_case *sc, const struct scenario *s)
 {
 	char *cmd = strdup(o->self);
 	if (!cmd)
@@ -238,7 +240,17 @@ static char *reproduce_line(const struct opts *o, const char *case_path)
 		append_quoted(&cmd, "--time-scale");
 		append_quoted(&cmd, num);
 	}
-	append_quoted(&cmd, case_path);
+	if (sc->included) {
+		char *filter = NULL;
+		if (asprintf(&filter, "%s/%s", sc->suite, s->name) < 0)
+			return cmd;
+		append_quoted(&cmd, "--filter");
+		append_quoted(&cmd, filter);
+		append_quoted(&cmd, sc->dir);
+		free(filter);
+	} else {
+		append_quoted(&cmd, sc->path);
+	}
 	return cmd;
 }
 
@@ -297,9 +309,9 @@ static void worker(const struct opts *o, const char *run_id, const struct suite_
 	struct run_options ro = {.server_cmd = o->server, .client_cmd = o->client, .time_scale = o->time_scale,
 				 .seed = o->seed, .keep = o->keep};
 	char err[512], *ref_server = NULL, *ref_client = NULL, *capture = NULL;
-	char *repro = reproduce_line(o, sc->path);
+	char *repro = reproduce_line(o, sc, s);
 	ro.reproduce = repro;
-	if (suite_reference(sc->path, o->bindir, &ref_server, &ref_client, err, sizeof err) != 0) {
+	if (suite_reference(sc->dir, o->bindir, &ref_server, &ref_client, err, sizeof err) != 0) {
 		memset(&r, 0, sizeof r);
 		harness_error(&r, sc, NULL, "%s", err);
 	} else {

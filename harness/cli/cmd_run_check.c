@@ -24,16 +24,10 @@ static int uses(const struct scenario *s)
 	return u;
 }
 
-/* The suite directory of a case file ("cases/tcp-echo" for "cases/tcp-echo/basic.case"). */
-static size_t dir_len(const char *path)
+/* Whether two cases belong to one suite (an included case belongs to the suite that includes it). */
+static int same_suite(const struct suite_case *a, const struct suite_case *b)
 {
-	const char *slash = strrchr(path, '/');
-	return slash ? (size_t)(slash - path) : 0;
-}
-
-static int same_dir(const char *a, const char *b)
-{
-	return dir_len(a) == dir_len(b) && strncmp(a, b, dir_len(a)) == 0;
+	return strcmp(a->dir, b->dir) == 0;
 }
 
 static void say(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -65,18 +59,18 @@ static void list_suites(const struct suite_case *cases, struct scenario *const *
 	for (size_t i = 0; i < n; i++) {
 		if (!which[i])
 			continue;
-		size_t dl = dir_len(cases[i].path), count = 0;
+		size_t count = 0;
 		int u = 0, seen_before = 0;
 		for (size_t k = 0; k < i && !seen_before; k++)
-			seen_before = which[k] && same_dir(cases[k].path, cases[i].path);
+			seen_before = which[k] && same_suite(&cases[k], &cases[i]);
 		if (seen_before)
 			continue;
 		for (size_t k = i; k < n; k++)
-			if (which[k] && same_dir(cases[k].path, cases[i].path)) {
+			if (which[k] && same_suite(&cases[k], &cases[i])) {
 				u |= uses(scn[k]);
 				count++;
 			}
-		say(err, errlen, "%s%.*s", shown++ ? "; " : "", dl ? (int)dl : 1, dl ? cases[i].path : ".");
+		say(err, errlen, "%s%s", shown++ ? "; " : "", cases[i].dir);
 		if (counted)
 			say(err, errlen, " (%zu case%s)", count, count == 1 ? "" : "s");
 		say(err, errlen, " needs %s", needs(u));
@@ -90,15 +84,15 @@ static int check_placeholders(const char *role, const char *cmd, int mask, const
 {
 	char opt[16];
 	snprintf(opt, sizeof opt, "--%s", role);
-	const char *last = NULL; /* the suite last checked: its cases share one reference */
+	const struct suite_case *last = NULL; /* the suite last checked: its cases share one reference */
 	for (size_t i = 0; i < n; i++) {
 		if (!selected[i] || !scn[i] || !(uses(scn[i]) & mask))
 			continue;
-		if (last && same_dir(last, cases[i].path))
+		if (last && same_suite(last, &cases[i]))
 			continue;
-		last = cases[i].path;
+		last = &cases[i];
 		char *ref[2] = {NULL, NULL}, rerr[256];
-		if (suite_reference(cases[i].path, bindir, &ref[0], &ref[1], rerr, sizeof rerr) != 0)
+		if (suite_reference(cases[i].dir, bindir, &ref[0], &ref[1], rerr, sizeof rerr) != 0)
 			ref[0] = ref[1] = NULL; /* the case reports a malformed suite.conf itself */
 		int rc = suite_command_check(opt, role, cmd, ref[mask == USES_CLIENT], err, errlen);
 		free(ref[0]);

@@ -26,7 +26,9 @@ struct fixture {
 static void add(struct fixture *f, const char *path, const char *text, int selected)
 {
 	struct scenario_diags d = {0};
-	f->cases[f->n] = (struct suite_case){.path = (char *)path, .suite = (char *)"s"};
+	char *dir = strdup(path);
+	*strrchr(dir, '/') = '\0';
+	f->cases[f->n] = (struct suite_case){.path = (char *)path, .suite = (char *)"s", .dir = dir};
 	f->scn[f->n] = text ? scenario_parse_string(path, text, &d) : NULL;
 	CHECK(!text || f->scn[f->n]);
 	scenario_diags_free(&d);
@@ -36,8 +38,10 @@ static void add(struct fixture *f, const char *path, const char *text, int selec
 static int check(struct fixture *f, const char *server, const char *client, char *err, size_t len)
 {
 	int rc = cmd_run_check(server, client, f->cases, f->scn, f->selected, f->n, "BIN", err, len);
-	for (size_t i = 0; i < f->n; i++)
+	for (size_t i = 0; i < f->n; i++) {
 		scenario_free(f->scn[i]);
+		free(f->cases[i].dir);
+	}
 	memset(f, 0, sizeof *f);
 	return rc;
 }

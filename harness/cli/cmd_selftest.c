@@ -23,7 +23,7 @@
 struct st_opts {
 	int repeat, mutant_repeat, jobs, load, no_mutants, json;
 	double time_scale;
-	const char *mutants_dir, *output;
+	const char *mutants_dir, *output, *captures;
 	char self[PATH_MAX], build_dir[PATH_MAX];
 };
 
@@ -40,6 +40,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: sockcheck selftest [--repeat N] [--mutant-repeat N] [-j N] [--load] [--no-mutants]\n"
 		"                          [--mutants DIR] [--format text|json] [--output FILE] [--time-scale X]\n"
+		"                          [--captures DIR]\n"
 		"                          [SUITE_DIR...]\n\n"
 		"Proves the suites: each runs N times against its reference (every case must pass every time), and\n"
 		"once against every mutant of its profile (each mutant must fail at least one case, and every case\n"
@@ -53,6 +54,8 @@ static void usage(FILE *out)
 		"  --format F         text (default) or json\n"
 		"  --output FILE      write the report there instead of standard output\n"
 		"  --time-scale X     passed to `sockcheck run` (default 1, or SOCKCHECK_TIME_SCALE)\n"
+		"  --captures DIR     where the captures of failed reference cases are kept (default\n"
+		"                     captures/<run-id>/); each reference failure names its capture\n"
 		"Default suites: every directory under cases/ with a suite.conf.\n\n"
 		"Exit status: 0 proved, 1 a problem (named), 2 usage or harness error.\n");
 }
@@ -77,6 +80,7 @@ static int parse_opts(int argc, char **argv, struct st_opts *o)
 		{"no-mutants", no_argument, 0, 'n'},	  {"mutants", required_argument, 0, 'm'},
 		{"format", required_argument, 0, 'f'},	  {"output", required_argument, 0, 'o'},
 		{"time-scale", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
+		{"captures", required_argument, 0, 'C'},
 		{0, 0, 0, 0},
 	};
 	o->time_scale = cmd_opts_time_scale_env();
@@ -111,6 +115,7 @@ static int parse_opts(int argc, char **argv, struct st_opts *o)
 		case 'n': o->no_mutants = 1; break;
 		case 'm': o->mutants_dir = optarg; break;
 		case 'o': o->output = optarg; break;
+		case 'C': o->captures = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
 				fprintf(stderr, "sockcheck selftest: unknown format '%s' (text, json)\n", optarg);
@@ -276,7 +281,7 @@ static int reference_runs(const struct st_opts *o, struct selftest_report *r)
 	for (size_t s = 0; s < r->nsuites; s++)
 		dirs[s] = r->suites[s].dir;
 	struct selftest_child_opts co = {.self = o->self, .jobs = o->jobs, .time_scale = o->time_scale,
-					 .keep = "failed", .limit = run_limit(o, dirs, r->nsuites),
+					 .keep = "failed", .captures = o->captures, .limit = run_limit(o, dirs, r->nsuites),
 					 .stop = &interrupted};
 	int rc = 0;
 	for (int k = 1; k <= o->repeat && rc == 0 && !interrupted; k++) {
@@ -310,10 +315,11 @@ static int reference_runs(const struct st_opts *o, struct selftest_report *r)
 				failed[su - r->suites] = 1;
 			int harness = strcmp(oc->verdict, "error") == 0;
 			selftest_report_problem(r, harness ? SELFTEST_HARNESS : SELFTEST_REFERENCE_FAILED, su->name,
-						oc->name, NULL, k, "%sreference run %d (seed %d): %s/%s: %s: %s%s%s%s",
+						oc->name, NULL, k, "%sreference run %d (seed %d): %s/%s: %s: %s%s%s%s%s%s",
 						harness ? "harness error in " : "", k, k, su->name, oc->name, oc->verdict,
 						oc->message ? oc->message : "(no message)", oc->step ? " (at " : "",
-						oc->step ? oc->step : "", oc->step ? ")" : "");
+						oc->step ? oc->step : "", oc->step ? ")" : "",
+						oc->capture ? "; capture kept in " : "", oc->capture ? oc->capture : "");
 		}
 		for (size_t s = 0; s < r->nsuites; s++) {
 			r->suites[s].ref_runs++;

@@ -109,8 +109,8 @@ void inspect_tcp_ending(const struct trace_tcp *c, char *buf, size_t len)
 	for (int d = 0; d < 2; d++) {
 		if (c->d[d].fin_frame)
 			ev[n++] = (typeof(ev[0])){c->d[d].fin_frame, "FIN", d};
-		if (c->d[d].rst_frame)
-			ev[n++] = (typeof(ev[0])){c->d[d].rst_frame, "RST", d};
+		if (c->d[d].rst_frame) /* late: once both FINs were acknowledged (an answer to a stray segment) */
+			ev[n++] = (typeof(ev[0])){c->d[d].rst_frame, c->d[d].rst_after_close ? "late RST" : "RST", d};
 	}
 	if (!n) {
 		snprintf(buf, len, "open at the end of the capture (no FIN, no RST)");

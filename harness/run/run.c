@@ -77,6 +77,7 @@ static enum run_status run_step(struct run_ctx *c, const struct scenario_step *s
 	case SCENARIO_STEP_ABORT:
 	case SCENARIO_STEP_PAUSE:
 	case SCENARIO_STEP_RESUME:
+	case SCENARIO_STEP_ECHO:
 		s = run_step_peer(c, st, name);
 		break;
 	case SCENARIO_STEP_WAIT: {

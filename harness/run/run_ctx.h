@@ -19,8 +19,10 @@
 #define RUN_DEFAULT_SEND 10.0
 #define RUN_STOP_GRACE 2.0
 #define RUN_DEATH_GRACE 0.3 /* after a failing step: time for a dying program to be reaped */
+/* `expect P running` waits at most this long (scaled) for the program to settle before judging. */
+#define RUN_SETTLE_MAX 1.0
 
-#define RUN_STREAM_CAP (4u << 20)  /* program stdout/stderr kept per stream */
+#define RUN_STREAM_CAP (8u << 20) /* program stdout/stderr kept per stream (tcp-client/no-deadlock prints 8 MiB) */
 #define RUN_SOCKET_CAP (256u << 20) /* bytes kept per harness socket and direction */
 
 enum run_conn_kind {
@@ -51,6 +53,7 @@ struct run_conn {
 	size_t echo_mark;    /* prefix of sent already expected back (echo/upper) */
 	int eof, reset, rd_errno;
 	int paused, wr_shut, rd_shut;
+	size_t echo_window;  /* `echo`: what arrives is queued back; no reading while this much is queued */
 	int overflow;        /* rx hit its cap: later bytes were read and discarded (2: reported) */
 	int connecting, connect_errno;
 	int *pending;        /* LISTEN_TCP: accepted connections not yet taken by an `accept` step */
@@ -124,11 +127,14 @@ void run_detail(char **field, const char *fmt, ...) __attribute__((format(printf
 int run_addr_port(const struct sockaddr_storage *ss);                 /* 0 if not IPv4/IPv6 */
 void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len); /* "127.0.0.1:9000", "[::1]:9000" */
 
-/* run_io.c: harness endpoints and the one poll loop. */
+/* run_conn.c: harness endpoints and the one poll loop. */
 struct run_conn *run_conn_find(struct run_ctx *c, const char *name);
 struct run_conn *run_conn_add(struct run_ctx *c, const char *name, enum run_conn_kind kind, int fd);
 void run_conn_close(struct run_conn *cn);
 void run_conns_free(struct run_ctx *c);
+/* Reads what a stream endpoint has waiting (up to its echo window); writes what is queued on it. */
+void run_conn_read(struct run_conn *cn);
+void run_conn_write(struct run_conn *cn);
 /* Waits until cond(c, arg) holds, the deadline passes or the case times out, serving every endpoint
  * (reading, writing queued data) and the capture meanwhile. Returns 1 cond held, 0 deadline,
  * -1 case timeout, -2 harness error (message set). cond may be NULL (just serve until deadline). */
@@ -159,6 +165,11 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_step_baseline(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step *st);
+
+/* run_metric.c: `expect PROG fds|zombies|processes|threads OP N` and `expect PROG idle`, for the program p
+ * that st targets (called by run_expect_program). */
+enum run_status run_expect_metric(struct run_ctx *c, const struct scenario_step *st, struct run_prog *p);
+enum run_status run_expect_idle(struct run_ctx *c, const struct scenario_step *st, struct run_prog *p);
 /* After a failing step: if a program has died (waits a short grace for a death in progress), makes the
  * case's message lead with its exit status and stderr tail, and moves the step's message to the notes.
  * The message then no longer depends on which step noticed first. Returns 1 if it did. */

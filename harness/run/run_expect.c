@@ -185,7 +185,9 @@ static int end_ready(struct run_ctx *c, void *arg)
 static enum run_status expect_end(struct run_ctx *c, struct want *w, double within)
 {
 	struct run_conn *cn = w->cn;
-	int want_reset = w->e->kind == SCENARIO_EXPECT_RESET;
+	int want_reset = w->e->kind == SCENARIO_EXPECT_RESET, either = w->e->kind == SCENARIO_EXPECT_CLOSED;
+	const char *kw = either ? "closed" : want_reset ? "reset" : "eof";
+	const char *what = either ? "a close (FIN or RST)" : want_reset ? "a reset (RST)" : "EOF (the program's FIN)";
 	int r = run_wait(c, run_now() + within, end_ready, w);
 	if (r == -1)
 		return RUN_TIMEOUT;
@@ -194,26 +196,26 @@ static enum run_status expect_end(struct run_ctx *c, struct want *w, double with
 	if (unread(cn) > 0) {
 		char pa[200];
 		bytes_preview(cn->rx.p + cn->consumed, unread(cn), 64, pa, sizeof pa);
-		run_detail(&c->r->expected, "%s with no more data", want_reset ? "a reset" : "EOF");
+		run_detail(&c->r->expected, "%s with no more data", what);
 		run_detail(&c->r->actual, "%zu more bytes %s", unread(cn), pa);
 		char dump[DETAIL_MAX] = "";
 		bytes_hexdump(cn->rx.p + cn->consumed, unread(cn), cn->consumed, DUMP_ROWS, dump, sizeof dump);
 		run_detail(&c->r->actual, "%s", dump);
 		return run_fail(c, RUN_FAIL, "expect %s %s: %zu unexpected bytes arrived first, starting at offset %zu",
-				cn->name, want_reset ? "reset" : "eof", unread(cn), cn->consumed);
+				cn->name, kw, unread(cn), cn->consumed);
 	}
-	if (want_reset ? cn->reset : (cn->eof && !cn->reset))
+	if (either ? (cn->eof || cn->reset) : want_reset ? cn->reset : (cn->eof && !cn->reset))
 		return RUN_OK;
 	if (cn->kind == RUN_CONN_STREAM_IN && !want_reset) {
 		/* A pipe, not a connection: it ends when every process holding it closes it or exits. */
 		run_detail(&c->r->expected, "the end of the program's %s (it closes it, or exits)", cn->name);
 		run_detail(&c->r->actual, "%s was still open after %.2fs", cn->name, within);
-		return run_fail(c, RUN_FAIL, "expect %s eof: the program's %s was still open after %.2fs (is the "
-				"program, or a process it started, still running?)", cn->name, cn->name, within);
+		return run_fail(c, RUN_FAIL, "expect %s %s: the program's %s was still open after %.2fs (is the "
+				"program, or a process it started, still running?)", cn->name, kw, cn->name, within);
 	}
-	run_detail(&c->r->expected, "%s", want_reset ? "a reset (RST)" : "EOF (the program's FIN)");
+	run_detail(&c->r->expected, "%s", what);
 	run_detail(&c->r->actual, "%s", cn->reset ? "a reset (RST)" : cn->eof ? "EOF" : "the connection stayed open");
-	return run_fail(c, RUN_FAIL, "expect %s %s: %s", cn->name, want_reset ? "reset" : "eof",
+	return run_fail(c, RUN_FAIL, "expect %s %s: %s", cn->name, kw,
 			cn->reset  ? "the connection was reset instead"
 			: cn->eof ? "the program closed gracefully instead"
 				  : "nothing happened within the deadline");
@@ -380,9 +382,10 @@ enum run_status run_step_expect(struct run_ctx *c, const struct scenario_step *s
 		return expect_silence(c, &w, run_scaled(c, e->within, RUN_DEFAULT_EXPECT));
 	case SCENARIO_EXPECT_EOF:
 	case SCENARIO_EXPECT_RESET:
+	case SCENARIO_EXPECT_CLOSED:
 		if (cn->kind == RUN_CONN_UDP)
 			return run_fail(c, RUN_ERROR, "expect %s: UDP has no %s", name,
-					e->kind == SCENARIO_EXPECT_EOF ? "EOF" : "reset");
+					e->kind == SCENARIO_EXPECT_EOF ? "EOF" : e->kind == SCENARIO_EXPECT_RESET ? "reset" : "close");
 		return expect_end(c, &w, within);
 	case SCENARIO_EXPECT_RUNNING:
 	case SCENARIO_EXPECT_EXIT:

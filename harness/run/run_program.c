@@ -1,6 +1,7 @@
-/* run_program.c: the programs under test: start, readiness, signals, exit status, resource hygiene and idle CPU. */
+/* run_program.c: the programs under test: start, readiness, signals, exit status, and their deaths. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,20 +49,28 @@ static char *replace_all(const char *s, const char *key, const char *val)
 
 /* The command line: the case's template with {server}/{client} replaced by the user's command (or the
  * reference), then {host} and {port}. */
-static char *command_for(struct run_ctx *c, int role, int port_override)
+static char *command_for(struct run_ctx *c, int role, const struct scenario_step *st)
 {
 	const char *tmpl = role == SCENARIO_ROLE_SERVER ? c->sc->server_cmd : c->sc->client_cmd;
 	const char *server = c->o->server_cmd ? c->o->server_cmd : c->o->ref_server;
 	const char *client = c->o->client_cmd ? c->o->client_cmd : c->o->ref_client;
 	char port[16];
-	snprintf(port, sizeof port, "%d", port_override ? port_override : c->sc->port);
+	snprintf(port, sizeof port, "%d", st->u.start.port ? st->u.start.port : c->sc->port);
+	/* `with host|port "TEXT"`: the placeholder becomes TEXT, whose own placeholders are the usual values */
+	const char *ht = st->u.start.host_text, *pt = st->u.start.port_text;
+	char *hx = ht ? replace_all(ht, "{port}", port) : NULL, *px = pt ? replace_all(pt, "{port}", port) : NULL;
+	char *hv = hx ? replace_all(hx, "{host}", "127.0.0.1") : NULL, *pv = px ? replace_all(px, "{host}", "127.0.0.1") : NULL;
 	char *a = replace_all(tmpl, "{server}", server ? server : "");
 	char *b = a ? replace_all(a, "{client}", client ? client : "") : NULL;
-	char *d = b ? replace_all(b, "{host}", "127.0.0.1") : NULL;
-	char *e = d ? replace_all(d, "{port}", port) : NULL;
+	char *d = b && (!ht || hv) ? replace_all(b, "{host}", hv ? hv : "127.0.0.1") : NULL;
+	char *e = d && (!pt || pv) ? replace_all(d, "{port}", pv ? pv : port) : NULL;
 	free(a);
 	free(b);
 	free(d);
+	free(hx);
+	free(px);
+	free(hv);
+	free(pv);
 	/* A simple command replaces the shell, so that signals and the exit status are the program's own
 	 * (dash does not exec the last command of `sh -c` by itself). */
 	if (e && !strpbrk(e, ";&|()<>`$\n")) {
@@ -86,21 +95,13 @@ static int bound(struct run_ctx *c, void *arg)
 	return 0;
 }
 
-static void describe_status(int status, char *out, size_t len)
-{
-	if (WIFEXITED(status))
-		snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(out, len, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
-	else
-		snprintf(out, len, "ended with wait status 0x%x", status);
-}
-
 /* Is status what `expect ... exit` e accepts? */
 static int exit_matches(const struct scenario_expect *e, int status)
 {
 	if (e->exit_nonzero)
 		return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (e->exit_failure)
+		return WIFEXITED(status) && WEXITSTATUS(status) != 0;
 	return (WIFEXITED(status) && WEXITSTATUS(status) == e->exit_code) ||
 	       (e->exit_signal && WIFSIGNALED(status) && WTERMSIG(status) == e->exit_signal);
 }
@@ -160,7 +161,7 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	if (!who)
 		return run_fail(c, RUN_ERROR, "start %s: no %s command (give --%s CMD; this suite has no reference %s)",
 				role_name(role), role_name(role), role_name(role), role_name(role));
-	p->cmd = command_for(c, role, st->u.start.port);
+	p->cmd = command_for(c, role, st);
 	if (!p->cmd)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
 	char err[SANDBOX_ERRBUF_SIZE];
@@ -169,6 +170,8 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	p->started = 1;
 	/* The graded program's streams are the case's stdin/stdout/stderr: the client's if there is one. */
 	if (role == SCENARIO_ROLE_CLIENT || !c->sc->client_cmd) {
+		/* A 1 MiB pipe keeps stdin readable while the harness has input queued, as a file on stdin is. */
+		fcntl(p->p.stdin_fd, F_SETPIPE_SZ, 1 << 20);
 		struct run_conn *in = run_conn_add(c, "stdin", RUN_CONN_STREAM_OUT, p->p.stdin_fd);
 		struct run_conn *out = run_conn_add(c, "stdout", RUN_CONN_STREAM_IN, p->p.stdout_fd);
 		struct run_conn *errs = run_conn_add(c, "stderr", RUN_CONN_STREAM_IN, p->p.stderr_fd);
@@ -183,7 +186,7 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 		close(p->p.stdin_fd);
 	}
 	p->p.stdin_fd = p->p.stdout_fd = p->p.stderr_fd = -1; /* owned by the conns now */
-	if (role == SCENARIO_ROLE_CLIENT)
+	if (role == SCENARIO_ROLE_CLIENT || st->u.start.nowait)
 		return RUN_OK;
 
 	/* Readiness never opens a connection: a one-client server would spend its only accept on it. */
@@ -197,7 +200,7 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 		return RUN_ERROR;
 	if (p->p.exited) {
 		char how[96], tail[200];
-		describe_status(p->p.status, how, sizeof how);
+		sandbox_proc_describe(p->p.status, how, sizeof how);
 		stderr_tail(c, role, tail, sizeof tail);
 		p->exit_told = 1;
 		run_detail(&c->r->expected, "the server listens on port %d", c->sc->port);
@@ -245,7 +248,7 @@ enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *s
 	sandbox_proc_reap(&p->p);
 	if (p->p.exited) {
 		char how[96], tail[200];
-		describe_status(p->p.status, how, sizeof how);
+		sandbox_proc_describe(p->p.status, how, sizeof how);
 		stderr_tail(c, role_of(st->target), tail, sizeof tail);
 		p->exit_told = 1;
 		return run_fail(c, RUN_FAIL, "signal %s: the program had already exited (it %s%s)", st->target, how,
@@ -277,210 +280,26 @@ static int exited(struct run_ctx *c, void *arg)
 	return p->p.exited;
 }
 
-static const char *metric_name(enum scenario_metric m)
-{
-	switch (m) {
-	case SCENARIO_METRIC_FDS: return "fds";
-	case SCENARIO_METRIC_ZOMBIES: return "zombies";
-	case SCENARIO_METRIC_PROCESSES: return "processes";
-	case SCENARIO_METRIC_THREADS: return "threads";
-	}
-	return "?";
-}
-
-static long metric_value(const struct sandbox_stats *s, enum scenario_metric m)
-{
-	switch (m) {
-	case SCENARIO_METRIC_FDS: return s->fds;
-	case SCENARIO_METRIC_ZOMBIES: return s->zombies;
-	case SCENARIO_METRIC_PROCESSES: return s->processes;
-	case SCENARIO_METRIC_THREADS: return s->threads;
-	}
-	return 0;
-}
-
-static const char *cmp_text(enum scenario_cmp op)
-{
-	switch (op) {
-	case SCENARIO_CMP_EQ: return "==";
-	case SCENARIO_CMP_LE: return "<=";
-	case SCENARIO_CMP_GE: return ">=";
-	case SCENARIO_CMP_LT: return "<";
-	case SCENARIO_CMP_GT: return ">";
-	}
-	return "?";
-}
-
-static int compare(long v, enum scenario_cmp op, long limit)
-{
-	switch (op) {
-	case SCENARIO_CMP_EQ: return v == limit;
-	case SCENARIO_CMP_LE: return v <= limit;
-	case SCENARIO_CMP_GE: return v >= limit;
-	case SCENARIO_CMP_LT: return v < limit;
-	case SCENARIO_CMP_GT: return v > limit;
-	}
-	return 0;
-}
-
-struct metric_want {
+struct settle_state {
 	struct run_prog *p;
-	const struct scenario_expect *e;
-	long limit;
-	struct sandbox_stats now;
+	int in_a_row; /* consecutive settled observations */
 	int err;
 	char errbuf[SANDBOX_ERRBUF_SIZE];
 };
 
-static int metric_ok(struct run_ctx *c, void *arg)
+/* Exited, or settled on two observations in a row (one poll apart): a wake-up in between resets it. */
+static int settled(struct run_ctx *c, void *arg)
 {
-	struct metric_want *m = arg;
-	if (sandbox_proc_stats(c->sb, &m->p->p, &m->now, m->errbuf) != 0) {
-		m->err = 1;
+	struct settle_state *s = arg;
+	if (sandbox_proc_reap(&s->p->p))
+		return 1;
+	int k = sandbox_proc_settled(c->sb, &s->p->p, s->errbuf);
+	if (k < 0) {
+		s->err = 1;
 		return 1;
 	}
-	return compare(metric_value(&m->now, m->e->metric), m->e->cmp, m->limit);
-}
-
-static enum run_status expect_metric(struct run_ctx *c, const struct scenario_step *st, struct run_prog *p)
-{
-	const struct scenario_expect *e = &st->u.expect;
-	struct metric_want m = {.p = p, .e = e, .limit = e->value};
-	if (e->relative) {
-		if (!p->has_baseline)
-			return run_fail(c, RUN_ERROR, "expect %s %s: no 'baseline %s' step ran before", st->target,
-					metric_name(e->metric), st->target);
-		m.limit += metric_value(&p->baseline, e->metric);
-	}
-	double within = run_scaled(c, e->within, RUN_DEFAULT_EXPECT);
-	c->poll_ms = 20;
-	int w = run_wait(c, run_now() + within, metric_ok, &m);
-	c->poll_ms = 0;
-	if (w == -1)
-		return RUN_TIMEOUT;
-	if (w == -2)
-		return RUN_ERROR;
-	if (m.err)
-		return run_fail(c, RUN_ERROR, "expect %s %s: %s", st->target, metric_name(e->metric), m.errbuf);
-	if (w == 1)
-		return RUN_OK;
-	long v = metric_value(&m.now, e->metric);
-	run_detail(&c->r->expected, "%s %s %ld%s", metric_name(e->metric), cmp_text(e->cmp), m.limit,
-		   e->relative ? " (baseline-relative)" : "");
-	run_detail(&c->r->actual, "%s = %ld (fds %ld, zombies %ld, processes %ld, threads %ld) after %.2fs",
-		   metric_name(e->metric), v, m.now.fds, m.now.zombies, m.now.processes, m.now.threads, within);
-	return run_fail(c, RUN_FAIL, "expect %s %s %s %ld: it stayed at %ld%s", st->target, metric_name(e->metric),
-			cmp_text(e->cmp), m.limit, v,
-			e->metric == SCENARIO_METRIC_ZOMBIES ? " (forked children are not reaped)"
-			: e->metric == SCENARIO_METRIC_FDS   ? " (a descriptor leaks per connection?)"
-							     : "");
-}
-
-/* A program that waits for input is busy-looping when, over a window, its threads were busy (running, or
- * ready to run and waiting for a CPU: /proc schedstat) more than IDLE_MAX_BUSY of the time, and either got
- * more than IDLE_MAX_CPU of it on a CPU or hardly ever blocked (fewer than IDLE_MIN_SLEEPS voluntary context
- * switches a second). A program blocked in recv()/accept()/poll() is busy ~0%. A spinning one is busy ~100%
- * however loaded the machine, though with 12 runnable tasks a core it gets only ~5% of one, and it never
- * blocks. A program that wakes up often (a 10 ms sleep() poll) blocks at each wake, and on a crowded machine
- * may wait long for a CPU each time: busy, but not spinning. Without schedstat, CPU time alone decides. */
-#define IDLE_MAX_BUSY 0.25
-#define IDLE_MAX_CPU 0.25
-#define IDLE_MIN_SLEEPS 10.0
-
-static int gone(struct run_ctx *c, void *arg)
-{
-	(void)c;
-	struct run_prog *p = arg;
-	sandbox_proc_reap(&p->p);
-	return p->p.exited;
-}
-
-static enum run_status idle_gone(struct run_ctx *c, const struct scenario_step *st, struct run_prog *p)
-{
-	char how[96];
-	describe_status(p->p.status, how, sizeof how);
-	run_detail(&c->r->expected, "the %s running, idle, while the harness sends nothing", st->target);
-	run_detail(&c->r->actual, "it %s", how);
-	return run_fail(c, RUN_FAIL, "expect %s idle: the program %s", st->target, how);
-}
-
-/* One window of an idle check: CPU time used and time busy (running or runnable), in seconds, and the
- * times its threads blocked (-1: unknown). */
-struct idle_window {
-	double wall, cpu, busy;
-	long long sleeps;
-};
-
-static void idle_measure(const struct sandbox_stats *s0, const struct sandbox_stats *s1, struct idle_window *w)
-{
-	int sched = s0->busy_seconds >= 0 && s1->busy_seconds >= 0;
-	/* CPU time from schedstat (ns) when the kernel keeps it, else from utime + stime (clock ticks). */
-	w->cpu = sched ? s1->run_seconds - s0->run_seconds : s1->cpu_seconds - s0->cpu_seconds;
-	w->busy = sched ? s1->busy_seconds - s0->busy_seconds : w->cpu;
-	w->sleeps = sched ? s1->sleeps - s0->sleeps : -1;
-	w->sleeps = sched && w->sleeps < 0 ? 0 : w->sleeps;
-	/* A process that left the tree unreaped took its time along: never below zero. */
-	w->cpu = w->cpu < 0 ? 0 : w->cpu;
-	w->busy = w->busy < w->cpu ? w->cpu : w->busy;
-}
-
-/* Measures the program's process tree over consecutive windows of `over` (the harness sends nothing
- * meanwhile, except data queued by `send ... nowait`) until one window is idle or `within` has passed. */
-static enum run_status expect_idle(struct run_ctx *c, const struct scenario_step *st, struct run_prog *p)
-{
-	const struct scenario_expect *e = &st->u.expect;
-	double over = run_scaled(c, e->over, SCENARIO_DEFAULT_IDLE_WINDOW);
-	double within = run_scaled(c, e->within, RUN_DEFAULT_EXPECT);
-	within = within > over ? within : over;
-	double deadline = run_now() + within;
-	char err[SANDBOX_ERRBUF_SIZE];
-	struct sandbox_stats s0, s1;
-	if (gone(c, p))
-		return idle_gone(c, st, p);
-	if (sandbox_proc_stats(c->sb, &p->p, &s0, err) != 0)
-		return run_fail(c, RUN_ERROR, "expect %s idle: %s", st->target, err);
-	double t0 = run_now();
-	struct idle_window best = {0}, now;
-	int windows = 0;
-	for (;;) {
-		int w = run_wait(c, t0 + over, gone, p);
-		if (w == -1)
-			return RUN_TIMEOUT;
-		if (w == -2)
-			return RUN_ERROR;
-		if (w == 1)
-			return idle_gone(c, st, p);
-		if (sandbox_proc_stats(c->sb, &p->p, &s1, err) != 0)
-			return run_fail(c, RUN_ERROR, "expect %s idle: %s", st->target, err);
-		double t1 = run_now();
-		now.wall = t1 - t0;
-		idle_measure(&s0, &s1, &now);
-		if (windows++ == 0 || now.busy / now.wall < best.busy / best.wall)
-			best = now;
-		int blocks = now.sleeps < 0 || now.sleeps >= IDLE_MIN_SLEEPS * now.wall;
-		if (now.busy <= IDLE_MAX_BUSY * now.wall || (blocks && now.cpu <= IDLE_MAX_CPU * now.wall))
-			return RUN_OK;
-		if (t1 + over > deadline)
-			break;
-		s0 = s1;
-		t0 = t1;
-	}
-	int busy = (int)(100 * best.busy / best.wall + 0.5), cpu = (int)(100 * best.cpu / best.wall + 0.5);
-	char blocked[64] = "";
-	if (best.sleeps >= 0)
-		snprintf(blocked, sizeof blocked, " and blocked %lld time%s", best.sleeps, best.sleeps == 1 ? "" : "s");
-	run_detail(&c->r->expected, "in some %.2fs window within %.2fs: busy (running or waiting for a CPU) at most "
-		   "%.0f%% of the time, or blocking at least %.0f times a second with at most %.0f%% of a core",
-		   over, within, 100 * IDLE_MAX_BUSY, IDLE_MIN_SLEEPS, 100 * IDLE_MAX_CPU);
-	run_detail(&c->r->actual, "busy %d%%, %.0f ms of CPU (%d%% of a core)%s in %.0f ms, the least busy of %d "
-		   "window%s; %ld process%s, %ld thread%s", busy, 1000 * best.cpu, cpu, blocked, 1000 * best.wall,
-		   windows, windows == 1 ? "" : "s", s1.processes, s1.processes == 1 ? "" : "es", s1.threads,
-		   s1.threads == 1 ? "" : "s");
-	return run_fail(c, RUN_FAIL, "expect %s idle: the %s used %.0f ms of CPU in %.0f ms while the harness sent "
-			"nothing (%d%% of a core), was busy (running, or waiting for a CPU) %d%% of that time%s: a "
-			"loop that goes on when recv() returns 0, a non-blocking socket retried at once, or a "
-			"poll()/select() timeout of 0?", st->target, st->target, 1000 * best.cpu, 1000 * best.wall, cpu,
-			busy, blocked);
+	s->in_a_row = k ? s->in_a_row + 1 : 0;
+	return s->in_a_row >= 2;
 }
 
 struct backlog_want {
@@ -488,6 +307,7 @@ struct backlog_want {
 	int n;
 	char err[SANDBOX_ERRBUF_SIZE];
 };
+
 
 static int backlog_empty(struct run_ctx *c, void *arg)
 {
@@ -528,17 +348,31 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		return RUN_ERROR;
 	char how[96], tail[200];
 	switch (e->kind) {
-	case SCENARIO_EXPECT_RUNNING:
+	case SCENARIO_EXPECT_RUNNING: {
+		/* Judge once the program has caught up with what the harness did (a FIN it was sent, say), so
+		 * that a program about to exit fails whatever the timing. A program still busy after the bound
+		 * (a spinning one) is judged as it is then: it is running. */
+		struct settle_state ss = {.p = p};
+		c->poll_ms = 5;
+		int w = run_wait(c, run_now() + RUN_SETTLE_MAX * c->o->time_scale, settled, &ss);
+		c->poll_ms = 0;
+		if (w == -1)
+			return RUN_TIMEOUT;
+		if (w == -2)
+			return RUN_ERROR;
+		if (ss.err)
+			return run_fail(c, RUN_ERROR, "expect %s running: %s", st->target, ss.errbuf);
 		sandbox_proc_reap(&p->p);
 		if (!p->p.exited)
 			return RUN_OK;
-		describe_status(p->p.status, how, sizeof how);
+		sandbox_proc_describe(p->p.status, how, sizeof how);
 		stderr_tail(c, role_of(st->target), tail, sizeof tail);
 		p->exit_told = 1;
 		run_detail(&c->r->expected, "the %s is still running", st->target);
 		run_detail(&c->r->actual, "it %s", how);
 		/* The same words as a death noticed by any other step: which step sees it first is a race. */
 		return run_fail(c, RUN_FAIL, "the %s is no longer running: it %s%s", st->target, how, tail);
+	}
 	case SCENARIO_EXPECT_EXIT: {
 		double within = run_scaled(c, e->within, RUN_DEFAULT_EXPECT);
 		int w = run_wait(c, run_now() + within, exited, p);
@@ -551,6 +385,8 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		else if (e->exit_signal)
 			run_detail(&c->r->expected, "exit status %d, or death by SIG%s, within %.2fs", e->exit_code,
 				   sigabbrev_np(e->exit_signal), within);
+		else if (e->exit_failure)
+			run_detail(&c->r->expected, "exit status 1 to 255 within %.2fs, not death by a signal", within);
 		else
 			run_detail(&c->r->expected, "exit status %d within %.2fs", e->exit_code, within);
 		if (w == 0) {
@@ -563,7 +399,7 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		p->exit_told = 1;
 		if (exit_matches(e, status))
 			return RUN_OK;
-		describe_status(p->p.status, how, sizeof how);
+		sandbox_proc_describe(p->p.status, how, sizeof how);
 		stderr_tail(c, role_of(st->target), tail, sizeof tail);
 		run_detail(&c->r->actual, "it %s", how);
 		int term_default = !e->exit_nonzero && !e->exit_signal && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM;
@@ -573,11 +409,11 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 				tail);
 	}
 	case SCENARIO_EXPECT_METRIC:
-		return expect_metric(c, st, p);
+		return run_expect_metric(c, st, p);
 	case SCENARIO_EXPECT_ACCEPTED:
 		return expect_accepted(c, st);
 	case SCENARIO_EXPECT_IDLE:
-		return expect_idle(c, st, p);
+		return run_expect_idle(c, st, p);
 	default:
 		return run_fail(c, RUN_ERROR, "expect %s: not a program expectation", st->target);
 	}
@@ -642,7 +478,7 @@ int run_programs_explain_death(struct run_ctx *c)
 	struct run_prog *p = &c->progs[role];
 	p->exit_told = 1;
 	char how[96], tail[200];
-	describe_status(p->p.status, how, sizeof how);
+	sandbox_proc_describe(p->p.status, how, sizeof how);
 	stderr_tail(c, role, tail, sizeof tail);
 	char *step = c->r->message;
 	c->r->message = NULL;

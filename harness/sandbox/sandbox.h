@@ -55,6 +55,10 @@ int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struc
 /* Non-blocking: if the program has exited, reaps it, sets exited/status and returns 1; else 0. */
 int sandbox_proc_reap(struct sandbox_proc *p);
 
+/* Says how a wait status ended a program ("exited with status 1", "was killed by signal 11 (Segmentation
+ * fault)") into out. */
+void sandbox_proc_describe(int status, char *out, size_t len);
+
 /* Sends sig to the program's process group. Returns 0 or -1 (errno). */
 int sandbox_proc_signal(struct sandbox_proc *p, int sig);
 
@@ -75,6 +79,12 @@ int sandbox_port_bound_inactive(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);
 /* How many connections wait in the accept queue of the TCP listener(s) on `port` (IPv4 and IPv6), read
  * from /proc/net/tcp*: 0 when the program has accepted everything. Returns the count, or -1 with errbuf. */
 int sandbox_port_backlog(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* Has the program caught up with what it was sent? 1 when none of the threads of its process tree is
+ * runnable or in an uninterruptible wait and no TCP handshake, FIN or RST is in flight in the namespace
+ * (read from /proc), or when it has exited; 0 when not yet; -1 with errbuf. Lets a check of "still
+ * running" wait for a program that is about to exit, instead of racing it. */
+int sandbox_proc_settled(struct sandbox *sb, const struct sandbox_proc *p, char errbuf[SANDBOX_ERRBUF_SIZE]);
 
 /* Stops the program: SIGTERM to its group, waits up to grace seconds for it to exit, then SIGKILL.
  * Leaves p reaped (exited=1). Returns 1 if it exited within the grace period on its own. */

@@ -62,4 +62,12 @@ int sandbox_status_sleeps(const char *text, size_t len, long *out);
  * Returns 1 or 0. */
 int sandbox_net_scan(const char *text, size_t len, int port, int listen_only);
 
+/* sandbox_net.c: reads a whole /proc file into *out (caller frees). Returns the length, or -1 (errno). */
+long sandbox_net_slurp(const char *path, char **out);
+
+/* sandbox_settle.c: 1 when the /proc/net/tcp or tcp6 text shows nothing in flight between two local sockets
+ * (no handshake under way, no FIN that its peer has not received, no socket whose peer vanished: an RST on
+ * its way), else 0. Malformed lines are skipped. */
+int sandbox_settle_tcp_quiet(const char *text, size_t len);
+
 #endif

@@ -314,3 +314,8 @@ int sandbox_port_bound_inactive(int port, char errbuf[SANDBOX_ERRBUF_SIZE])
 	int r = bound_inactive_in(AF_INET, port, errbuf);
 	return r != 0 ? r : bound_inactive_in(AF_INET6, port, errbuf);
 }
+
+long sandbox_net_slurp(const char *path, char **out)
+{
+	return slurp(path, out);
+}

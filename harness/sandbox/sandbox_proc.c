@@ -265,3 +265,13 @@ void sandbox_proc_close(struct sandbox_proc *p)
 	close_fd(&p->stderr_fd);
 	close_fd(&p->pidfd);
 }
+
+void sandbox_proc_describe(int status, char *out, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(out, len, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(out, len, "ended with wait status 0x%x", status);
+}

@@ -8,6 +8,7 @@
 
 /* Deadline not given in the file: the runner applies its default (scaled by --time-scale). */
 #define SCENARIO_DEFAULT_WITHIN (-1.0)
+#define SCENARIO_ECHO_WINDOW (64u << 10) /* `echo` without `window`: 64 KiB */
 
 /* `expect PROG idle` without `over D`: the window it measures, in seconds (before --time-scale). */
 #define SCENARIO_DEFAULT_IDLE_WINDOW 0.5
@@ -50,6 +51,7 @@ enum scenario_expect_kind {
 	SCENARIO_EXPECT_SILENCE, /* nothing arrives for `within` seconds */
 	SCENARIO_EXPECT_EOF,     /* the peer's FIN (or the program closed the stream), with no unread bytes */
 	SCENARIO_EXPECT_RESET,   /* the peer reset the connection */
+	SCENARIO_EXPECT_CLOSED,  /* the peer closed the connection: FIN or RST, with no unread bytes */
 	SCENARIO_EXPECT_RUNNING, /* target is "server"/"client": the program is still running */
 	SCENARIO_EXPECT_EXIT,    /* the program exited with `exit_code` (or any non-zero if exit_nonzero) */
 	SCENARIO_EXPECT_METRIC,  /* resource hygiene: `metric cmp value` over the program's process tree */
@@ -76,6 +78,7 @@ struct scenario_expect {
 	int exit_code;              /* EXIT */
 	int exit_nonzero;           /* EXIT: any non-zero status (or death by signal) */
 	int exit_signal;            /* EXIT: `exit N or SIG`: death by this signal passes too (0: not given) */
+	int exit_failure;           /* EXIT: a status from 1 to 255 given to exit(), not death by a signal */
 	enum scenario_metric metric; /* METRIC */
 	enum scenario_cmp cmp;
 	int relative;               /* METRIC: value is relative to the last `baseline` of the program */
@@ -107,6 +110,7 @@ enum scenario_step_kind {
 	SCENARIO_STEP_REPEAT,   /* repeat N ... end; {i} in names and strings is the 1-based iteration */
 	SCENARIO_STEP_WIRE,     /* wire NAME ASSERTION [ARGS...]: judged on the capture */
 	SCENARIO_STEP_RELAY,    /* relay NAME udp|tcp listen PORT to PORT, fault lines, end */
+	SCENARIO_STEP_ECHO,     /* echo NAME [window SIZE]: send back what arrives, reading no further ahead */
 };
 
 enum scenario_shutdown { SCENARIO_SHUT_WRITE, SCENARIO_SHUT_READ, SCENARIO_SHUT_BOTH };
@@ -120,6 +124,10 @@ struct scenario_step {
 			enum scenario_role role;
 			double within;
 			int port;   /* `start client port N`: {port} in its command is N; 0: the case's port */
+			int nowait; /* `start server nowait`: do not wait for the port (a bad command line) */
+			char *host_text, *port_text; /* `with host|port "TEXT"`: what {host}/{port} become in
+						      * the program's command (TEXT's own {host}/{port} are
+						      * expanded); NULL: the address and the port */
 		} start;
 		struct {
 			int udp;
@@ -147,6 +155,7 @@ struct scenario_step {
 		enum scenario_shutdown shutdown;
 		double wait;
 		int signal;
+		uint64_t echo_window; /* echo: bytes received and not yet sent back above which reading stops */
 		enum scenario_role role; /* BASELINE */
 		struct {
 			int count;

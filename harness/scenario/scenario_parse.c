@@ -45,6 +45,7 @@ const char *scenario_step_kind_name(enum scenario_step_kind k)
 		[SCENARIO_STEP_SHUTDOWN] = "shutdown", [SCENARIO_STEP_CLOSE] = "close",
 		[SCENARIO_STEP_ABORT] = "abort",       [SCENARIO_STEP_PAUSE] = "pause",
 		[SCENARIO_STEP_RESUME] = "resume",     [SCENARIO_STEP_WAIT] = "wait",
+		[SCENARIO_STEP_ECHO] = "echo",
 		[SCENARIO_STEP_SIGNAL] = "signal",     [SCENARIO_STEP_BASELINE] = "baseline",
 		[SCENARIO_STEP_REPEAT] = "repeat",     [SCENARIO_STEP_WIRE] = "wire",
 	};

@@ -2,10 +2,12 @@
 #define _GNU_SOURCE /* asprintf, memmem */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scenario_data.h"
 #include "scenario_parse.h"
@@ -526,5 +528,74 @@ int sp_regex(struct sparser *p, const struct scenario_tok *t, int literal, int w
 		return sp_error_at(p, t, "%s: invalid regex: %s", p->stmt, msg);
 	}
 	e->regex_src = src;
+	return 0;
+}
+
+/* ---- options shared by the statements ---- */
+
+int sp_unexpected(struct sparser *p, const char *expected)
+{
+	struct scenario_tok *t = sp_peek(p);
+	char b[64];
+	if (t->kind == SCENARIO_TOK_ERROR)
+		return sp_lexerr(p, t);
+	return sp_error_at(p, t, "%s: unexpected '%s' (expected %s)", p->stmt, sp_show(p, t, b, sizeof b), expected);
+}
+
+/* Takes an option word that may appear once. */
+int sp_option(struct sparser *p, int *seen)
+{
+	struct scenario_tok *t = sp_next(p);
+	if (*seen)
+		return sp_error_at(p, t, "%s: '%s' given twice", p->stmt, t->text);
+	*seen = 1;
+	return 0;
+}
+
+int sp_within(struct sparser *p, int *seen, double *out)
+{
+	if (sp_option(p, seen) < 0)
+		return -1;
+	return sp_duration(p, "a duration", out);
+}
+
+/* Options that are only `within D`, then the end of the line. */
+int sp_within_only(struct sparser *p, double *out, const char *expected)
+{
+	int seen = 0;
+	*out = SCENARIO_DEFAULT_WITHIN;
+	while (!sp_at_end(p)) {
+		if (!sp_is_word(sp_peek(p), "within"))
+			return sp_unexpected(p, expected);
+		if (sp_within(p, &seen, out) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A signal by name (TERM, SIGTERM) or number (1..31) into *sig. Returns 0, or -1 with a diagnostic. */
+int sp_signal(struct sparser *p, int *sig)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} sigs[] = {{"TERM", SIGTERM}, {"INT", SIGINT},   {"HUP", SIGHUP},   {"KILL", SIGKILL},
+		    {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"QUIT", SIGQUIT}, {"PIPE", SIGPIPE}};
+	char b[64];
+	struct scenario_tok *s = sp_take(p, "a signal (TERM, INT, HUP, KILL, USR1, USR2, QUIT or PIPE)");
+	if (!s)
+		return -1;
+	*sig = 0;
+	if (s->kind == SCENARIO_TOK_NUMBER && s->is_int && s->ival >= 1 && s->ival <= 31)
+		*sig = (int)s->ival;
+	else if (s->kind == SCENARIO_TOK_WORD) {
+		const char *n = strncasecmp(s->text, "SIG", 3) == 0 ? s->text + 3 : s->text;
+		for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+			if (strcasecmp(n, sigs[k].name) == 0)
+				*sig = sigs[k].sig;
+	}
+	if (!*sig)
+		return sp_error_at(p, s, "%s: unknown signal '%s' (use TERM, INT, HUP, KILL, USR1, USR2, QUIT, PIPE, "
+				   "their SIG names or a number from 1 to 31)", p->stmt, sp_show(p, s, b, sizeof b));
 	return 0;
 }

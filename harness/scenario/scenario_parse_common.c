@@ -52,6 +52,10 @@ void sp_step_free(struct scenario_step *st)
 {
 	free(st->target);
 	switch (st->kind) {
+	case SCENARIO_STEP_START:
+		free(st->u.start.host_text);
+		free(st->u.start.port_text);
+		break;
 	case SCENARIO_STEP_CONNECT:
 		free(st->u.connect.addr);
 		free(st->u.connect.from);

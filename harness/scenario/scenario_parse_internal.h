@@ -97,6 +97,16 @@ int sp_uint(struct sparser *p, const char *what, uint64_t max, uint64_t *out);
 int sp_address(struct sparser *p, const char *what, char **out);
 int sp_target(struct sparser *p, const char *what, unsigned allowed, char **out,
 	      const struct scenario_tok **tokp);
+/* Options (scenario_parse_args.c): reports "unexpected X (expected ...)"; takes an option word that may
+ * appear once; `within D` once; options that are only `within D` then the end of the line; a signal by
+ * name (TERM, SIGTERM) or number (1..31). Each returns 0 or -1 after reporting. */
+int sp_unexpected(struct sparser *p, const char *expected);
+int sp_option(struct sparser *p, int *seen);
+int sp_within(struct sparser *p, int *seen, double *out);
+int sp_within_only(struct sparser *p, double *out, const char *expected);
+int sp_signal(struct sparser *p, int *sig);
+/* The `expect` statement (scenario_parse_expect.c). */
+int sp_expect(struct sparser *p, struct scenario_step *st);
 /* Whether the next token starts a data item ("...", hex, random, pattern). */
 int sp_data_starts(struct sparser *p);
 int sp_data(struct sparser *p, struct scenario_data *d);

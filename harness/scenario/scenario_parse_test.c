@@ -306,6 +306,74 @@ static void test_send_expect(void)
 	scenario_free(s);
 }
 
+/* `closed`: FIN or RST on a connection; not for a stream, which has no reset. */
+static void test_closed(void)
+{
+	struct scenario *s = parse_ok("server {server}\nconnect c1\nexpect c1 closed within 3s\nexpect c1 closed\n");
+	if (s && s->nsteps == 3) {
+		CHECK_INT(s->steps[1].u.expect.kind, SCENARIO_EXPECT_CLOSED);
+		CHECK(near(s->steps[1].u.expect.within, 3));
+		CHECK(s->steps[2].u.expect.within == SCENARIO_DEFAULT_WITHIN);
+	} else {
+		CHECK(s && s->nsteps == 3);
+	}
+	scenario_free(s);
+	parse_err("client {client}\nexpect stdout closed\n",
+		  "t.case:2:15: expect: 'closed' does not apply to 'stdout' (use data, line, match, silence or eof)");
+	parse_err("server {server}\nconnect c1\nexpect c1 closed 3s\n",
+		  "t.case:3:18: expect: unexpected '3s' (expected 'within' or the end of the line)");
+}
+
+/* A bad command line: start without waiting for the port, placeholders replaced, an exit that is no crash. */
+static void test_bad_command_line(void)
+{
+	struct scenario *s = parse_ok("server {server}\nstart server nowait with port \"\" with host \"h {port}\"\n"
+				      "expect server exit failure within 1s\n");
+	if (s && s->nsteps == 2) {
+		CHECK_INT(s->steps[0].u.start.nowait, 1);
+		CHECK_STR(s->steps[0].u.start.port_text, "");
+		CHECK_STR(s->steps[0].u.start.host_text, "h {port}");
+		CHECK_INT(s->steps[1].u.expect.exit_failure, 1);
+		CHECK_INT(s->steps[1].u.expect.exit_nonzero, 0);
+	} else {
+		CHECK(s && s->nsteps == 2);
+	}
+	scenario_free(s);
+	parse_err("server {server}\nstart server nowait within 1s\n",
+		  "t.case:2:21: start: 'nowait' and 'within' cannot be combined (nowait waits for nothing)");
+	parse_err("client {client}\nstart client nowait\n",
+		  "t.case:2:14: start: unexpected 'nowait' (expected 'within', 'port', 'with' or the end of the line)");
+	parse_err("server {server}\nstart server with path \"x\"\n",
+		  "t.case:2:19: start: 'with' takes host or port, not 'path'");
+	parse_err("server {server}\nstart server with port 80\n",
+		  "t.case:2:24: start: 'with port' needs a \"string\" (without NUL bytes), found '80'");
+	parse_err("server {server}\nstart server with port \"\" with port \"1\"\n",
+		  "t.case:2:32: start: 'with port' given twice");
+	parse_err("server {server}\nexpect server exit failed\n",
+		  "t.case:2:20: expect: bad exit status 'failed' (0 to 255, nonzero or failure)");
+}
+
+/* echo: the harness answers a connection as it reads, with a window. */
+static void test_echo(void)
+{
+	struct scenario *s = parse_ok("client {client}\nlisten l\nstart client\naccept c from l\necho c\n"
+				      "echo c window 4KiB\n");
+	if (s && s->nsteps == 5) {
+		CHECK_INT(s->steps[3].kind, SCENARIO_STEP_ECHO);
+		CHECK_STR(s->steps[3].target, "c");
+		CHECK_INT(s->steps[3].u.echo_window, 65536);
+		CHECK_INT(s->steps[4].u.echo_window, 4096);
+		CHECK_STR(scenario_step_kind_name(s->steps[4].kind), "echo");
+	} else {
+		CHECK(s && s->nsteps == 5);
+	}
+	scenario_free(s);
+	parse_err("server {server}\nconnect c\necho c window 0\n", "t.case:3:15: echo: the window must be at least 1 byte");
+	parse_err("server {server}\nconnect c\necho c fast\n",
+		  "t.case:3:8: echo: unexpected 'fast' (expected 'window' or the end of the line)");
+	parse_err("server {server}\necho stdout\n", "t.case:2:6: echo: 'stdout' can only be used with expect");
+}
+
 static void test_repeat(void)
 {
 	struct scenario *s = parse_ok("server {server}\n"
@@ -526,6 +594,9 @@ int main(void)
 	test_headers();
 	test_connections();
 	test_send_expect();
+	test_closed();
+	test_bad_command_line();
+	test_echo();
 	test_repeat();
 	test_errors();
 	test_levels();

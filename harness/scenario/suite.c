@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define SUITE_INCLUDE_DEPTH 8 /* deeper than this is a cycle */
+
 struct list {
 	struct suite_case *v;
 	size_t n, cap;
@@ -20,24 +22,63 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-static char *suite_of(const char *path)
+/* The last component of a directory path ("cases/tcp-echo/" gives "tcp-echo"). */
+static char *base_of(const char *dir)
 {
-	char *copy = strdup(path);
-	if (!copy)
-		return NULL;
-	char *slash = strrchr(copy, '/');
-	if (!slash) {
-		free(copy);
-		return strdup(".");
-	}
-	*slash = '\0';
-	char *prev = strrchr(copy, '/');
-	char *name = strdup(prev ? prev + 1 : copy);
-	free(copy);
-	return name;
+	size_t len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	size_t start = len;
+	while (start > 0 && dir[start - 1] != '/')
+		start--;
+	return strndup(dir + start, len - start);
 }
 
-static int add(struct list *l, const char *path)
+/* The directory part of a file path ("." for a bare name). */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? strndup(path, (size_t)(slash == path ? 1 : slash - path)) : strdup(".");
+}
+
+/* dir/rel with "." and ".." resolved lexically, so that an included case reads "cases/tcp-echo/x.case". */
+static char *join_clean(const char *dir, const char *rel)
+{
+	char *joined;
+	if (asprintf(&joined, "%s/%s", rel[0] == '/' ? "" : dir, rel) < 0)
+		return NULL;
+	char *out = malloc(strlen(joined) + 2), *o = out;
+	if (!out) {
+		free(joined);
+		return NULL;
+	}
+	int absolute = joined[0] == '/';
+	size_t kept = 0; /* components in out that a ".." may remove */
+	for (char *save = NULL, *w = strtok_r(joined, "/", &save); w; w = strtok_r(NULL, "/", &save)) {
+		if (strcmp(w, ".") == 0)
+			continue;
+		if (strcmp(w, "..") == 0 && kept > 0) {
+			while (o > out && o[-1] != '/')
+				o--;
+			if (o > out)
+				o--;
+			kept--;
+			continue;
+		}
+		if (o > out || absolute)
+			*o++ = '/';
+		o = stpcpy(o, w);
+		if (strcmp(w, "..") != 0)
+			kept++;
+	}
+	if (o == out)
+		*o++ = absolute ? '/' : '.';
+	*o = '\0';
+	free(joined);
+	return out;
+}
+
+static int add(struct list *l, const char *path, const char *suite_dir, int included)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 32;
@@ -47,26 +88,139 @@ static int add(struct list *l, const char *path)
 		l->v = v;
 		l->cap = cap;
 	}
-	l->v[l->n].path = strdup(path);
-	l->v[l->n].suite = suite_of(path);
-	if (!l->v[l->n].path || !l->v[l->n].suite)
-		return -1;
+	struct suite_case *c = &l->v[l->n];
+	*c = (struct suite_case){.included = included};
+	c->path = strdup(path);
+	c->dir = suite_dir ? strdup(suite_dir) : dir_of(path);
+	c->suite = c->dir ? base_of(c->dir) : NULL;
+	/* Sorted by path, except that a suite's included cases follow its own ("\x7f" sorts last). */
+	if (c->path && c->dir && (included ? asprintf(&c->sort_key, "%s/\x7f%s", c->dir, path) < 0
+					   : !(c->sort_key = strdup(path))))
+		c->sort_key = NULL;
 	l->n++;
-	return 0;
+	return c->path && c->dir && c->suite && c->sort_key ? 0 : -1;
 }
 
-static int by_path(const void *a, const void *b)
+static int by_key(const void *a, const void *b)
 {
-	return strcmp(((const struct suite_case *)a)->path, ((const struct suite_case *)b)->path);
+	return strcmp(((const struct suite_case *)a)->sort_key, ((const struct suite_case *)b)->sort_key);
 }
 
-static int walk(struct list *l, const char *dir, char *err, size_t errlen)
+/* The words of every `KEYWORD WORD...` line of dir/suite.conf, in order, with each line's number in
+ * *lines (when lines is not NULL). Caller frees each word and both arrays. 0 (none for a missing file), or
+ * -1 on allocation failure. */
+static int conf_words(const char *dir, const char *keyword, char ***words, int **lines, size_t *n)
+{
+	*words = NULL;
+	if (lines)
+		*lines = NULL;
+	*n = 0;
+	char *conf;
+	if (asprintf(&conf, "%s/suite.conf", dir) < 0)
+		return -1;
+	FILE *f = fopen(conf, "r");
+	free(conf);
+	if (!f)
+		return 0;
+	char *line = NULL;
+	size_t cap = 0, klen = strlen(keyword);
+	int rc = 0, lineno = 0;
+	while (rc == 0 && getline(&line, &cap, f) >= 0) {
+		lineno++;
+		line[strcspn(line, "#\r\n")] = '\0';
+		char *s = line + strspn(line, " \t");
+		if (strncmp(s, keyword, klen) != 0 || (s[klen] != ' ' && s[klen] != '\t'))
+			continue;
+		for (char *save = NULL, *w = strtok_r(s + klen, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+			char **v = realloc(*words, (*n + 1) * sizeof *v);
+			int *nl = lines ? realloc(*lines, (*n + 1) * sizeof *nl) : NULL;
+			if (v)
+				*words = v;
+			if (nl)
+				*lines = nl;
+			if (!v || (lines && !nl) || !(v[*n] = strdup(w))) {
+				rc = -1;
+				break;
+			}
+			if (lines)
+				(*lines)[*n] = lineno;
+			(*n)++;
+		}
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static void words_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int walk(struct list *l, const char *dir, int depth, char *err, size_t errlen);
+
+/* Adds the cases of the suites that dir/suite.conf includes, reported under dir's suite. A case file of
+ * dir itself with the same file name replaces the included one. */
+static int add_included(struct list *l, const char *dir, size_t own_first, int depth, char *err, size_t errlen)
+{
+	char **inc;
+	int *lines;
+	size_t ninc;
+	if (conf_words(dir, "include", &inc, &lines, &ninc) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < ninc; i++) {
+		char *target = join_clean(dir, inc[i]);
+		struct stat st;
+		struct list sub = {0};
+		if (!target) {
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+		} else if (depth >= SUITE_INCLUDE_DEPTH) {
+			snprintf(err, errlen, "%s/suite.conf:%d: include %s: includes nested deeper than %d (a cycle?)",
+				 dir, lines[i], inc[i], SUITE_INCLUDE_DEPTH);
+			rc = -1;
+		} else if (stat(target, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "%s/suite.conf:%d: include %s: %s is not a suite directory", dir, lines[i],
+				 inc[i], target);
+			rc = -1;
+		} else {
+			rc = walk(&sub, target, depth + 1, err, errlen);
+		}
+		for (size_t k = 0; rc == 0 && k < sub.n; k++) {
+			const char *base = strrchr(sub.v[k].path, '/');
+			base = base ? base + 1 : sub.v[k].path;
+			int replaced = 0;
+			for (size_t m = own_first; m < l->n && !replaced; m++) {
+				const char *own = strrchr(l->v[m].path, '/');
+				replaced = !l->v[m].included && strcmp(own ? own + 1 : l->v[m].path, base) == 0 &&
+					   strcmp(l->v[m].dir, dir) == 0;
+			}
+			if (!replaced && add(l, sub.v[k].path, dir, 1) != 0) {
+				snprintf(err, errlen, "out of memory");
+				rc = -1;
+			}
+		}
+		suite_cases_free(sub.v, sub.n);
+		free(target);
+	}
+	words_free(inc, ninc);
+	free(lines);
+	return rc;
+}
+
+static int walk(struct list *l, const char *dir, int depth, char *err, size_t errlen)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
+	size_t first = l->n;
 	struct dirent *e;
 	int rc = 0;
 	while (rc == 0 && (e = readdir(d))) {
@@ -79,12 +233,25 @@ static int walk(struct list *l, const char *dir, char *err, size_t errlen)
 		}
 		struct stat st;
 		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = walk(l, p, err, errlen);
-		else if (ends_with(p, ".case"))
-			rc = add(l, p);
+			rc = walk(l, p, depth, err, errlen);
+		else if (ends_with(p, ".case") && add(l, p, NULL, 0) != 0) {
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+		}
 		free(p);
 	}
 	closedir(d);
+	if (rc == 0) {
+		/* dir spelled as dir_of() spells it for the cases found in it */
+		char *probe = NULL, *same = NULL;
+		if (asprintf(&probe, "%s%sx", dir, ends_with(dir, "/") ? "" : "/") >= 0)
+			same = dir_of(probe);
+		rc = same ? add_included(l, same, first, depth, err, errlen) : -1;
+		if (!same)
+			snprintf(err, errlen, "out of memory");
+		free(probe);
+		free(same);
+	}
 	return rc;
 }
 
@@ -100,14 +267,14 @@ int suite_collect(char *const *paths, size_t npaths, struct suite_case **out, si
 			goto fail;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			if (walk(&l, paths[i], err, errlen) != 0)
+			if (walk(&l, paths[i], 0, err, errlen) != 0)
 				goto fail;
-			qsort(l.v + first, l.n - first, sizeof *l.v, by_path);
+			qsort(l.v + first, l.n - first, sizeof *l.v, by_key);
 			if (l.n == first) {
 				snprintf(err, errlen, "%s: no .case files in this directory", paths[i]);
 				goto fail;
 			}
-		} else if (add(&l, paths[i]) != 0) {
+		} else if (add(&l, paths[i], NULL, 0) != 0) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
@@ -125,6 +292,8 @@ void suite_cases_free(struct suite_case *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].path);
 		free(v[i].suite);
+		free(v[i].dir);
+		free(v[i].sort_key);
 	}
 	free(v);
 }
@@ -150,13 +319,11 @@ static char *with_bindir(const char *s, const char *bindir)
 	return out;
 }
 
-int suite_reference(const char *case_path, const char *bindir, char **server, char **client, char *err,
-		    size_t errlen)
+int suite_reference(const char *dir, const char *bindir, char **server, char **client, char *err, size_t errlen)
 {
 	*server = *client = NULL;
-	const char *slash = strrchr(case_path, '/');
 	char *conf;
-	if (asprintf(&conf, "%.*ssuite.conf", slash ? (int)(slash - case_path + 1) : 0, case_path) < 0)
+	if (asprintf(&conf, "%s/suite.conf", dir) < 0)
 		return -1;
 	FILE *f = fopen(conf, "r");
 	if (!f) {
@@ -172,12 +339,12 @@ int suite_reference(const char *case_path, const char *bindir, char **server, ch
 		char *s = line + strspn(line, " \t");
 		if (*s == '\0' || *s == '#')
 			continue;
-		if (strncmp(s, "mutants ", 8) == 0)
-			continue; /* for selftest: suite_mutant_profiles() */
+		if (strncmp(s, "mutants ", 8) == 0 || strncmp(s, "include ", 8) == 0)
+			continue; /* for selftest (suite_mutant_profiles) and suite_collect */
 		char **slot = strncmp(s, "server ", 7) == 0 ? server : strncmp(s, "client ", 7) == 0 ? client : NULL;
 		if (!slot || *slot) {
 			snprintf(err, errlen, "%s:%d: expected one 'server CMD' and/or one 'client CMD' line, and "
-				 "'mutants PROFILE...' lines", conf, lineno);
+				 "'mutants PROFILE...' and 'include DIR' lines", conf, lineno);
 			rc = -1;
 			break;
 		}
@@ -196,38 +363,7 @@ int suite_reference(const char *case_path, const char *bindir, char **server, ch
 
 int suite_mutant_profiles(const char *dir, char ***profiles, size_t *n)
 {
-	*profiles = NULL;
-	*n = 0;
-	char *conf;
-	if (asprintf(&conf, "%s/suite.conf", dir) < 0)
-		return -1;
-	FILE *f = fopen(conf, "r");
-	free(conf);
-	if (!f)
-		return 0;
-	char *line = NULL;
-	size_t cap = 0;
-	int rc = 0;
-	while (rc == 0 && getline(&line, &cap, f) >= 0) {
-		line[strcspn(line, "#\r\n")] = '\0';
-		char *s = line + strspn(line, " \t");
-		if (strncmp(s, "mutants ", 8) != 0)
-			continue;
-		for (char *save = NULL, *w = strtok_r(s + 8, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-			char **v = realloc(*profiles, (*n + 1) * sizeof *v);
-			if (!v || !(v[*n] = strdup(w))) {
-				if (v)
-					*profiles = v;
-				rc = -1;
-				break;
-			}
-			*profiles = v;
-			(*n)++;
-		}
-	}
-	free(line);
-	fclose(f);
-	return rc;
+	return conf_words(dir, "mutants", profiles, NULL, n);
 }
 
 /* Inserts text into out (of len bytes) at offset at. */

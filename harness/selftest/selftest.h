@@ -42,6 +42,7 @@ struct selftest_outcome {
 	char *suite, *name;    /* the case */
 	char *verdict;         /* "pass", "fail", "error", "timeout", "skip" */
 	char *message, *step;  /* NULL when absent */
+	char *capture;         /* the kept capture of a failed case (as the run printed it), or NULL */
 };
 
 struct selftest_run {
@@ -57,12 +58,13 @@ struct selftest_child_opts {
 	double time_scale;
 	unsigned long long seed;
 	const char *keep;     /* --keep-captures value */
+	const char *captures; /* --captures value, or NULL for the run's default (captures/ here) */
 	double limit;         /* seconds the child may run before it is killed */
 	volatile int *stop;   /* set by a signal handler: kill the child and return -1 */
 };
 
 /* Runs `self run --format json --output TMP -j J --time-scale X --seed S --keep-captures K
- * [--server CMD | --client CMD] DIR...` and reads its report. role is "server" or "client" (cmd NULL: the
+ * [--captures DIR] [--server CMD | --client CMD] DIR...` and reads its report. role is "server" or "client" (cmd NULL: the
  * suites' references). Returns 0 with *out filled (caller frees with selftest_child_run_free), or -1 with
  * err when the child could not run or wrote no readable report. */
 int selftest_child_run(const struct selftest_child_opts *o, const char *role, const char *cmd,

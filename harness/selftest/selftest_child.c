@@ -35,6 +35,7 @@ void selftest_child_run_free(struct selftest_run *r)
 		free(r->v[i].verdict);
 		free(r->v[i].message);
 		free(r->v[i].step);
+		free(r->v[i].capture);
 	}
 	if (r) {
 		free(r->v);
@@ -79,7 +80,7 @@ static int take_report(const char *text, struct selftest_run *out, char *err, si
 		struct selftest_outcome *o = &out->v[out->n++];
 		*o = (struct selftest_outcome){dup_or_null(rs[i].suite), dup_or_null(rs[i].name),
 					       strdup(result_verdict_name(rs[i].verdict)), dup_or_null(rs[i].message),
-					       dup_or_null(rs[i].step)};
+					       dup_or_null(rs[i].step), dup_or_null(rs[i].capture)};
 		if (!o->suite || !o->name || !o->verdict)
 			rc = fail(err, errlen, "a case in the report lacks suite, name or verdict");
 	}
@@ -106,6 +107,10 @@ int selftest_child_run(const struct selftest_child_opts *o, const char *role, co
 	args[a++] = "--keep-captures";
 	args[a++] = o->keep ? o->keep : "none";
 	args[a++] = "--strict"; /* a failing SHOULD case is a detection on a mutant, a failure on the reference */
+	if (o->captures) {
+		args[a++] = "--captures";
+		args[a++] = o->captures;
+	}
 	if (cmd) {
 		args[a++] = strcmp(role, "client") == 0 ? "--client" : "--server";
 		args[a++] = cmd;

@@ -69,6 +69,14 @@ struct trace_tcp_dir {
 	size_t retransmissions;   /* frames flagged RETRANS or PARTIAL_RETRANS */
 	uint32_t syn_frame, fin_frame, rst_frame; /* the first of each; 0 when none */
 	uint64_t fin_off;         /* stream offset the FIN occupies */
+	uint32_t fin_ack_frame;   /* the first frame of the other side that acknowledges this FIN; 0 none */
+	int fin_acks_other;       /* this FIN acknowledges the other side's FIN: it was sent after that one
+				     arrived (known from the ACK field, whatever order the capture shows) */
+	uint32_t fin_ackno;       /* private: the ACK field of this side's first FIN, if it had one */
+	int fin_has_ack;
+	int rst_after_close;      /* the first RST came once both FINs were acknowledged: the connection was
+				     closed both ways, so it is the kernel answering a stray segment (on loopback, a
+				     stale ACK delivered late from another CPU's queue), not an abortive close */
 	uint32_t data_after_fin_frame; /* first frame with payload beyond the FIN; 0 none */
 	uint32_t last_data_frame; /* last frame that carried new data; 0 none */
 	uint32_t gap_frame;       /* first frame whose data lies beyond a hole; 0 when the stream is whole */

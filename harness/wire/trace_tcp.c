@@ -245,6 +245,10 @@ int trace_tcp_packet(struct trace_tcp *c, struct trace_frame *f)
 		f->rel_ack = p->ack - o->isn;
 		f->ack_valid = 1;
 	}
+	/* rel_ack - 1 is the stream offset acknowledged; the FIN occupies one sequence number. */
+	if (ack && o->fin_frame && !o->fin_ack_frame && o->base_known &&
+	    (int32_t)(p->ack - o->isn - 1u - (uint32_t)(o->fin_off + 1)) >= 0)
+		o->fin_ack_frame = f->number;
 	if (!syn && ack && dir == 0 && c->synack_frame && !c->ack_frame && o->isn_known &&
 	    p->ack == o->isn + 1) {
 		c->ack_frame = f->number;
@@ -276,6 +280,8 @@ int trace_tcp_packet(struct trace_tcp *c, struct trace_frame *f)
 		if (!d->fin_frame) {
 			d->fin_frame = f->number;
 			d->fin_off = fin_off;
+			d->fin_has_ack = ack;
+			d->fin_ackno = p->ack;
 			note_close(c, dir, f->number, 0);
 		} else if (fin_off == d->fin_off && !p->payload_len && !(f->flags & TRACE_F_RETRANS)) {
 			f->flags |= TRACE_F_RETRANS;
@@ -285,8 +291,10 @@ int trace_tcp_packet(struct trace_tcp *c, struct trace_frame *f)
 		}
 	}
 	if (p->flags & DECODE_TCP_RST) {
-		if (!d->rst_frame)
+		if (!d->rst_frame) {
 			d->rst_frame = f->number;
+			d->rst_after_close = d->fin_ack_frame && o->fin_ack_frame;
+		}
 		note_close(c, dir, f->number, 1);
 	}
 	return 0;
@@ -295,7 +303,9 @@ int trace_tcp_packet(struct trace_tcp *c, struct trace_frame *f)
 void trace_tcp_finish(struct trace_tcp *c)
 {
 	for (int i = 0; i < 2; i++) {
-		struct trace_tcp_dir *d = &c->d[i];
+		struct trace_tcp_dir *d = &c->d[i], *o = &c->d[1 - i];
+		d->fin_acks_other = d->fin_frame && d->fin_has_ack && o->fin_frame && o->base_known &&
+				    (int32_t)(d->fin_ackno - o->isn - 1u - (uint32_t)(o->fin_off + 1)) >= 0;
 		d->missing = 0;
 		d->gap_frame = 0;
 		uint64_t prev = 0;

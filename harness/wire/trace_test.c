@@ -178,6 +178,51 @@ static void test_fin_then_data_and_rst(void)
 	trace_free(s.t);
 }
 
+/* An RST counts as after the close only once both FINs were acknowledged. */
+static void test_rst_after_close(void)
+{
+	struct sim s = start();
+	handshake(&s);
+	seg(&s, 1, ISN_A + 1, ISN_B + 1, F | A, NULL);       /* 4: a's FIN */
+	seg(&s, 0, ISN_B + 1, ISN_A + 2, F | A, NULL);       /* 5: b's FIN, acknowledging a's */
+	seg(&s, 1, ISN_A + 2, ISN_B + 2, A, NULL);           /* 6: a acknowledges b's FIN */
+	seg(&s, 0, ISN_B + 1, ISN_A + 2, A, NULL);           /* 7: a stale ACK of b's, delivered late */
+	seg(&s, 1, ISN_A + 2, ISN_B + 2, A, NULL);           /* 8: a's TIME_WAIT answers it */
+	seg(&s, 0, ISN_B + 2, 0, R, NULL);                   /* 9: b has no socket left */
+	trace_finish(s.t);
+	const struct trace_tcp *c = &s.t->tcp[0];
+	CHECK_INT(c->d[0].fin_ack_frame, 5);
+	CHECK_INT(c->d[1].fin_ack_frame, 6);
+	CHECK_INT(c->d[1].rst_frame, 9);
+	CHECK(c->d[1].rst_after_close);
+	trace_free(s.t);
+
+	/* b's FIN acknowledged, a's FIN not yet seen: b's RST aborts (SO_LINGER 0 in FIN_WAIT2) */
+	s = start();
+	handshake(&s);
+	seg(&s, 0, ISN_B + 1, ISN_A + 1, F | A, NULL);       /* 4: b's FIN */
+	seg(&s, 1, ISN_A + 1, ISN_B + 2, A, NULL);           /* 5: acknowledged */
+	seg(&s, 0, ISN_B + 2, ISN_A + 1, R | A, NULL);       /* 6 */
+	seg(&s, 1, ISN_A + 1, ISN_B + 2, F | A, NULL);       /* 7: a's FIN, too late */
+	trace_finish(s.t);
+	c = &s.t->tcp[0];
+	CHECK_INT(c->d[1].fin_ack_frame, 5);
+	CHECK_INT(c->d[1].rst_frame, 6);
+	CHECK(!c->d[1].rst_after_close);
+	trace_free(s.t);
+
+	/* both FINs sent, a's never acknowledged: an RST from b is still an abort */
+	s = start();
+	handshake(&s);
+	seg(&s, 1, ISN_A + 1, ISN_B + 1, F | A, NULL);       /* 4 */
+	seg(&s, 0, ISN_B + 1, ISN_A + 1, F | A, NULL);       /* 5: b's FIN crosses it, acknowledging nothing */
+	seg(&s, 1, ISN_A + 2, ISN_B + 2, A, NULL);           /* 6 */
+	seg(&s, 0, ISN_B + 2, 0, R, NULL);                   /* 7 */
+	trace_finish(s.t);
+	CHECK(!s.t->tcp[0].d[1].rst_after_close);
+	trace_free(s.t);
+}
+
 static void test_reuse_and_midstream(void)
 {
 	struct sim s = start();
@@ -302,6 +347,7 @@ int main(void)
 	test_retransmission_and_overlap();
 	test_out_of_order_and_holes();
 	test_fin_then_data_and_rst();
+	test_rst_after_close();
 	test_reuse_and_midstream();
 	test_udp();
 	test_sockaddr();

@@ -31,7 +31,8 @@ static void say_closing(struct wire_ctx *c, const struct trace_tcp *k, int hdir)
 			any = 1;
 		}
 		if (k->d[d].rst_frame) {
-			wire_say(c->o, WIRE_ACT, "RST from the %s in frame %u\n", who(d, hdir), k->d[d].rst_frame);
+			wire_say(c->o, WIRE_ACT, "RST from the %s in frame %u%s\n", who(d, hdir), k->d[d].rst_frame,
+				 k->d[d].rst_after_close ? " (after both FINs were acknowledged: not an abort)" : "");
 			any = 1;
 		}
 	}
@@ -64,7 +65,9 @@ static int handshake(struct wire_ctx *c, const struct trace_tcp *k, int hdir)
 static int graceful_close(struct wire_ctx *c, const struct trace_tcp *k, int hdir)
 {
 	const struct trace_tcp_dir *pd = &k->d[1 - hdir];
-	if (pd->fin_frame && !pd->rst_frame)
+	/* An RST once both FINs were acknowledged is the kernel answering a stray segment after the close,
+	 * e.g. a stale ACK that loopback delivered late from another CPU's backlog: the close was graceful. */
+	if (pd->fin_frame && (!pd->rst_frame || pd->rst_after_close))
 		return 1;
 	if (pd->rst_frame)
 		wire_say(c->o, WIRE_MSG, "%s: the program reset the connection (RST in frame %u) instead of closing it",
@@ -81,26 +84,49 @@ static int graceful_close(struct wire_ctx *c, const struct trace_tcp *k, int hdi
 
 static int program_reset(struct wire_ctx *c, const struct trace_tcp *k, int hdir)
 {
-	if (k->d[1 - hdir].rst_frame)
+	if (k->d[1 - hdir].rst_frame && !k->d[1 - hdir].rst_after_close)
 		return 1;
-	wire_say(c->o, WIRE_MSG, "%s: expected an RST from the program, none was sent", c->s->name);
+	wire_say(c->o, WIRE_MSG, "%s: expected an RST from the program, none was sent%s", c->s->name,
+		 k->d[1 - hdir].rst_frame ? " before the connection had closed" : "");
 	wire_say(c->o, WIRE_EXP, "an RST from the program\n");
 	say_closing(c, k, hdir);
 	return 0;
 }
 
+/* Who closed first. With a FIN from each side the ACK fields decide, not the capture's order: on loopback
+ * two FINs sent at nearly the same time from two CPUs reach the capture in either order. The side whose
+ * FIN the other's FIN acknowledges closed first; when neither acknowledges the other, the FINs crossed and
+ * nobody waited for the other (-2). Otherwise: the first FIN or RST in the capture. */
+static int first_closer(const struct trace_tcp *k)
+{
+	if (k->d[0].fin_frame && k->d[1].fin_frame) {
+		if (k->d[1].fin_acks_other)
+			return 0;
+		if (k->d[0].fin_acks_other)
+			return 1;
+		return -2;
+	}
+	return k->first_close_dir;
+}
+
 static int closes_first(struct wire_ctx *c, const struct trace_tcp *k, int hdir)
 {
 	const char *want = c->args[0];
-	if (k->first_close_dir >= 0 && strcmp(who(k->first_close_dir, hdir), want) == 0)
+	int first = first_closer(k);
+	if (first >= 0 && strcmp(who(first, hdir), want) == 0)
 		return 1;
-	if (k->first_close_dir < 0)
+	if (first == -2)
+		wire_say(c->o, WIRE_MSG, "%s: the FINs crossed (frames %u and %u, neither acknowledges the other): "
+			 "the %s closed without waiting for the %s's FIN, expected the %s to close first", c->s->name,
+			 k->d[0].fin_frame, k->d[1].fin_frame, strcmp(want, "harness") == 0 ? "program" : "harness",
+			 want, want);
+	else if (first < 0)
 		wire_say(c->o, WIRE_MSG, "%s: nobody closed the connection, expected the %s to close first", c->s->name,
 			 want);
 	else
 		wire_say(c->o, WIRE_MSG, "%s: the %s closed first (%s in frame %u), expected the %s", c->s->name,
-			 who(k->first_close_dir, hdir), k->first_close_rst ? "RST" : "FIN", k->first_close_frame,
-			 want);
+			 who(first, hdir), first == k->first_close_dir && k->first_close_rst ? "RST" : "FIN",
+			 first == k->first_close_dir ? k->first_close_frame : k->d[first].fin_frame, want);
 	wire_say(c->o, WIRE_EXP, "the first FIN or RST from the %s\n", want);
 	say_closing(c, k, hdir);
 	return 0;

@@ -242,6 +242,38 @@ static void test_synthetic_tcp(void)
 	CHECK_INT(check(t, &f, "c1", "matches-socket"), 0); /* "late" was never consumed */
 	CHECK(strstr(msg, "4 bytes more") && strstr(msg, "frame 8"));
 	trace_free(t);
+
+	/* The program closes after the harness (its FIN acknowledges the harness's), but loopback delivered
+	 * the two FINs from two CPUs in the other order: the ACK fields decide, not the capture's order. */
+	t = trace_new(DLT_RAW);
+	PROG(100, 0, S, none);               /* 1 */
+	HARN(500, 101, S | A, none);         /* 2 */
+	PROG(101, 501, A, none);             /* 3 */
+	PROG(101, 502, F | A, none);         /* 4: acknowledges the harness's FIN (seq 501) */
+	HARN(501, 101, F | A, none);         /* 5: captured after it */
+	HARN(502, 102, A, none);             /* 6 */
+	trace_finish(t);
+	CHECK_INT(check(t, &f, "c1", "closes-first harness"), 1);
+	CHECK_INT(check(t, &f, "c1", "closes-first program"), 0);
+	CHECK_STR(msg, "c1: the harness closed first (FIN in frame 5), expected the program");
+	trace_free(t);
+
+	/* The FINs crossed: neither acknowledges the other, so nobody closed first in answer to the other. */
+	t = trace_new(DLT_RAW);
+	PROG(100, 0, S, none);               /* 1 */
+	HARN(500, 101, S | A, none);         /* 2 */
+	PROG(101, 501, A, none);             /* 3 */
+	HARN(501, 101, F | A, none);         /* 4 */
+	PROG(101, 501, F | A, none);         /* 5: sent before the harness's FIN arrived */
+	PROG(102, 502, A, none);             /* 6 */
+	HARN(502, 102, A, none);             /* 7 */
+	trace_finish(t);
+	CHECK_INT(check(t, &f, "c1", "closes-first harness"), 0);
+	CHECK_STR(msg, "c1: the FINs crossed (frames 5 and 4, neither acknowledges the other): the program closed "
+		       "without waiting for the harness's FIN, expected the harness to close first");
+	CHECK_INT(check(t, &f, "c1", "closes-first program"), 0);
+	CHECK_INT(check(t, &f, "c1", "graceful-close"), 1);
+	trace_free(t);
 #undef PROG
 #undef HARN
 }
@@ -284,10 +316,30 @@ static void test_validate(void)
 	}
 }
 
+/* A capture of the reference chat server in chat/leave-by-fin under load: the harness's FIN (frame 10), the
+ * program's FIN (11), the harness's ACK (12); then a stale ACK of the program's (13: seq before its FIN,
+ * built before frame 11, delivered late from another CPU's backlog), the harness's TIME_WAIT answers it (14)
+ * and the program's kernel, which has no socket left, resets (15). The close was graceful. */
+static void test_late_rst(void)
+{
+	struct trace *t = load("late-rst.pcap");
+	if (!t)
+		return;
+	struct wire_socket s = {.name = "carol", .harness = sa("127.0.0.1", 55980),
+				.program = sa("127.0.0.1", 9000)};
+	struct wire_facts f = {&s, 1, 9000, NULL, 0};
+	CHECK_INT(check(t, &f, "carol", "graceful-close"), 1);
+	CHECK_INT(check(t, &f, "carol", "closes-first harness"), 1);
+	CHECK_INT(check(t, &f, "carol", "program-reset"), 0);
+	CHECK(strstr(act, "RST from the program in frame 15 (after both FINs were acknowledged: not an abort)"));
+	trace_free(t);
+}
+
 int main(void)
 {
 	test_echo();
 	test_rst_and_nul();
+	test_late_rst();
 	test_udp();
 	test_udp_retransmissions();
 	test_synthetic_tcp();

@@ -11,8 +11,8 @@ if os.fork() == 0:
     if os.fork() == 0:
         os.execlp("sleep", "sleep", "313.25")  # the marker tests/run.sh looks for afterwards
     os._exit(0)
-chunk = "x" * 65536
+chunk = b"x" * 65536  # bytes, written unencoded: past the 8 MiB cap quickly even on a loaded machine
 deadline = time.time() + 30
 while time.time() < deadline:
-    sys.stdout.write(chunk)
-    sys.stderr.write(chunk)
+    sys.stdout.buffer.write(chunk)
+    sys.stderr.buffer.write(chunk)

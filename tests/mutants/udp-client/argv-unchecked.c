@@ -1,0 +1,66 @@
+/*
+mutant: udp-client/argv-unchecked
+defect: copies argv[1] without checking argc, so started without arguments it dies of SIGSEGV instead of
+        printing a usage message and exiting with an error status
+killed-by: no-arguments
+role: client
+*/
+/* A UDP client that trusts its command line. */
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define ATTEMPTS 5
+#define TIMEOUT_MS 300
+
+int main(int argc, char **argv)
+{
+	struct addrinfo hints, *ai;
+	static char buf[65536];
+	char *line = NULL, *want;
+	size_t cap = 0;
+	ssize_t len;
+	int fd;
+	char host[256]; /* for messages */
+
+	(void)argc; /* DEFECT: argc != 3 deserves a usage message and exit 2; without arguments argv[1] is NULL */
+	strncpy(host, argv[1], sizeof host - 1);
+	host[sizeof host - 1] = '\0';
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_DGRAM;
+	if (getaddrinfo(host, argv[2], &hints, &ai) != 0)
+		return 1;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	while ((len = getline(&line, &cap, stdin)) >= 0) {
+		int got = 0;
+
+		if (len > 0 && line[len - 1] == '\n')
+			len--;
+		want = malloc((size_t)len + 1);
+		for (ssize_t i = 0; i < len; i++)
+			want[i] = line[i] >= 'a' && line[i] <= 'z' ? (char)(line[i] - 32) : line[i];
+		for (int attempt = 0; attempt < ATTEMPTS && !got; attempt++) {
+			struct pollfd p = {.fd = fd, .events = POLLIN};
+
+			sendto(fd, line, (size_t)len, 0, ai->ai_addr, ai->ai_addrlen);
+			while (!got && poll(&p, 1, TIMEOUT_MS) > 0) {
+				ssize_t n = recv(fd, buf, sizeof buf, 0);
+				got = n == len && memcmp(buf, want, (size_t)len) == 0;
+			}
+		}
+		if (!got) {
+			fprintf(stderr, "%s: no reply after %d attempt(s)\n", argv[0], ATTEMPTS);
+			return 1;
+		}
+		fwrite(want, 1, (size_t)len, stdout);
+		putchar('\n');
+		fflush(stdout);
+		free(want);
+	}
+	return 0;
+}
