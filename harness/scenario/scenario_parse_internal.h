@@ -4,9 +4,9 @@
 #define SOCKCHECK_SCENARIO_PARSE_INTERNAL_H
 
 /* Who calls whom (downwards only, no loops): scenario_parse.c (files, headers, statements) ->
- * scenario_parse_steps.c (steps) -> scenario_parse_relay.c (relay blocks) and scenario_parse_check.c
- * (cross-checks) -> scenario_parse_common.c (ports, blocks, freeing, suggestions) ->
- * scenario_parse_args.c (tokens, diagnostics, arguments). */
+ * scenario_parse_steps.c (steps) -> scenario_parse_expect.c (`expect`) and scenario_parse_relay.c (relay
+ * blocks) -> scenario_parse_check.c (cross-checks) -> scenario_parse_common.c (ports, blocks, freeing,
+ * suggestions) -> scenario_parse_args.c (tokens, diagnostics, arguments). */
 
 #include <stdint.h>
 
