@@ -32,6 +32,8 @@ objs=$(ls "$build"/harness/*/CMakeFiles/sockcheck_*.dir/*.c.o 2>/dev/null)
 if [ -n "$objs" ] && command -v nm >/dev/null; then
   for o in $objs; do
     f=$(basename "$o" .c.o)
+    dir=$(basename "$(dirname "$(dirname "$(dirname "$o")")")")
+    [ -f "harness/$dir/$f.c" ] || continue # a stale object: its source moved or is gone
     first=${f%%_*}
     while read -r sym; do
       case $sym in
