@@ -5,7 +5,7 @@ defect: reads argv[1] without checking argc, so started without its port it dies
 killed-by: missing-port
 role: server
 */
-/* A forking echo server that trusts its command line. */
+/* An iterative echo server (one client at a time) that trusts its command line. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
