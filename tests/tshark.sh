@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # labels: e2e capture
-# Captures real loopback traffic with harness/capture.c in a fresh network namespace and checks that
+# Captures real loopback traffic with harness/wire/capture.c in a fresh network namespace and checks that
 # tshark reads the file and agrees with sockcheck's own decoding. Skips (exit 0) without tshark.
 set -uo pipefail
 src=${SOCKCHECK_SRC:-$(cd "$(dirname "$0")/.." && pwd)}

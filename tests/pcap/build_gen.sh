@@ -3,7 +3,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1
-lib=$build/harness/libsockcheck_core.a
+lib=$build/harness/wire/libsockcheck_wire.a
 [ -f "$lib" ] || { echo "build_gen: $lib missing (build first)" >&2; exit 2; }
-cc -std=gnu11 -Wall -Wextra -Werror -O1 -I "$here/../../harness" -o "$build/gen_fixtures" \
+cc -std=gnu11 -Wall -Wextra -Werror -O1 -I "$here/../../harness/wire" -o "$build/gen_fixtures" \
   "$here/gen_fixtures.c" "$lib" $(pkg-config --cflags --libs libpcap jansson)

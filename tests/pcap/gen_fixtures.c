@@ -1,4 +1,4 @@
-/* gen_fixtures.c: records the pcap fixtures by capturing real loopback traffic with harness/capture.c.
+/* gen_fixtures.c: records the pcap fixtures by capturing real loopback traffic with harness/wire/capture.c.
  *
  * Run inside a fresh network namespace (tests/pcap/generate.sh does: unshare -n, lo up):
  *   gen_fixtures all DIR            every fixture into DIR (echo.pcap + echo.timeline.json, ...)

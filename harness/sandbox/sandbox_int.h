@@ -1,0 +1,73 @@
+/* sandbox_int.h: private state shared by sandbox*.c and their unit tests (not for other modules). */
+#ifndef SOCKCHECK_SANDBOX_INT_H
+#define SOCKCHECK_SANDBOX_INT_H
+
+#include "sandbox.h"
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct sandbox {
+	pid_t init_pid;   /* our init, as seen from the caller's (the original) PID namespace */
+	int init_pidfd;   /* -1 when pidfd_open is unavailable */
+	int was_root;     /* euid was 0 at sandbox_enter (no user namespace, RLIMIT_NPROC not applied) */
+	pid_t *spawned;   /* every program spawned, so destroy can reap what the caller did not */
+	size_t nspawned, capspawned;
+};
+
+/* sandbox.c: remembers a spawned pid for sandbox_destroy(). Returns 0 or -1 (ENOMEM). */
+int sandbox_track(struct sandbox *sb, pid_t pid);
+
+/* sandbox_sys.c: pidfd_open(2) through syscall(2); -1 with errno when unavailable. */
+int sandbox_pidfd_open(pid_t pid);
+
+/* sandbox_sys.c: monotonic clock in seconds. */
+double sandbox_now(void);
+
+/* One process of a program's tree, read from /proc/<pid>/stat. */
+struct sandbox_member {
+	pid_t pid;
+	pid_t ppid;
+	char state;       /* 'R', 'S', 'Z', ... */
+	long threads;     /* num_threads (field 20 of stat, the same as "Threads:" in status) */
+	long cpu_ticks;   /* utime + stime (fields 14, 15): every thread of the process, in clock ticks */
+	long child_cpu_ticks; /* cutime + cstime (fields 16, 17): its children that it has reaped */
+};
+
+/* A program's process tree: `root`, its descendants, and the processes whose parent is `init`
+ * (orphans the program abandoned, with their own descendants). `init` itself is never a member.
+ * root or init may be 0 to leave that part out. */
+struct sandbox_tree {
+	struct sandbox_member *m;
+	size_t n;
+};
+
+/* sandbox_stats.c: scans /proc once and fills t (caller frees t->m with free()). Processes that vanish
+ * mid-scan are skipped. Returns 0, or -1 with errbuf. */
+int sandbox_tree_collect(pid_t root, pid_t init, struct sandbox_tree *t, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* sandbox_stats.c: parses the text of /proc/<pid>/stat. Returns 0, or -1 if malformed. */
+int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out);
+
+/* sandbox_stats.c: parses /proc/<pid>/task/<tid>/schedstat ("RUN_NS WAIT_NS SLICES"): the time the thread
+ * has run and has waited on a run queue. Returns 0, or -1 if malformed. */
+int sandbox_schedstat_parse(const char *text, size_t len, long long *run_ns, long long *wait_ns);
+
+/* sandbox_stats.c: the voluntary_ctxt_switches line of /proc/<pid>/task/<tid>/status (the times the thread
+ * blocked). Returns 0, or -1 if the line is missing or malformed. */
+int sandbox_status_sleeps(const char *text, size_t len, long *out);
+
+/* sandbox_net.c: does this /proc/net/{tcp,tcp6,udp,udp6} text hold a socket whose local port is `port`?
+ * With listen_only, only sockets in state 0A (TCP_LISTEN) count. Malformed lines are skipped.
+ * Returns 1 or 0. */
+int sandbox_net_scan(const char *text, size_t len, int port, int listen_only);
+
+/* sandbox_net.c: reads a whole /proc file into *out (caller frees). Returns the length, or -1 (errno). */
+long sandbox_net_slurp(const char *path, char **out);
+
+/* sandbox_settle.c: 1 when the /proc/net/tcp or tcp6 text shows nothing in flight between two local sockets
+ * (no handshake under way, no FIN that its peer has not received, no socket whose peer vanished: an RST on
+ * its way), else 0. Malformed lines are skipped. */
+int sandbox_settle_tcp_quiet(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,277 @@
+/* sandbox_proc.c: starting programs under test in the sandbox (pipes, rlimits), reaping, signalling, stopping. */
+#define _GNU_SOURCE
+#include "sandbox_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SANDBOX_FSIZE_LIMIT (64L * 1024 * 1024)
+#define SANDBOX_NOFILE_LIMIT 1024
+#define SANDBOX_NPROC_LIMIT 256
+/* After SIGKILL, how long stop waits for the kernel to finish the program (normally microseconds). */
+#define SANDBOX_KILL_WAIT 5.0
+
+static void errf(char errbuf[SANDBOX_ERRBUF_SIZE], const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, SANDBOX_ERRBUF_SIZE, fmt, ap);
+	va_end(ap);
+}
+
+/* Lowers (never raises) a limit: both soft and hard become min(want, current hard). */
+static void limit(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit cur;
+	if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
+		if (hard > cur.rlim_max)
+			hard = cur.rlim_max;
+		if (soft > hard)
+			soft = hard;
+	}
+	struct rlimit want = {.rlim_cur = soft, .rlim_max = hard};
+	setrlimit(resource, &want);
+}
+
+/* In the forked child: writes why we could not start, then _exit(127). Worker is single-threaded, so
+ * stdio is safe here, but only write(2) is used anyway. */
+static void child_fail(const char *what, int err)
+{
+	char msg[256];
+	int n = snprintf(msg, sizeof msg, "sockcheck: cannot start the program: %s: %s\n", what,
+			 strerror(err));
+	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+static void child_main(int in_rd, int out_wr, int err_wr, const char *cmd, double cpu_seconds,
+		       int was_root)
+{
+	setpgid(0, 0);
+	/* Move our ends above 2 first so dup2 cannot clobber one with another. */
+	int fds[3] = {in_rd, out_wr, err_wr};
+	for (int i = 0; i < 3; i++) {
+		fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+		if (fds[i] < 0)
+			_exit(127);
+	}
+	for (int i = 0; i < 3; i++)
+		if (dup2(fds[i], i) < 0)
+			_exit(127);
+	/* Nothing else of the worker's (sockets, capture handles, pipes to the runner) leaks in. */
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL); /* fails harmlessly for SIGKILL, SIGSTOP, glibc-internal ones */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	limit(RLIMIT_CORE, 0, 0);
+	limit(RLIMIT_FSIZE, SANDBOX_FSIZE_LIMIT, SANDBOX_FSIZE_LIMIT);
+	rlim_t cpu = 1;
+	if (cpu_seconds > 1.0) /* NaN and values below 1 give 1 */
+		cpu = cpu_seconds < 1e9 ? (rlim_t)ceil(cpu_seconds) : (rlim_t)1e9;
+	limit(RLIMIT_CPU, cpu, cpu + 1); /* SIGXCPU at the soft limit, SIGKILL one second later */
+	limit(RLIMIT_NOFILE, SANDBOX_NOFILE_LIMIT, SANDBOX_NOFILE_LIMIT);
+	if (!was_root) /* root (CAP_SYS_RESOURCE/CAP_SYS_ADMIN) ignores RLIMIT_NPROC anyway */
+		limit(RLIMIT_NPROC, SANDBOX_NPROC_LIMIT, SANDBOX_NPROC_LIMIT);
+
+	/* Buffering must be the program's own: a harness environment that forces Python unbuffered would hide
+	 * a submission's missing flush. */
+	unsetenv("PYTHONUNBUFFERED");
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	child_fail("/bin/sh", errno);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struct sandbox_proc *out,
+		  char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	errbuf[0] = '\0';
+	int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1};
+	out->pid = -1;
+	out->pidfd = out->stdin_fd = out->stdout_fd = out->stderr_fd = -1;
+	out->exited = 0;
+	out->status = 0;
+	if (!sb || !cmd) {
+		errf(errbuf, "sandbox_spawn: no sandbox or no command");
+		return -1;
+	}
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0) {
+		errf(errbuf, "cannot create the program's pipes: %s", strerror(errno));
+		goto fail;
+	}
+	/* Grow the pid list now, so that nothing can fail once the child exists. */
+	if (sandbox_track(sb, 0) < 0) {
+		errf(errbuf, "out of memory");
+		goto fail;
+	}
+	sb->nspawned--;
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		errf(errbuf, "cannot start the program: fork: %s%s", strerror(err),
+		     err == ENOMEM ? " (the sandbox's init is gone; its PID namespace is dead)" : "");
+		goto fail;
+	}
+	if (pid == 0)
+		child_main(in[0], o[1], e[1], cmd, cpu_seconds, sb->was_root);
+	setpgid(pid, pid); /* also in the parent: the group exists before we ever signal it */
+	sandbox_track(sb, pid);
+	close(in[0]);
+	close(o[1]);
+	close(e[1]);
+	out->pid = pid;
+	out->stdin_fd = in[1];
+	out->stdout_fd = o[0];
+	out->stderr_fd = e[0];
+	int ours[3] = {in[1], o[0], e[0]};
+	for (int i = 0; i < 3; i++)
+		fcntl(ours[i], F_SETFL, fcntl(ours[i], F_GETFL) | O_NONBLOCK);
+	out->pidfd = sandbox_pidfd_open(pid);
+	if (out->pidfd >= 0)
+		fcntl(out->pidfd, F_SETFD, FD_CLOEXEC);
+	return 0;
+fail:
+	for (int i = 0; i < 2; i++) {
+		close_fd(&in[i]);
+		close_fd(&o[i]);
+		close_fd(&e[i]);
+	}
+	return -1;
+}
+
+int sandbox_proc_reap(struct sandbox_proc *p)
+{
+	if (p->exited)
+		return 1;
+	if (p->pid <= 0)
+		return 0;
+	int st;
+	pid_t r = waitpid(p->pid, &st, WNOHANG);
+	if (r == p->pid) {
+		p->exited = 1;
+		p->status = st;
+		return 1;
+	}
+	if (r < 0 && errno == ECHILD) {
+		/* Already reaped elsewhere (sandbox_destroy kills and reaps everything): report it as killed. */
+		p->exited = 1;
+		p->status = SIGKILL;
+		return 1;
+	}
+	return 0;
+}
+
+int sandbox_proc_signal(struct sandbox_proc *p, int sig)
+{
+	if (p->pid <= 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	/* The group outlives its leader while members remain; its id is not reused meanwhile. */
+	if (kill(-p->pid, sig) == 0)
+		return 0;
+	if (errno == ESRCH && !p->exited)
+		return kill(p->pid, sig);
+	return -1;
+}
+
+/* Waits until p exits or `seconds` pass; reaps it. Returns 1 if it has exited. */
+static int wait_exit(struct sandbox_proc *p, double seconds)
+{
+	double deadline = sandbox_now() + seconds;
+	while (!sandbox_proc_reap(p)) {
+		double left = deadline - sandbox_now();
+		if (left <= 0)
+			return 0;
+		if (p->pidfd >= 0) {
+			struct pollfd pfd = {.fd = p->pidfd, .events = POLLIN};
+			int ms = (int)ceil(left * 1000.0);
+			poll(&pfd, 1, ms > 0 ? ms : 1);
+		} else {
+			struct timespec ts = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	return 1;
+}
+
+/* Waits (bounded) until no process is left in group pgid, zombies included: the members that our init
+ * adopted are reaped by it within moments of dying. There is no event to wait on for a whole group,
+ * hence the short, growing sleeps. */
+static void wait_group_gone(pid_t pgid, double seconds)
+{
+	double deadline = sandbox_now() + seconds;
+	long ns = 100 * 1000;
+	while (kill(-pgid, 0) == 0 && sandbox_now() < deadline) {
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = ns};
+		nanosleep(&ts, NULL);
+		if (ns < 10 * 1000 * 1000)
+			ns *= 2;
+	}
+}
+
+int sandbox_proc_stop(struct sandbox_proc *p, double grace)
+{
+	if (p->pid <= 0)
+		return 0;
+	int own = 1;
+	if (!p->exited) {
+		sandbox_proc_signal(p, SIGTERM);
+		/* A stopped program cannot act on SIGTERM until continued. */
+		sandbox_proc_signal(p, SIGCONT);
+		own = wait_exit(p, grace > 0 ? grace : 0);
+	}
+	/* Whatever is left of its process group (background children) goes too. */
+	int group = kill(-p->pid, SIGKILL) == 0;
+	if (!own)
+		wait_exit(p, SANDBOX_KILL_WAIT);
+	if (group)
+		wait_group_gone(p->pid, SANDBOX_KILL_WAIT);
+	return own;
+}
+
+void sandbox_proc_close(struct sandbox_proc *p)
+{
+	close_fd(&p->stdin_fd);
+	close_fd(&p->stdout_fd);
+	close_fd(&p->stderr_fd);
+	close_fd(&p->pidfd);
+}
+
+void sandbox_proc_describe(int status, char *out, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(out, len, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(out, len, "ended with wait status 0x%x", status);
+}
