@@ -3,7 +3,7 @@
 # timeout: 300
 # cost: 20
 # A deadline a program must meet counts only the time it could run: on a loaded machine, the time it spent
-# waiting for a CPU is added (the case timeout still bounds it). Pinned to one CPU beside a busy loop, a client
+# waiting for a CPU is added (at most twice the deadline). Pinned to one CPU beside a busy loop, a client
 # that needs 0.5 s of CPU takes about 1 s of wall time and must still pass a 1 s step; one that sleeps 2.5 s
 # (slow, not starved) must still fail it.
 set -u

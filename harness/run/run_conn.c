@@ -271,13 +271,16 @@ static double programs_cpu_wait(struct run_ctx *c)
 }
 
 /* A deadline that a program had to meet is moved on by the time the program spent waiting for a CPU
- * meanwhile (a loaded machine); the case timeout still bounds it. A verdict must not depend on load. */
-static int extend_for_load(struct run_ctx *c, double waited0, double *granted, double *deadline)
+ * meanwhile (a loaded machine), by at most twice the wait's own span (the case timeout still bounds it):
+ * a verdict must not depend on load. */
+static int extend_for_load(struct run_ctx *c, double start, double waited0, double *granted, double *deadline)
 {
-	double waited = programs_cpu_wait(c);
+	double span = *deadline - *granted - start, waited = programs_cpu_wait(c);
 	if (waited0 < 0 || waited < 0)
 		return 0;
 	double extra = waited - waited0 - *granted;
+	if (extra > 2 * span - *granted)
+		extra = 2 * span - *granted;
 	if (extra < 0.01)
 		return 0;
 	*granted += extra;
@@ -293,7 +296,7 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 	int rc;
 	/* Waiting for the program to do something: its CPU starvation is measured from the first time the
 	 * condition does not hold (not for plain waits, nor for a condition already met: no /proc walk). */
-	double waited0 = -1, granted = 0;
+	double start = run_now(), waited0 = -1, granted = 0;
 	int measured = 0;
 	for (;;) {
 		if (cond && cond(c, arg)) {
@@ -309,7 +312,7 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 			rc = -1;
 			break;
 		}
-		if (now >= deadline && !(cond && extend_for_load(c, waited0, &granted, &deadline))) {
+		if (now >= deadline && !(cond && extend_for_load(c, start, waited0, &granted, &deadline))) {
 			rc = 0;
 			break;
 		}
