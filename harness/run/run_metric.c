@@ -172,14 +172,12 @@ enum run_status run_expect_idle(struct run_ctx *c, const struct scenario_step *s
 	struct idle_window best = {0}, now;
 	int windows = 0;
 	for (;;) {
-		/* A measurement window, not a wait for the program: no condition, so no deadline extension
-		 * for a program kept waiting for a CPU (a starved spinner would stretch its own window). */
-		int w = run_wait(c, t0 + over, NULL, NULL);
+		int w = run_wait(c, t0 + over, gone, p);
 		if (w == -1)
 			return RUN_TIMEOUT;
 		if (w == -2)
 			return RUN_ERROR;
-		if (gone(c, p))
+		if (w == 1)
 			return idle_gone(c, st, p);
 		if (sandbox_proc_stats(c->sb, &p->p, &s1, err) != 0)
 			return run_fail(c, RUN_ERROR, "expect %s idle: %s", st->target, err);
