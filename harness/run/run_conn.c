@@ -294,18 +294,12 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 	struct pollfd *pfd = NULL;
 	struct run_conn **who = NULL;
 	int rc;
-	/* Waiting for the program to do something: its CPU starvation is measured from the first time the
-	 * condition does not hold (not for plain waits, nor for a condition already met: no /proc walk). */
-	double start = run_now(), waited0 = -1, granted = 0;
-	int measured = 0;
+	/* Waiting for the program to do something: measure its CPU starvation (not for plain waits). */
+	double start = run_now(), waited0 = cond ? programs_cpu_wait(c) : -1, granted = 0;
 	for (;;) {
 		if (cond && cond(c, arg)) {
 			rc = 1;
 			break;
-		}
-		if (cond && !measured) {
-			waited0 = programs_cpu_wait(c);
-			measured = 1;
 		}
 		double now = run_now();
 		if (now >= c->case_deadline) {
