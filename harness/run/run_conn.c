@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -252,50 +251,12 @@ static int report_overflow(struct run_ctx *c)
 	return 0;
 }
 
-/* Seconds the programs' live threads have spent ready to run but waiting for a CPU (schedstat), summed;
- * -1 when the kernel does not keep it. Only differences mean something. */
-static double programs_cpu_wait(struct run_ctx *c)
-{
-	double sum = 0;
-	for (int role = 0; role < 2; role++) {
-		struct run_prog *p = &c->progs[role];
-		struct sandbox_stats st;
-		char err[SANDBOX_ERRBUF_SIZE];
-		if (!p->started || p->p.exited)
-			continue;
-		if (sandbox_proc_stats(c->sb, &p->p, &st, err) != 0 || st.busy_seconds < 0 || st.run_seconds < 0)
-			return -1;
-		sum += st.busy_seconds - st.run_seconds;
-	}
-	return sum;
-}
-
-/* A deadline that a program had to meet is moved on by the time the program spent waiting for a CPU
- * meanwhile (a loaded machine), by at most twice the wait's own span (the case timeout still bounds it):
- * a verdict must not depend on load. */
-static int extend_for_load(struct run_ctx *c, double start, double waited0, double *granted, double *deadline)
-{
-	double span = *deadline - *granted - start, waited = programs_cpu_wait(c);
-	if (waited0 < 0 || waited < 0)
-		return 0;
-	double extra = waited - waited0 - *granted;
-	if (extra > 2 * span - *granted)
-		extra = 2 * span - *granted;
-	if (extra < 0.01)
-		return 0;
-	*granted += extra;
-	*deadline += extra;
-	return 1;
-}
-
 int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, void *), void *arg)
 {
 	size_t cap = 0;
 	struct pollfd *pfd = NULL;
 	struct run_conn **who = NULL;
 	int rc;
-	/* Waiting for the program to do something: measure its CPU starvation (not for plain waits). */
-	double start = run_now(), waited0 = cond ? programs_cpu_wait(c) : -1, granted = 0;
 	for (;;) {
 		if (cond && cond(c, arg)) {
 			rc = 1;
@@ -306,7 +267,7 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 			rc = -1;
 			break;
 		}
-		if (now >= deadline && !(cond && extend_for_load(c, start, waited0, &granted, &deadline))) {
+		if (now >= deadline) {
 			rc = 0;
 			break;
 		}
