@@ -136,5 +136,20 @@ run --time-scale 2 --server "python3 tests/programs/hostile-server.py {port}" ca
 sleep 0.5
 pgrep -f 'sleep 313.25' >/dev/null && { fail "hostile: its daemon survived the case"; pkill -f 'sleep 313.25'; }
 
+# A client's start-up is not what "promptly" times (issue 9, section 7): a client that takes 3.5 s to
+# start (an interpreter on a busy machine) passes connection-refused; one that retries a refused
+# connection, and one that exits without trying to connect, fail with what they did.
+slow="sh -c 'sleep 3.5; exec $py tests/programs/tcp-client-student.py \$0 \$1' {host} {port}"
+run --client "$slow" cases/tcp-client/connection-refused.case >"$work/slow.txt" 2>&1 ||
+  fail "slow-starting client: exit $? $(grep -m1 message: "$work/slow.txt")"
+run --client "$py tests/mutants/tcp-client/retries-refused.py {host} {port}" \
+  cases/tcp-client/connection-refused.case >"$work/retry.txt" 2>&1
+[ $? -eq 1 ] && grep -q 'expect client exit: still running after 3.00s' "$work/retry.txt" ||
+  fail "retrying client: not failed at its exit $(grep -m1 message: "$work/retry.txt")"
+run --client "sh -c 'echo usage: >&2; exit 2' {host} {port}" cases/tcp-client/connection-refused.case \
+  >"$work/nosyn.txt" 2>&1
+[ $? -eq 1 ] && grep -q 'expect client syn: the client exited with status 2 without trying to connect' "$work/nosyn.txt" ||
+  fail "client that never connects: $(grep -m1 message: "$work/nosyn.txt")"
+
 echo "run: $failures failure(s)"
 [ $failures -eq 0 ]

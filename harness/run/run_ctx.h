@@ -101,6 +101,7 @@ struct run_ctx {
 	double case_deadline;     /* absolute, CLOCK_MONOTONIC seconds */
 	int iteration;            /* innermost {i}; 0 outside repeat */
 	int poll_ms;              /* cap on one poll() while a condition is polled (0: 100 ms) */
+	long harness_syns;        /* TCP connections the harness's `connect` steps started (see `expect P syn`) */
 	/* wire steps, judged on the capture after the case */
 	struct run_wire_step *wires;
 	size_t nwires;

@@ -96,7 +96,11 @@ enum run_status run_step_connect(struct run_ctx *c, const struct scenario_step *
 	}
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(fd, (struct sockaddr *)&peer, plen) != 0 && errno != EINPROGRESS) {
+	int rc = connect(fd, (struct sockaddr *)&peer, plen);
+	/* Counted as the kernel counts ActiveOpens: once a SYN went out, refused or not. */
+	if (rc == 0 || errno == EINPROGRESS || errno == ECONNREFUSED)
+		c->harness_syns++;
+	if (rc != 0 && errno != EINPROGRESS) {
 		cn->connect_errno = errno;
 	} else {
 		cn->connecting = 1;

@@ -340,6 +340,69 @@ static enum run_status expect_accepted(struct run_ctx *c, const struct scenario_
 			"serving one client at a time?)", b.n);
 }
 
+struct syn_want {
+	struct run_prog *p;
+	long syns; /* the program's: the namespace's ActiveOpens less the harness's own */
+	char err[SANDBOX_ERRBUF_SIZE];
+};
+
+static int syn_seen(struct run_ctx *c, void *arg)
+{
+	struct syn_want *w = arg;
+	long n = sandbox_tcp_active_opens(w->err);
+	if (n < 0) {
+		w->syns = -1;
+		return 1;
+	}
+	w->syns = n - c->harness_syns;
+	if (w->syns > 0)
+		return 1;
+	sandbox_proc_reap(&w->p->p);
+	return w->p->p.exited;
+}
+
+/* Waits until the program has started a TCP connection: its SYN went out, whether it is answered or
+ * refused. Read from the namespace's ActiveOpens counter, so a connect() that is refused at once is
+ * seen too. What follows can then time the program's reaction, not its start-up (an interpreter's
+ * start-up on a busy machine can take seconds; it is what this step's own deadline allows for). */
+static enum run_status expect_syn(struct run_ctx *c, const struct scenario_step *st, struct run_prog *p)
+{
+	for (size_t i = 0; i < c->nrelays; i++) {
+		const char *rname;
+		int udp, lport, tport;
+		if (run_relay_info(c, i, &rname, &udp, &lport, &tport) == 0 && !udp)
+			return run_fail(c, RUN_ERROR, "expect %s syn: a TCP relay (%s) starts connections too, so the "
+					"program's own cannot be told apart (use it in cases without a TCP relay)",
+					st->target, rname);
+	}
+	struct syn_want w = {.p = p};
+	double within = run_scaled(c, st->u.expect.within, RUN_DEFAULT_EXPECT);
+	c->poll_ms = 5;
+	int r = run_wait(c, run_now() + within, syn_seen, &w);
+	c->poll_ms = 0;
+	if (r == -1)
+		return RUN_TIMEOUT;
+	if (r == -2)
+		return RUN_ERROR;
+	if (w.syns < 0)
+		return run_fail(c, RUN_ERROR, "expect %s syn: %s", st->target, w.err);
+	if (w.syns > 0)
+		return RUN_OK;
+	run_detail(&c->r->expected, "the %s starts a TCP connection (sends a SYN) within %.2fs", st->target, within);
+	if (r == 1) {
+		char how[96], tail[200];
+		sandbox_proc_describe(p->p.status, how, sizeof how);
+		stderr_tail(c, role_of(st->target), tail, sizeof tail);
+		p->exit_told = 1;
+		run_detail(&c->r->actual, "it %s without trying to connect", how);
+		return run_fail(c, RUN_FAIL, "expect %s syn: the %s %s without trying to connect (does it take the "
+				"host and port from its arguments?)%s", st->target, st->target, how, tail);
+	}
+	run_detail(&c->r->actual, "no connection attempt after %.2fs", within);
+	return run_fail(c, RUN_FAIL, "expect %s syn: no TCP connection attempt within %.2fs (is it waiting for "
+			"input first, or connecting over UDP?)", st->target, within);
+}
+
 enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step *st)
 {
 	const struct scenario_expect *e = &st->u.expect;
@@ -414,6 +477,8 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		return expect_accepted(c, st);
 	case SCENARIO_EXPECT_IDLE:
 		return run_expect_idle(c, st, p);
+	case SCENARIO_EXPECT_SYN:
+		return expect_syn(c, st, p);
 	default:
 		return run_fail(c, RUN_ERROR, "expect %s: not a program expectation", st->target);
 	}

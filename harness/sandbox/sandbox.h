@@ -76,6 +76,10 @@ int sandbox_port_bound(int port, const char *proto, char errbuf[SANDBOX_ERRBUF_S
  * kernels the answer is always 0. Never opens a connection. Returns 1 yes, 0 no or unknown, -1 errbuf. */
 int sandbox_port_bound_inactive(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);
 
+/* How many TCP connections this network namespace has started (connect() sent a SYN), since it was
+ * created: the kernel's ActiveOpens counter in /proc/net/snmp. Returns the count, or -1 with errbuf. */
+long sandbox_tcp_active_opens(char errbuf[SANDBOX_ERRBUF_SIZE]);
+
 /* How many connections wait in the accept queue of the TCP listener(s) on `port` (IPv4 and IPv6), read
  * from /proc/net/tcp*: 0 when the program has accepted everything. Returns the count, or -1 with errbuf. */
 int sandbox_port_backlog(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);

@@ -61,6 +61,9 @@ int sandbox_status_sleeps(const char *text, size_t len, long *out);
  * With listen_only, only sockets in state 0A (TCP_LISTEN) count. Malformed lines are skipped.
  * Returns 1 or 0. */
 int sandbox_net_scan(const char *text, size_t len, int port, int listen_only);
+/* The value of `field` in /proc/net/snmp's text for `proto` ("Tcp", "Udp": a line of names, then a line
+ * of values); -1 if absent or malformed. */
+long sandbox_net_snmp_value(const char *text, size_t len, const char *proto, const char *field);
 
 /* sandbox_net.c: reads a whole /proc file into *out (caller frees). Returns the length, or -1 (errno). */
 long sandbox_net_slurp(const char *path, char **out);

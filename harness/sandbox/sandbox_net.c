@@ -4,6 +4,7 @@
 #include "sandbox_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -157,6 +158,67 @@ static long slurp(const char *path, char **out)
 	}
 	*out = buf;
 	return (long)n;
+}
+
+long sandbox_net_snmp_value(const char *text, size_t len, const char *proto, const char *field)
+{
+	size_t plen = strlen(proto), flen = strlen(field);
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		/* A header line "Tcp: Name Name ..." followed by its values line "Tcp: 1 2 ...". */
+		if ((size_t)(eol - p) > plen && memcmp(p, proto, plen) == 0 && p[plen] == ':' && nl) {
+			const char *v = nl + 1, *vend = memchr(v, '\n', (size_t)(end - v));
+			if (!vend)
+				vend = end;
+			if ((size_t)(vend - v) <= plen || memcmp(v, proto, plen) != 0 || v[plen] != ':')
+				return -1;
+			const char *h = p + plen + 1;
+			v += plen + 1;
+			for (;;) {
+				while (h < eol && *h == ' ')
+					h++;
+				while (v < vend && *v == ' ')
+					v++;
+				if (h >= eol || v >= vend)
+					return -1;
+				const char *he = h, *ve = v;
+				while (he < eol && *he != ' ')
+					he++;
+				while (ve < vend && *ve != ' ')
+					ve++;
+				if ((size_t)(he - h) == flen && memcmp(h, field, flen) == 0) {
+					long n = 0;
+					for (const char *d = v; d < ve; d++) {
+						if (*d < '0' || *d > '9' || n > (LONG_MAX - 9) / 10)
+							return -1;
+						n = n * 10 + (*d - '0');
+					}
+					return ve > v ? n : -1;
+				}
+				h = he;
+				v = ve;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return -1;
+}
+
+long sandbox_tcp_active_opens(char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	char *text;
+	long n = slurp("/proc/net/snmp", &text);
+	if (n < 0) {
+		errf(errbuf, "cannot read /proc/net/snmp: %s", strerror(errno));
+		return -1;
+	}
+	long v = sandbox_net_snmp_value(text, (size_t)n, "Tcp", "ActiveOpens");
+	free(text);
+	if (v < 0)
+		errf(errbuf, "/proc/net/snmp has no Tcp ActiveOpens counter");
+	return v;
 }
 
 /* 1 found, 0 not, -1 error. A missing IPv6 file (IPv6 disabled) is "not found". */

@@ -110,6 +110,28 @@ struct host {
 	int tcp_port, udp_port;
 };
 
+static const char snmp[] =
+	"Ip: Forwarding DefaultTTL InReceives\n"
+	"Ip: 1 64 120\n"
+	"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails\n"
+	"Tcp: 1 200 120000 -1 7 3 2\n"
+	"Udp: InDatagrams NoPorts\n"
+	"Udp: 5 0\n";
+
+static void t_snmp(void)
+{
+	CHECK_INT((int)sandbox_net_snmp_value(snmp, strlen(snmp), "Tcp", "ActiveOpens"), 7);
+	CHECK_INT((int)sandbox_net_snmp_value(snmp, strlen(snmp), "Tcp", "AttemptFails"), 2);
+	CHECK_INT((int)sandbox_net_snmp_value(snmp, strlen(snmp), "Udp", "InDatagrams"), 5);
+	CHECK_INT((int)sandbox_net_snmp_value(snmp, strlen(snmp), "Tcp", "MaxConn"), -1); /* negative: not a count */
+	CHECK_INT((int)sandbox_net_snmp_value(snmp, strlen(snmp), "Tcp", "Nope"), -1);
+	CHECK_INT((int)sandbox_net_snmp_value(snmp, strlen(snmp), "Icmp", "InMsgs"), -1);
+	static const char cut[] = "Tcp: RtoAlgorithm ActiveOpens\n"; /* no values line */
+	CHECK_INT((int)sandbox_net_snmp_value(cut, strlen(cut), "Tcp", "ActiveOpens"), -1);
+	static const char short_vals[] = "Tcp: RtoAlgorithm ActiveOpens\nTcp: 1\n";
+	CHECK_INT((int)sandbox_net_snmp_value(short_vals, strlen(short_vals), "Tcp", "ActiveOpens"), -1);
+}
+
 static void t_live(void *arg)
 {
 	const struct host *h = arg;
@@ -125,6 +147,8 @@ static void t_live(void *arg)
 	CHECK_INT(sandbox_port_bound(h->udp_port, NULL, err), 0);
 
 	int a, b, c, d, e;
+	long opens0 = sandbox_tcp_active_opens(err);
+	CHECK_INT((int)opens0, 0); /* a fresh namespace has started no connection */
 	int fa = sock_on(AF_INET, SOCK_STREAM, "127.0.0.1", 1, &a);
 	int fb = sock_on(AF_INET, SOCK_DGRAM, "127.0.0.2", 0, &b);
 	int fe = sock_on(AF_INET, SOCK_STREAM, "127.0.0.1", 0, &e); /* bound, not listening */
@@ -164,6 +188,14 @@ static void t_live(void *arg)
 	CHECK_INT(sandbox_port_bound(a, NULL, err), 0);
 	CHECK_INT(sandbox_port_bound(b, NULL, err), 0);
 	CHECK_INT(sandbox_port_bound_inactive(e, err), 0);
+	/* A refused connect() still counts as a connection started (its SYN was sent). */
+	int fr = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)a),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	CHECK(fr >= 0 && connect(fr, (struct sockaddr *)&to, sizeof to) != 0 && errno == ECONNREFUSED);
+	if (fr >= 0)
+		close(fr);
+	CHECK_INT((int)sandbox_tcp_active_opens(err), (int)opens0 + 1);
 
 	/* A program's listener is seen too (same namespace). */
 	struct sandbox_proc p;
@@ -192,6 +224,7 @@ static void t_live(void *arg)
 int main(void)
 {
 	t_parse();
+	t_snmp();
 	struct host h;
 	int ht = sock_on(AF_INET, SOCK_STREAM, "127.0.0.1", 1, &h.tcp_port);
 	int hu = sock_on(AF_INET, SOCK_DGRAM, "127.0.0.1", 0, &h.udp_port);

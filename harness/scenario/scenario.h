@@ -57,6 +57,7 @@ enum scenario_expect_kind {
 	SCENARIO_EXPECT_METRIC,  /* resource hygiene: `metric cmp value` over the program's process tree */
 	SCENARIO_EXPECT_ACCEPTED, /* the server's listening socket has no connection waiting to be accepted */
 	SCENARIO_EXPECT_IDLE,    /* the program's process tree uses (almost) no CPU over a window of `over` */
+	SCENARIO_EXPECT_SYN,     /* the program has started a TCP connection (sent a SYN), refused or not */
 };
 
 enum scenario_metric {

@@ -205,15 +205,19 @@ static void test_send_expect(void)
 				      "expect client zombies == 0\n"
 				      "expect client threads > baseline-1\n"
 				      "expect client processes >= baseline\n"
-				      "expect client fds < 10\n");
+				      "expect client fds < 10\n"
+				      "expect client syn within 5s\n");
 	if (!s)
 		return;
-	CHECK_INT(s->nsteps, 25);
-	if (s->nsteps != 25) {
+	CHECK_INT(s->nsteps, 26);
+	if (s->nsteps != 26) {
 		scenario_free(s);
 		return;
 	}
 	const struct scenario_step *st = s->steps;
+	CHECK_INT(st[25].u.expect.kind, SCENARIO_EXPECT_SYN);
+	CHECK_STR(st[25].target, "client");
+	CHECK(near(st[25].u.expect.within, 5));
 	const struct scenario_data *d = &st[3].u.send.data;
 	CHECK_INT(st[3].kind, SCENARIO_STEP_SEND);
 	CHECK_INT(d->n, 4);
@@ -467,8 +471,10 @@ static void test_errors(void)
 	parse_err("server {server}\nrepeat 2\nwait 1s\n", "t.case:2:1: repeat: 'repeat' without 'end'");
 	parse_err("server {server}\nend\n", "t.case:2:1: end: 'end' without a 'repeat'");
 	parse_err("server {server}\nexpect server echo\n",
-		  "t.case:2:15: expect: 'echo' does not apply to 'server' (use running, exit, accepted, idle, fds, "
-		  "zombies, processes or threads)");
+		  "t.case:2:15: expect: 'echo' does not apply to 'server' (use running, exit, accepted, idle, syn, "
+		  "fds, zombies, processes or threads)");
+	parse_err("server {server}\nconnect c1\nexpect c1 syn\n",
+		  "t.case:3:11: expect: 'syn' needs 'server' or 'client', not a connection");
 	parse_err("server {server}\nconnect c1\nsend c1 random 65MiB\n",
 		  "t.case:3:16: random: size 65MiB is above the 64 MiB limit");
 	parse_err("server {server}\nconnect c1\nsend c1 random 40MiB random 40MiB\n",
