@@ -110,6 +110,9 @@ struct run_ctx {
 	/* relays started by `relay` steps (run_relay.c) */
 	struct run_relay **relays;
 	size_t nrelays;
+	/* `family unix` (run_unix.c): the case's directory and socket path, made on first use */
+	char *unix_dir, *unix_path;
+	int stale_planted;        /* a `stale-socket` step left a socket file at the path */
 	/* timeline: which step ran when, on the capture's (realtime) clock */
 	struct run_event *events;
 	size_t nevents;
@@ -159,6 +162,14 @@ json_t *run_relays_events(const struct run_ctx *c); /* timeline entries: [{"t", 
 void run_relays_free(struct run_ctx *c);
 /* The i-th relay's name, protocol and ports; -1 past the end. */
 int run_relay_info(const struct run_ctx *c, size_t i, const char **name, int *udp, int *listen_port, int *to_port);
+
+/* run_unix.c: `family unix` cases. run_unix_path() is the case's socket path (a fresh directory per case,
+ * made on first use), or NULL with the case's message set; run_unix_sockaddr() is it as an address. */
+const char *run_unix_path(struct run_ctx *c);
+int run_unix_sockaddr(struct run_ctx *c, struct sockaddr_storage *ss, socklen_t *len); /* 0 or -1 (message set) */
+enum run_status run_step_stale(struct run_ctx *c, const struct scenario_step *st);
+enum run_status run_expect_unlinked(struct run_ctx *c, const struct scenario_step *st);
+void run_unix_cleanup(struct run_ctx *c); /* removes the directory and what is left in it */
 
 /* run_program.c: the programs under test. */
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st);

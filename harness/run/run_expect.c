@@ -392,6 +392,7 @@ enum run_status run_step_expect(struct run_ctx *c, const struct scenario_step *s
 	case SCENARIO_EXPECT_METRIC:
 	case SCENARIO_EXPECT_ACCEPTED:
 	case SCENARIO_EXPECT_IDLE:
+	case SCENARIO_EXPECT_UNLINKED:
 		return run_fail(c, RUN_ERROR, "expect %s: only 'server' or 'client' can be checked that way", name);
 	}
 	return s;

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,16 +57,36 @@ static int take_name(struct run_ctx *c, const char *name)
 	return 0;
 }
 
+/* The address of a connect or listen step: a loopback literal and port, or the case's AF_UNIX path
+ * ({path}). where: how messages name it ("127.0.0.1 port 9000", "/tmp/sockcheck-unix-x/sock"). */
+static int step_addr(struct run_ctx *c, const char *what, const char *name, const char *addr, int port,
+		     struct sockaddr_storage *ss, socklen_t *len, char *where, size_t wlen)
+{
+	if (strcmp(addr, SCENARIO_PATH) == 0) {
+		if (run_unix_sockaddr(c, ss, len) != 0)
+			return -1;
+		snprintf(where, wlen, "%s", c->unix_path);
+		return 0;
+	}
+	if (loopback_addr(addr, port, ss, len) != 0) {
+		run_fail(c, RUN_ERROR, "%s %s: '%s' is not a loopback address", what, name, addr);
+		return -1;
+	}
+	snprintf(where, wlen, "%s port %d", addr, port);
+	return 0;
+}
+
 enum run_status run_step_connect(struct run_ctx *c, const struct scenario_step *st, const char *name)
 {
 	const char *addr = st->u.connect.addr ? st->u.connect.addr : "127.0.0.1";
 	int port = st->u.connect.port ? st->u.connect.port : c->sc->port;
 	struct sockaddr_storage peer, local;
 	socklen_t plen, llen;
+	char where[256];
 	if (take_name(c, name) != 0)
 		return RUN_ERROR;
-	if (loopback_addr(addr, port, &peer, &plen) != 0)
-		return run_fail(c, RUN_ERROR, "connect %s: '%s' is not a loopback address", name, addr);
+	if (step_addr(c, "connect", name, addr, port, &peer, &plen, where, sizeof where) != 0)
+		return RUN_ERROR;
 	int udp = st->u.connect.udp;
 	int fd = socket(peer.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
@@ -95,7 +116,8 @@ enum run_status run_step_connect(struct run_ctx *c, const struct scenario_step *
 		return RUN_OK;
 	}
 	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (peer.ss_family != AF_UNIX)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (connect(fd, (struct sockaddr *)&peer, plen) != 0 && errno != EINPROGRESS) {
 		cn->connect_errno = errno;
 	} else {
@@ -107,15 +129,18 @@ enum run_status run_step_connect(struct run_ctx *c, const struct scenario_step *
 		if (w == -2)
 			return RUN_ERROR;
 		if (w == 0)
-			return run_fail(c, RUN_FAIL, "connect %s to %s port %d: no answer within %.2fs", name,
-					addr, port, within);
+			return run_fail(c, RUN_FAIL, "connect %s to %s: no answer within %.2fs", name, where, within);
 	}
 	if (cn->connect_errno) {
-		run_detail(&c->r->expected, "a TCP connection to %s port %d (the program's port)", addr, port);
+		int un = peer.ss_family == AF_UNIX;
+		run_detail(&c->r->expected, "a %s connection to %s (the program's %s)", un ? "AF_UNIX stream" : "TCP",
+			   where, un ? "socket path" : "port");
 		run_detail(&c->r->actual, "%s", strerror(cn->connect_errno));
-		return run_fail(c, RUN_FAIL, "connect %s to %s port %d: %s%s", name, addr, port,
-				strerror(cn->connect_errno),
-				cn->connect_errno == ECONNREFUSED && strcmp(addr, "127.0.0.1") != 0
+		return run_fail(c, RUN_FAIL, "connect %s to %s: %s%s", name, where, strerror(cn->connect_errno),
+				un && cn->connect_errno == ECONNREFUSED
+					? " (a socket file is there but nothing listens on it: the program stopped "
+					  "listening, or never listened)"
+				: cn->connect_errno == ECONNREFUSED && strcmp(addr, "127.0.0.1") != 0
 					? " (does the program bind all interfaces, not only 127.0.0.1?)"
 					: "");
 	}
@@ -128,20 +153,21 @@ enum run_status run_step_listen(struct run_ctx *c, const struct scenario_step *s
 	int port = st->u.listen.port ? st->u.listen.port : c->sc->port;
 	struct sockaddr_storage ss;
 	socklen_t len;
+	char where[256];
 	if (take_name(c, name) != 0)
 		return RUN_ERROR;
-	if (loopback_addr(addr, port, &ss, &len) != 0)
-		return run_fail(c, RUN_ERROR, "listen %s: '%s' is not a loopback address", name, addr);
+	if (step_addr(c, "listen", name, addr, port, &ss, &len, where, sizeof where) != 0)
+		return RUN_ERROR;
 	int udp = st->u.listen.udp;
 	int fd = socket(ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int one = 1;
-	if (fd >= 0)
+	if (fd >= 0 && ss.ss_family != AF_UNIX)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) != 0 || (!udp && listen(fd, 64) != 0)) {
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
-		return run_fail(c, RUN_ERROR, "listen %s on %s port %d: %s", name, addr, port, strerror(e));
+		return run_fail(c, RUN_ERROR, "listen %s on %s: %s", name, where, strerror(e));
 	}
 	struct run_conn *cn = run_conn_add(c, name, udp ? RUN_CONN_UDP : RUN_CONN_LISTEN_TCP, fd);
 	if (!cn) {
@@ -190,7 +216,8 @@ enum run_status run_step_accept(struct run_ctx *c, const struct scenario_step *s
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
 	}
 	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (l->local.ss_family != AF_UNIX)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	socklen_t sl = sizeof cn->local, pl = sizeof cn->peer;
 	getsockname(fd, (struct sockaddr *)&cn->local, &sl);
 	getpeername(fd, (struct sockaddr *)&cn->peer, &pl);

@@ -39,6 +39,11 @@ static int mkdirs(const char *path)
 void run_wire_start(struct run_ctx *c)
 {
 	const char *path = c->o->capture_path;
+	if (c->sc->family == SCENARIO_FAMILY_UNIX) {
+		result_set(&c->r->notes, "no capture: AF_UNIX (libpcap cannot see UNIX-domain sockets; the behaviour "
+			   "is judged as for TCP)");
+		return;
+	}
 	if (!path) {
 		result_set(&c->r->notes, "not recorded (--no-capture)");
 		return;

@@ -55,6 +55,7 @@ void sp_step_free(struct scenario_step *st)
 	case SCENARIO_STEP_START:
 		free(st->u.start.host_text);
 		free(st->u.start.port_text);
+		free(st->u.start.path_text);
 		break;
 	case SCENARIO_STEP_CONNECT:
 		free(st->u.connect.addr);

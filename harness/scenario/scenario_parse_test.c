@@ -467,7 +467,7 @@ static void test_errors(void)
 	parse_err("server {server}\nrepeat 2\nwait 1s\n", "t.case:2:1: repeat: 'repeat' without 'end'");
 	parse_err("server {server}\nend\n", "t.case:2:1: end: 'end' without a 'repeat'");
 	parse_err("server {server}\nexpect server echo\n",
-		  "t.case:2:15: expect: 'echo' does not apply to 'server' (use running, exit, accepted, idle, fds, "
+		  "t.case:2:15: expect: 'echo' does not apply to 'server' (use running, exit, accepted, idle, unlinked, fds, "
 		  "zombies, processes or threads)");
 	parse_err("server {server}\nconnect c1\nsend c1 random 65MiB\n",
 		  "t.case:3:16: random: size 65MiB is above the 64 MiB limit");
@@ -479,7 +479,7 @@ static void test_errors(void)
 	parse_err("server {server}\nlisten l\naccept c from l\naccept d from c\n",
 		  "t.case:4:15: accept: 'c' is not a listener (open one first with 'listen c')");
 	parse_err("server ./s {prot}\n",
-		  "t.case:1:12: server: unknown placeholder '{prot}' (use {server}, {client}, {host} or {port})");
+		  "t.case:1:12: server: unknown placeholder '{prot}' (use {server}, {client}, {host}, {port} or {path})");
 	parse_err("server {server}\nconnect c{i}\n", "t.case:2:9: connect: '{i}' in 'c{i}' outside a repeat block");
 	/* Issue 9: what would certainly misbehave at run time is an error when the case is read. */
 	parse_err("server {server} {port}\n",
