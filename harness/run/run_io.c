@@ -255,7 +255,8 @@ static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const
 				   int nowait)
 {
 	if (cn->reset)
-		return run_fail(c, RUN_FAIL, "send %s: the connection was reset by the program", cn->name);
+		return run_fail(c, RUN_FAIL, "send %s: the connection was %s by the program", cn->name,
+				cn->peer.ss_family == AF_UNIX ? "closed" : "reset");
 	if (cn->wr_shut)
 		return run_fail(c, RUN_ERROR, "send %s: the harness already shut down writing", cn->name);
 	if (bytes_append(&cn->out, p, n) != 0)
@@ -276,6 +277,15 @@ static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const
 			   left, limit);
 		return run_fail(c, RUN_FAIL, "send %s: the program stopped reading (%zu bytes stuck)", cn->name,
 				left);
+	}
+	if (cn->reset && cn->peer.ss_family == AF_UNIX) {
+		/* AF_UNIX has no RST: a write fails (EPIPE) once the program has closed its end or shut down reading. */
+		run_detail(&c->r->expected, "the program keeps reading until the harness is done sending");
+		run_detail(&c->r->actual, "the program closed the connection (or stopped reading) after the harness "
+			   "had sent %zu bytes, with more to come", cn->sent.len);
+		return run_fail(c, RUN_FAIL, "send %s: the program closed the connection after %zu bytes, while the "
+				"client was still sending: does it read only once, instead of looping until read() "
+				"returns 0?", cn->name, cn->sent.len);
 	}
 	if (cn->reset) {
 		run_detail(&c->r->expected, "the program keeps reading until the harness is done sending");
