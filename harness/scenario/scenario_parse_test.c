@@ -344,7 +344,10 @@ static void test_bad_command_line(void)
 	parse_err("client {client}\nstart client nowait\n",
 		  "t.case:2:14: start: unexpected 'nowait' (expected 'within', 'port', 'with' or the end of the line)");
 	parse_err("server {server}\nstart server with path \"x\"\n",
-		  "t.case:2:19: start: 'with' takes host or port, not 'path'");
+		  "t.case:2:19: start: 'with path' sets {path}, which only a 'family unix' case has (add the header "
+		  "'family unix')");
+	parse_err("server {server}\nstart server with file \"x\"\n",
+		  "t.case:2:19: start: 'with' takes host or port, not 'file'");
 	parse_err("server {server}\nstart server with port 80\n",
 		  "t.case:2:24: start: 'with port' needs a \"string\" (without NUL bytes), found '80'");
 	parse_err("server {server}\nstart server with port \"\" with port \"1\"\n",
@@ -354,6 +357,38 @@ static void test_bad_command_line(void)
 }
 
 /* echo: the harness answers a connection as it reads, with a window. */
+/* family unix: {path} as the default address, stale-socket, expect unlinked, with path; no wire steps. */
+static void test_unix(void)
+{
+	struct scenario *s = parse_ok("family unix\nserver {server}\nstale-socket\nstart server with path \"\"\n"
+				      "connect c1\nconnect c2 to {path}\nlisten l\nexpect server unlinked within 1s\n");
+	if (s && s->nsteps == 6) {
+		CHECK_INT(s->family, SCENARIO_FAMILY_UNIX);
+		CHECK_INT(s->steps[0].kind, SCENARIO_STEP_STALE);
+		CHECK_STR(s->steps[1].u.start.path_text, "");
+		CHECK_STR(s->steps[2].u.connect.addr, SCENARIO_PATH);
+		CHECK_STR(s->steps[3].u.connect.addr, SCENARIO_PATH);
+		CHECK_STR(s->steps[4].u.listen.addr, SCENARIO_PATH);
+		CHECK_INT(s->steps[5].u.expect.kind, SCENARIO_EXPECT_UNLINKED);
+		CHECK(s->steps[5].u.expect.within == 1.0);
+	} else {
+		CHECK(s && s->nsteps == 6);
+	}
+	scenario_free(s);
+	s = parse_ok("server {server}\nconnect c1\n");
+	CHECK(s && s->family == SCENARIO_FAMILY_INET && strcmp(s->steps[0].u.connect.addr, "127.0.0.1") == 0);
+	scenario_free(s);
+	parse_err("family unix\nserver {server}\nconnect c1\nwire c1 graceful-close\n",
+		  "t.case:4:1: wire: no capture: AF_UNIX (libpcap cannot see UNIX-domain sockets, so a 'family unix' "
+		  "case has no wire assertions; judge behaviour with expect)");
+	parse_err("server {server}\nconnect c1 to {path}\n",
+		  "t.case:2:15: connect: {path} is the socket path of an AF_UNIX case: add the header 'family unix'");
+	parse_err("family unix\nserver {server}\nconnect c1 udp\n",
+		  "t.case:3:12: connect: 'udp' on {path}: AF_UNIX datagram sockets are not part of the language (a "
+		  "'family unix' case talks to a SOCK_STREAM socket)");
+	parse_err("family tcp\nserver {server}\n", "t.case:1:8: family: expected inet or unix, found 'tcp'");
+}
+
 static void test_echo(void)
 {
 	struct scenario *s = parse_ok("client {client}\nlisten l\nstart client\naccept c from l\necho c\n"
@@ -591,6 +626,7 @@ static void test_file(void)
 
 int main(void)
 {
+	test_unix();
 	test_headers();
 	test_connections();
 	test_send_expect();
