@@ -75,6 +75,7 @@ struct run_prog {
 	int has_baseline;
 	int exit_told;  /* its exit was expected (signal, expect exit) or already reported by a step */
 	int seen_bound; /* start: a TCP socket was seen bound to the port before anything listened */
+	int ipv6_host;  /* start: {host} was an IPv6 literal (`with host "::1"`): failures hint at IPv4-only parsing */
 };
 
 struct run_wire_step {
@@ -160,8 +161,9 @@ size_t run_relays_ports(const struct run_ctx *c, int *ports, size_t max); /* eve
 int run_relays_write_log(const struct run_ctx *c, const char *path);
 json_t *run_relays_events(const struct run_ctx *c); /* timeline entries: [{"t", "text"}] */
 void run_relays_free(struct run_ctx *c);
-/* The i-th relay's name, protocol and ports; -1 past the end. */
-int run_relay_info(const struct run_ctx *c, size_t i, const char **name, int *udp, int *listen_port, int *to_port);
+/* The i-th relay's name, protocol, ports and listen address; -1 past the end. */
+int run_relay_info(const struct run_ctx *c, size_t i, const char **name, int *udp, int *listen_port, int *to_port,
+		   struct sockaddr_storage *listen);
 
 /* run_unix.c: `family unix` cases. run_unix_path() is the case's socket path (a fresh directory per case,
  * made on first use), or NULL with the case's message set; run_unix_sockaddr() is it as an address. */
@@ -172,6 +174,9 @@ enum run_status run_expect_unlinked(struct run_ctx *c, const struct scenario_ste
 void run_unix_cleanup(struct run_ctx *c); /* removes the directory and what is left in it */
 
 /* run_program.c: the programs under test. */
+/* A client given an IPv6 literal as {host} that failed to reach the harness: the hint that it may parse only
+ * dotted quads (" (it was given the IPv6 address ::1 ...)"), or "" for any other program. */
+const char *run_program_ipv6_hint(const struct run_ctx *c);
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_step_baseline(struct run_ctx *c, const struct scenario_step *st);

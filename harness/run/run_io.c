@@ -206,7 +206,8 @@ enum run_status run_step_accept(struct run_ctx *c, const struct scenario_step *s
 	if (w == 0) {
 		run_detail(&c->r->expected, "the program connects to %s within %.2fs", l->name, within);
 		run_detail(&c->r->actual, "no connection arrived");
-		return run_fail(c, RUN_FAIL, "accept %s: the program did not connect within %.2fs", name, within);
+		return run_fail(c, RUN_FAIL, "accept %s: the program did not connect within %.2fs%s", name, within,
+				l->local.ss_family == AF_INET6 ? run_program_ipv6_hint(c) : "");
 	}
 	int fd = l->pending[0];
 	memmove(l->pending, l->pending + 1, --l->npending * sizeof *l->pending);

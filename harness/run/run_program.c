@@ -1,5 +1,6 @@
 /* run_program.c: the programs under test: start, readiness, signals, exit status, and their deaths. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -161,6 +162,14 @@ static void stderr_tail(struct run_ctx *c, int role, char *out, size_t len)
 	snprintf(out, len, "; its stderr ends with: \"%s\"", line);
 }
 
+const char *run_program_ipv6_hint(const struct run_ctx *c)
+{
+	if (!c->progs[SCENARIO_ROLE_CLIENT].ipv6_host)
+		return "";
+	return " (the client was given the IPv6 address ::1 as its host: does it parse only dotted quads, with "
+	       "inet_aton(), inet_pton(AF_INET) or an AF_INET socket alone? getaddrinfo() handles both)";
+}
+
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st)
 {
 	int role = (int)st->u.start.role;
@@ -181,6 +190,9 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	if (sandbox_spawn(c->sb, p->cmd, c->sc->timeout * c->o->time_scale + 5, &p->p, err) != 0)
 		return run_fail(c, RUN_ERROR, "start %s: %s", role_name(role), err);
 	p->started = 1;
+	struct in6_addr a6;
+	p->ipv6_host = role == SCENARIO_ROLE_CLIENT && st->u.start.host_text &&
+		       inet_pton(AF_INET6, st->u.start.host_text, &a6) == 1;
 	/* The graded program's streams are the case's stdin/stdout/stderr: the client's if there is one. */
 	if (role == SCENARIO_ROLE_CLIENT || !c->sc->client_cmd) {
 		/* A 1 MiB pipe keeps stdin readable while the harness has input queued, as a file on stdin is. */
@@ -513,7 +525,8 @@ int run_programs_explain_death(struct run_ctx *c)
 	result_set(&c->r->notes, "%s%sthis step then reported: %s", c->r->notes ? c->r->notes : "",
 		   c->r->notes ? "\n" : "", step ? step : "the case timeout ended the case");
 	free(step);
-	result_set(&c->r->message, "the %s is no longer running: it %s%s", role_name(role), how, tail);
+	result_set(&c->r->message, "the %s is no longer running: it %s%s%s", role_name(role), how, tail,
+		   role == SCENARIO_ROLE_CLIENT ? run_program_ipv6_hint(c) : "");
 	return 1;
 }
 

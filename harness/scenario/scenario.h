@@ -169,7 +169,8 @@ struct scenario_step {
 		struct scenario_wire wire;
 		struct {
 			int udp;
-			int listen_port, to_port; /* on 127.0.0.1 */
+			int listen_port, to_port; /* both on addr */
+			char *addr;               /* `on ADDR`: "127.0.0.1" (default) or "::1" */
 			char **faults;            /* one fault per line, as written ("drop c2s 1") */
 			int *fault_lines;         /* where each fault line is, for error messages */
 			size_t nfaults;

@@ -389,6 +389,24 @@ static void test_unix(void)
 	parse_err("family tcp\nserver {server}\n", "t.case:1:8: family: expected inet or unix, found 'tcp'");
 }
 
+/* A relay on ::1 (IPv6 clients), or on 127.0.0.1 by default; never on an AF_UNIX path. */
+static void test_relay_addr(void)
+{
+	struct scenario *s = parse_ok("client {client}\nrelay r udp listen 9000 to 9001 on ::1\nend\n"
+				      "relay q tcp listen 9002 to 9003\nend\n");
+	if (s && s->nsteps == 2) {
+		CHECK_STR(s->steps[0].u.relay.addr, "::1");
+		CHECK_STR(s->steps[1].u.relay.addr, "127.0.0.1");
+	} else {
+		CHECK(s && s->nsteps == 2);
+	}
+	scenario_free(s);
+	parse_err("client {client}\nrelay r udp listen 9000 to 9001 on 10.0.0.1\n",
+		  "t.case:2:36: relay: bad address '10.0.0.1': use a loopback address (127.x.y.z or ::1)");
+	parse_err("family unix\nclient {client}\nrelay r udp listen 9000 to 9001 on {path}\n",
+		  "t.case:3:36: relay: it relays IP traffic, not an AF_UNIX path");
+}
+
 static void test_echo(void)
 {
 	struct scenario *s = parse_ok("client {client}\nlisten l\nstart client\naccept c from l\necho c\n"
@@ -627,6 +645,7 @@ static void test_file(void)
 int main(void)
 {
 	test_unix();
+	test_relay_addr();
 	test_headers();
 	test_connections();
 	test_send_expect();
