@@ -247,7 +247,10 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 		else
 			run_detail(&c->r->actual, "it %s without ever listening on %s%s", how, where, stale);
 		return run_fail(c, RUN_FAIL, "start server: the program %s before it started listening on %s%s%s%s",
-				how, where, p->seen_bound ? " (it bound it but never called listen()?)" : "", stale,
+				how, where,
+				!p->seen_bound ? "" : un ? " (it bound the path but never called listen()?)"
+						      : " (it bound the port but never called listen()?)",
+				stale,
 				tail);
 	}
 	if (w == 0) {
