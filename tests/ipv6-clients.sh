@@ -3,7 +3,8 @@
 # timeout: 300
 # cost: 10
 # ipv6-clients.sh: clients handed ::1 as {host}. The reference clients and the student-style Python ones pass
-# the IPv6 cases (tcp-client/ipv6, udp-client/ipv6, udp-client/ipv6-lost-request through a relay on ::1),
+# the IPv6 cases (tcp-client/ipv6, udp-client/ipv6, and through UDP and TCP relays on ::1
+# udp-client/ipv6-lost-request and tcp-client/ipv6-relay-segmented),
 # their wire checks are judged (not skipped), the captures show IPv6 flows in `sockcheck inspect`, and the
 # relay's fault log names [::1]. Clients that parse only dotted quads fail with a message that says so.
 set -uo pipefail
@@ -16,14 +17,15 @@ failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 py=python3
 [ -x /usr/bin/python3 ] && py=/usr/bin/python3
-cases="cases/tcp-client/ipv6.case cases/udp-client/ipv6.case cases/udp-client/ipv6-lost-request.case"
+cases="cases/tcp-client/ipv6.case cases/tcp-client/ipv6-relay-segmented.case cases/udp-client/ipv6.case
+  cases/udp-client/ipv6-lost-request.case"
 
 # The references, with every capture kept.
 rc=0
 # shellcheck disable=SC2086
 timeout 120 "$sc" run -j 2 --captures "$work/cap" --keep-captures all --json "$work/ref.json" $cases >"$work/ref.txt" 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || fail "references: exit $rc, expected 0: $(grep -E '^(FAIL|ERROR|TIMEOUT)|message:' "$work/ref.txt" | head -4)"
-grep -q '^3 cases: 3 pass' "$work/ref.txt" || fail "references: not every IPv6 case passed"
+grep -q '^4 cases: 4 pass' "$work/ref.txt" || fail "references: not every IPv6 case passed"
 grep -q 'wire checks skipped' "$work/ref.txt" && fail "references: the wire checks were skipped, so IPv6 flows were not judged"
 tcp=$(find "$work/cap" -path '*tcp-client/ipv6.pcap' | head -1)
 udp=$(find "$work/cap" -path '*udp-client/ipv6-lost-request.pcap' | head -1)
@@ -37,6 +39,10 @@ else
   grep -Eq '^  udp [0-9]+  \[::1\]:[0-9]+ -> \[::1\]:9000 ' "$work/udp.txt" || fail "inspect: no IPv6 UDP flow to the relay [::1]:9000: $(head -8 "$work/udp.txt")"
   grep -Eq '\[::1\]:[0-9]+ -> \[::1\]:9001 ' "$work/udp.txt" || fail "inspect: no IPv6 UDP flow from the relay to [::1]:9001"
   grep -q 'udp \[::1\]:9000 -> \[::1\]:9001' "${udp%.pcap}.faults.log" || fail "the relay's fault log does not name [::1]"
+  seg=$(find "$work/cap" -path '*tcp-client/ipv6-relay-segmented.pcap' | head -1)
+  "$sc" inspect "$seg" >"$work/seg.txt" 2>&1 || fail "inspect $seg failed"
+  grep -Eq '^  tcp [0-9]+  \[::1\]:[0-9]+ -> \[::1\]:9001 ' "$work/seg.txt" || fail "inspect: no IPv6 TCP flow from the relay to [::1]:9001"
+  grep -q 'tcp conn 1 s2c segment 1 byte' "${seg%.pcap}.faults.log" || fail "the TCP relay on ::1 did not segment"
 fi
 
 # Student-style clients that use getaddrinfo() pass.

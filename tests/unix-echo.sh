@@ -6,7 +6,8 @@
 # A correct one passes every case (exit 0); one that never unlinks a stale socket file fails stale-socket and
 # is told to unlink() before bind(); one that reads only once fails the segmentation and volume cases and is
 # asked whether it reads only once. Also: the report says "no capture: AF_UNIX", nothing is left in the case
-# directories, and a --server without {path} is a usage error naming {path}.
+# directories, a --server without {path} is a usage error naming {path}, and in a client-role case the harness
+# listens on {path} for a client program (tests/unix/client-role.case).
 set -uo pipefail
 cd "${SOCKCHECK_SRC:-$(dirname "$0")/..}"
 build=${SOCKCHECK_BUILD:-build}
@@ -67,6 +68,16 @@ rc=0
 [ "$rc" -eq 2 ] || fail "--server without {path}: exit $rc, expected 2"
 grep -q "has no {path}: .*AF_UNIX.*unix-echo-server {path}.*for example --server '$py s.py {port} {path}'" "$work/usage.txt" ||
   fail "--server without {path}: the message does not name {path}: $(cat "$work/usage.txt")"
+
+# Client role: the harness listens on {path} and the client program connects to it (tests/unix/).
+rc=0
+timeout 60 "$sc" run --client "$py tests/programs/unix-client.py {path}" tests/unix/client-role.case >"$work/client.txt" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || fail "client role: exit $rc, expected 0: $(grep message: "$work/client.txt")"
+rc=0
+timeout 60 "$sc" run --client "$py tests/programs/unix-client.py --no-shutdown {path}" tests/unix/client-role.case >"$work/client2.txt" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "client role, a client that never shuts down writing: exit $rc, expected 1"
+grep -q 'message: *expect s eof' "$work/client2.txt" || fail "client role: the missing shutdown is not what failed"
+ls "$work" | grep -q '^sockcheck-unix-' && fail "a case directory was left behind: $(ls "$work" | grep '^sockcheck-unix-')"
 
 if [ "$failures" -ne 0 ]; then
   echo "unix-echo.sh: $failures failure(s)"

@@ -1,6 +1,6 @@
 # mutant: tcp-client/ipv4-only
 # defect: parses HOST with inet_aton() and connects with an AF_INET socket only, so given an IPv6 literal (::1) it exits with an error
-# killed-by: ipv6
+# killed-by: ipv6 ipv6-relay-segmented
 # role: client
 """A TCP client that knows only dotted quads: no getaddrinfo()."""
 import os
