@@ -69,6 +69,13 @@ rc=0
 grep -q "has no {path}: .*AF_UNIX.*unix-echo-server {path}.*for example --server '$py s.py {port} {path}'" "$work/usage.txt" ||
   fail "--server without {path}: the message does not name {path}: $(cat "$work/usage.txt")"
 
+# unix-upper (datagrams): a reply sent from another, unbound socket is named as such.
+rc=0
+timeout 60 "$sc" run --server "$py tests/mutants/unix-upper/reply-from-other.py {path}" cases/unix-upper/basic.case >"$work/dgram.txt" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "unix-upper reply-from-other: exit $rc, expected 1"
+grep -q "message: .*the reply came from an unbound socket (no path), not from the server's path .*/sock" "$work/dgram.txt" ||
+  fail "unix-upper: a reply from an unbound socket is not named: $(grep message: "$work/dgram.txt")"
+
 # Client role: the harness listens on {path} and the client program connects to it (tests/unix/).
 rc=0
 timeout 60 "$sc" run --client "$py tests/programs/unix-client.py {path}" tests/unix/client-role.case >"$work/client.txt" 2>&1 || rc=$?

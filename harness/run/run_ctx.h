@@ -129,7 +129,8 @@ enum run_status run_fail(struct run_ctx *c, enum run_status st, const char *fmt,
 	__attribute__((format(printf, 3, 4)));
 void run_detail(char **field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int run_addr_port(const struct sockaddr_storage *ss);                 /* 0 if not IPv4/IPv6 */
-void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len); /* "127.0.0.1:9000", "[::1]:9000" */
+/* "127.0.0.1:9000", "[::1]:9000"; an AF_UNIX address is its path ("an unbound socket (no path)" if none) */
+void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len);
 
 /* run_conn.c: harness endpoints and the one poll loop. */
 struct run_conn *run_conn_find(struct run_ctx *c, const char *name);
@@ -169,6 +170,9 @@ int run_relay_info(const struct run_ctx *c, size_t i, const char **name, int *ud
  * made on first use), or NULL with the case's message set; run_unix_sockaddr() is it as an address. */
 const char *run_unix_path(struct run_ctx *c);
 int run_unix_sockaddr(struct run_ctx *c, struct sockaddr_storage *ss, socklen_t *len); /* 0 or -1 (message set) */
+/* An AF_UNIX datagram socket of the harness gets a path of its own (DIR/NAME.dgram), so that the program can
+ * reply to it. 0, or -1 with the case's message set. */
+int run_unix_bind_client(struct run_ctx *c, int fd, const char *name);
 enum run_status run_step_stale(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_expect_unlinked(struct run_ctx *c, const struct scenario_step *st);
 void run_unix_cleanup(struct run_ctx *c); /* removes the directory and what is left in it */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include "run_ctx.h"
 #include "run_wire.h"
@@ -92,8 +93,12 @@ enum run_status run_step_connect(struct run_ctx *c, const struct scenario_step *
 	if (fd < 0)
 		return run_fail(c, RUN_ERROR, "connect %s: socket: %s", name, strerror(errno));
 	const char *from = st->u.connect.from;
-	if (!from && udp)
+	if (!from && udp && peer.ss_family != AF_UNIX)
 		from = peer.ss_family == AF_INET6 ? "::1" : "127.0.0.1";
+	if (udp && peer.ss_family == AF_UNIX && run_unix_bind_client(c, fd, name) != 0) {
+		close(fd);
+		return RUN_ERROR;
+	}
 	if (from) {
 		if (loopback_addr(from, 0, &local, &llen) != 0 || local.ss_family != peer.ss_family) {
 			close(fd);
@@ -239,7 +244,9 @@ static enum run_status send_dgram(struct run_ctx *c, struct run_conn *cn, const 
 	if (to->ss_family == 0)
 		return run_fail(c, RUN_ERROR, "send %s: no peer yet (expect a datagram before replying)",
 				cn->name);
-	socklen_t tl = to->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	socklen_t tl = to->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+		       : to->ss_family == AF_UNIX ? sizeof(struct sockaddr_un)
+						  : sizeof(struct sockaddr_in);
 	if (sendto(cn->fd, p, n, 0, (const struct sockaddr *)to, tl) < 0 && errno != ECONNREFUSED)
 		return run_fail(c, RUN_ERROR, "send %s: %s", cn->name, strerror(errno));
 	size_t *v = realloc(cn->sent_lens, (cn->nsent_dgrams + 1) * sizeof *v);

@@ -70,6 +70,24 @@ int run_unix_sockaddr(struct run_ctx *c, struct sockaddr_storage *ss, socklen_t 
 	return 0;
 }
 
+int run_unix_bind_client(struct run_ctx *c, int fd, const char *name)
+{
+	if (!run_unix_path(c))
+		return -1;
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int n = snprintf(a.sun_path, sizeof a.sun_path, "%s/%s.dgram", c->unix_dir, name);
+	if (n < 0 || (size_t)n >= sizeof a.sun_path) {
+		run_fail(c, RUN_ERROR, "connect %s: the path %s/%s.dgram is too long for an AF_UNIX address", name,
+			 c->unix_dir, name);
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		run_fail(c, RUN_ERROR, "connect %s: bind %s: %s", name, a.sun_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 enum run_status run_step_stale(struct run_ctx *c, const struct scenario_step *st)
 {
 	(void)st;

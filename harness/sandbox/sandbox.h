@@ -76,9 +76,10 @@ int sandbox_port_bound(int port, const char *proto, char errbuf[SANDBOX_ERRBUF_S
  * kernels the answer is always 0. Never opens a connection. Returns 1 yes, 0 no or unknown, -1 errbuf. */
 int sandbox_port_bound_inactive(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);
 
-/* Is an AF_UNIX stream socket of this network namespace listening on the filesystem path `path` (the
- * name given to bind())? Reads /proc/net/unix; never connects. Returns 2 listening, 1 bound to path but not
- * listening (bind() without listen()), 0 neither, -1 with errbuf. */
+/* Is an AF_UNIX socket of this network namespace ready on the filesystem path `path` (the name given to
+ * bind())? Reads /proc/net/unix; never connects. Returns 2 for a stream socket listening there or a datagram
+ * socket bound there, 1 for a stream socket bound there but not listening (bind() without listen()), 0 for
+ * none, -1 with errbuf. */
 int sandbox_unix_listening(const char *path, char errbuf[SANDBOX_ERRBUF_SIZE]);
 
 /* How many connections wait in the accept queue of the TCP listener(s) on `port` (IPv4 and IPv6), read

@@ -9,9 +9,11 @@
 
 #define UNIX_ACCEPTCON 0x10000 /* __SO_ACCEPTCON in the Flags column: the socket listens */
 #define UNIX_STREAM 1          /* SOCK_STREAM in the Type column */
+#define UNIX_DGRAM 2           /* SOCK_DGRAM: bound is ready, it has nothing to listen() for */
 
-/* One line "Num: RefCount Protocol Flags Type St Inode Path": 2 a stream socket listening on path, 1 one
- * bound to path but not listening, 0 anything else (another path, no path, a malformed line). */
+/* One line "Num: RefCount Protocol Flags Type St Inode Path": 2 a stream socket listening on path or a
+ * datagram socket bound to it, 1 a stream socket bound to path but not listening, 0 anything else
+ * (another path, no path, another type, a malformed line). */
 static int unix_line(const char *line, const char *end, const char *path)
 {
 	const char *p = line;
@@ -39,7 +41,11 @@ static int unix_line(const char *line, const char *end, const char *path)
 		return 0;
 	p++; /* the path is the rest of the line: it may hold spaces */
 	size_t n = strlen(path);
-	if ((size_t)(end - p) != n || memcmp(p, path, n) != 0 || field[3] != UNIX_STREAM)
+	if ((size_t)(end - p) != n || memcmp(p, path, n) != 0)
+		return 0;
+	if (field[3] == UNIX_DGRAM)
+		return 2;
+	if (field[3] != UNIX_STREAM)
 		return 0;
 	return field[2] & UNIX_ACCEPTCON ? 2 : 1;
 }

@@ -14,7 +14,8 @@ static const char fixture[] =
 	"Num       RefCount Protocol Flags    Type St Inode Path\n"
 	"0000000000000000: 00000002 00000000 00010000 0001 01 1001 /tmp/d/listening.sock\n"
 	"0000000000000000: 00000002 00000000 00000000 0001 01 1002 /tmp/d/bound.sock\n"
-	"0000000000000000: 00000002 00000000 00010000 0002 01 1003 /tmp/d/dgram.sock\n"
+	"0000000000000000: 00000002 00000000 00000000 0002 01 1003 /tmp/d/dgram.sock\n"
+	"0000000000000000: 00000002 00000000 00010000 0005 01 1009 /tmp/d/seqpacket.sock\n"
 	"0000000000000000: 00000002 00000000 00010000 0001 01 1004 /tmp/d/with space.sock\n"
 	"0000000000000000: 00000003 00000000 00000000 0001 03  1005\n"
 	"0000000000000000: 00000002 00000000 00010000 0001 01 1006 @abstract\n"
@@ -26,7 +27,8 @@ static void t_parse(void)
 	size_t n = strlen(fixture);
 	CHECK_INT(sandbox_unix_scan(fixture, n, "/tmp/d/listening.sock"), 2);
 	CHECK_INT(sandbox_unix_scan(fixture, n, "/tmp/d/bound.sock"), 1);
-	CHECK_INT(sandbox_unix_scan(fixture, n, "/tmp/d/dgram.sock"), 0);   /* not a stream socket */
+	CHECK_INT(sandbox_unix_scan(fixture, n, "/tmp/d/dgram.sock"), 2);   /* a datagram socket: bound is ready */
+	CHECK_INT(sandbox_unix_scan(fixture, n, "/tmp/d/seqpacket.sock"), 0); /* another type */
 	CHECK_INT(sandbox_unix_scan(fixture, n, "/tmp/d/with space.sock"), 2);
 	CHECK_INT(sandbox_unix_scan(fixture, n, "/tmp/d/with"), 0);         /* a prefix is not the path */
 	CHECK_INT(sandbox_unix_scan(fixture, n, "/tmp/d/listening"), 0);
@@ -55,6 +57,11 @@ static void t_live(void)
 	/* The file stays behind (a stale socket), but nothing is bound to it any more. */
 	CHECK_INT(access(a.sun_path, F_OK), 0);
 	CHECK_INT(sandbox_unix_listening(a.sun_path, err), 0);
+	unlink(a.sun_path);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CHECK_INT(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	CHECK_INT(sandbox_unix_listening(a.sun_path, err), 2); /* a bound datagram socket is ready */
+	close(fd);
 	unlink(a.sun_path);
 	rmdir(dir);
 }

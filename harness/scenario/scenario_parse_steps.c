@@ -86,14 +86,15 @@ static const char *default_addr(const struct sparser *p)
 	return p->s->family == SCENARIO_FAMILY_UNIX ? SCENARIO_PATH : "127.0.0.1";
 }
 
-/* {path} is a stream socket's address only: no `udp`, no `from` (an AF_UNIX client needs no name). */
+/* On {path}: no `from` (the harness names its own AF_UNIX sockets), and `udp` (a SOCK_DGRAM socket that
+ * sends to the program's path) only for connect: the harness never listens for datagrams on a path. */
 static int unix_misuse(struct sparser *p, int udp, const char *addr, const char *from)
 {
 	int on_path = (addr && strcmp(addr, SCENARIO_PATH) == 0) || (!addr && p->s->family == SCENARIO_FAMILY_UNIX);
 	const struct scenario_tok *last = &p->toks.v[p->pos - 1];
-	if (on_path && udp)
-		return sp_error_at(p, last, "%s: 'udp' on %s: AF_UNIX datagram sockets are not part of the "
-				   "language (a 'family unix' case talks to a SOCK_STREAM socket)", p->stmt, SCENARIO_PATH);
+	if (on_path && udp && strcmp(p->stmt, "connect") != 0)
+		return sp_error_at(p, last, "%s: 'udp' on %s: the harness listens on a path for a stream client "
+				   "only (a datagram client program is not part of the language)", p->stmt, SCENARIO_PATH);
 	if (on_path && from)
 		return sp_error_at(p, last, "%s: 'from' does not apply to %s (an AF_UNIX client has no address)",
 				   p->stmt, SCENARIO_PATH);

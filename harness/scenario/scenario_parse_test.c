@@ -383,9 +383,12 @@ static void test_unix(void)
 		  "case has no wire assertions; judge behaviour with expect)");
 	parse_err("server {server}\nconnect c1 to {path}\n",
 		  "t.case:2:15: connect: {path} is the socket path of an AF_UNIX case: add the header 'family unix'");
-	parse_err("family unix\nserver {server}\nconnect c1 udp\n",
-		  "t.case:3:12: connect: 'udp' on {path}: AF_UNIX datagram sockets are not part of the language (a "
-		  "'family unix' case talks to a SOCK_STREAM socket)");
+	parse_err("family unix\nclient {client}\nlisten l udp\n",
+		  "t.case:3:10: listen: 'udp' on {path}: the harness listens on a path for a stream client only (a "
+		  "datagram client program is not part of the language)");
+	s = parse_ok("family unix\nserver {server}\nconnect d udp\n"); /* a datagram socket to the program's path */
+	CHECK(s && s->steps[0].u.connect.udp == 1 && strcmp(s->steps[0].u.connect.addr, SCENARIO_PATH) == 0);
+	scenario_free(s);
 	parse_err("family tcp\nserver {server}\n", "t.case:1:8: family: expected inet or unix, found 'tcp'");
 }
 
