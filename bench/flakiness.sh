@@ -27,6 +27,7 @@ STUDENTS=(
   "$P/tcp-client-student {host} {port}|client|cases/tcp-client"
   "python3 tests/programs/udp-client-student.py {host} {port}|client|cases/udp-client"
   "$P/udp-client-student {host} {port}|client|cases/udp-client"
+  "python3 tests/programs/unix-echo-student.py {path}|server|cases/unix-echo"
 )
 ncpu=$(nproc)
 echo "flakiness: RUNS=$RUNS JOBS=$JOBS, $ncpu CPUs, $(uname -r), commit $(git rev-parse --short HEAD 2>/dev/null)," \

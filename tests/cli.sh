@@ -53,7 +53,7 @@ usage "--client (with --server) on tcp-echo" "--client was given, but no selecte
 
 # 2. A case that would run none of the programs given grades the reference: refused, alone or mixed.
 #    (udp-client's seeded-loss runs {server} as a helper; its other cases run only the client.)
-usage "--server on udp-client" "7 selected cases run none of the programs given.*cases/udp-client \(7 cases\) needs --client" \
+usage "--server on udp-client" "9 selected cases run none of the programs given.*cases/udp-client \(9 cases\) needs --client" \
 	"${run[@]}" --server "python3 s.py {port}" cases/udp-client
 usage "--server on a server case and a client case" \
 	"1 selected case runs none of the programs given.*cases/tcp-client \(1 case\) needs --client" \

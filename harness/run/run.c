@@ -100,6 +100,9 @@ static enum run_status run_step(struct run_ctx *c, const struct scenario_step *s
 	case SCENARIO_STEP_RELAY:
 		s = run_step_relay(c, st, name);
 		break;
+	case SCENARIO_STEP_STALE:
+		s = run_step_stale(c, st);
+		break;
 	}
 	free(name);
 	return s;
@@ -217,6 +220,7 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 	run_conns_free(c);
 	run_relays_free(c);
 	sandbox_destroy(c->sb);
+	run_unix_cleanup(c);
 	run_programs_free(c);
 	for (size_t i = 0; i < c->nwires; i++)
 		free(c->wires[i].target);

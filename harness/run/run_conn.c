@@ -114,6 +114,7 @@ static void read_dgrams(struct run_conn *cn)
 	unsigned char buf[65536];
 	for (;;) {
 		struct sockaddr_storage from;
+		memset(&from, 0, sizeof from); /* an unbound AF_UNIX sender fills in no path */
 		socklen_t fl = sizeof from;
 		ssize_t n = recvfrom(cn->fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
 		if (n < 0) {

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/un.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -53,6 +54,11 @@ int run_addr_port(const struct sockaddr_storage *ss)
 
 void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
 {
+	if (ss->ss_family == AF_UNIX) { /* a datagram's sender: its bound path, or none */
+		const char *path = ((const struct sockaddr_un *)ss)->sun_path;
+		snprintf(out, len, "%s", path[0] ? path : "an unbound socket (no path)");
+		return;
+	}
 	char host[INET6_ADDRSTRLEN] = "?";
 	if (ss->ss_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, sizeof host);

@@ -75,6 +75,7 @@ struct run_prog {
 	int has_baseline;
 	int exit_told;  /* its exit was expected (signal, expect exit) or already reported by a step */
 	int seen_bound; /* start: a TCP socket was seen bound to the port before anything listened */
+	int ipv6_host;  /* start: {host} was an IPv6 literal (`with host "::1"`): failures hint at IPv4-only parsing */
 };
 
 struct run_wire_step {
@@ -111,6 +112,9 @@ struct run_ctx {
 	/* relays started by `relay` steps (run_relay.c) */
 	struct run_relay **relays;
 	size_t nrelays;
+	/* `family unix` (run_unix.c): the case's directory and socket path, made on first use */
+	char *unix_dir, *unix_path;
+	int stale_planted;        /* a `stale-socket` step left a socket file at the path */
 	/* timeline: which step ran when, on the capture's (realtime) clock */
 	struct run_event *events;
 	size_t nevents;
@@ -126,7 +130,8 @@ enum run_status run_fail(struct run_ctx *c, enum run_status st, const char *fmt,
 	__attribute__((format(printf, 3, 4)));
 void run_detail(char **field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int run_addr_port(const struct sockaddr_storage *ss);                 /* 0 if not IPv4/IPv6 */
-void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len); /* "127.0.0.1:9000", "[::1]:9000" */
+/* "127.0.0.1:9000", "[::1]:9000"; an AF_UNIX address is its path ("an unbound socket (no path)" if none) */
+void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len);
 
 /* run_conn.c: harness endpoints and the one poll loop. */
 struct run_conn *run_conn_find(struct run_ctx *c, const char *name);
@@ -158,10 +163,25 @@ size_t run_relays_ports(const struct run_ctx *c, int *ports, size_t max); /* eve
 int run_relays_write_log(const struct run_ctx *c, const char *path);
 json_t *run_relays_events(const struct run_ctx *c); /* timeline entries: [{"t", "text"}] */
 void run_relays_free(struct run_ctx *c);
-/* The i-th relay's name, protocol and ports; -1 past the end. */
-int run_relay_info(const struct run_ctx *c, size_t i, const char **name, int *udp, int *listen_port, int *to_port);
+/* The i-th relay's name, protocol, ports and listen address; -1 past the end. */
+int run_relay_info(const struct run_ctx *c, size_t i, const char **name, int *udp, int *listen_port, int *to_port,
+		   struct sockaddr_storage *listen);
+
+/* run_unix.c: `family unix` cases. run_unix_path() is the case's socket path (a fresh directory per case,
+ * made on first use), or NULL with the case's message set; run_unix_sockaddr() is it as an address. */
+const char *run_unix_path(struct run_ctx *c);
+int run_unix_sockaddr(struct run_ctx *c, struct sockaddr_storage *ss, socklen_t *len); /* 0 or -1 (message set) */
+/* An AF_UNIX datagram socket of the harness gets a path of its own (DIR/NAME.dgram), so that the program can
+ * reply to it. 0, or -1 with the case's message set. */
+int run_unix_bind_client(struct run_ctx *c, int fd, const char *name);
+enum run_status run_step_stale(struct run_ctx *c, const struct scenario_step *st);
+enum run_status run_expect_unlinked(struct run_ctx *c, const struct scenario_step *st);
+void run_unix_cleanup(struct run_ctx *c); /* removes the directory and what is left in it */
 
 /* run_program.c: the programs under test. */
+/* A client given an IPv6 literal as {host} that failed to reach the harness: the hint that it may parse only
+ * dotted quads (" (it was given the IPv6 address ::1 ...)"), or "" for any other program. */
+const char *run_program_ipv6_hint(const struct run_ctx *c);
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_step_baseline(struct run_ctx *c, const struct scenario_step *st);

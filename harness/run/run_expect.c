@@ -279,9 +279,19 @@ static enum run_status expect_dgram(struct run_ctx *c, struct want *w, double wi
 				bind_all_hint(cn));
 	}
 	struct run_dgram *d = &cn->in[cn->in_next++];
-	char from[80], want_from[80];
+	char from[160], want_from[160];
 	run_addr_text(&d->from, from, sizeof from);
-	if (cn->peer.ss_family && run_addr_port(&d->from) != run_addr_port(&cn->peer)) {
+	if (cn->peer.ss_family == AF_UNIX) {
+		if (d->from.ss_family != AF_UNIX) /* an unbound AF_UNIX sender: recvfrom() gives no address at all */
+			snprintf(from, sizeof from, "an unbound socket (no path)");
+		run_addr_text(&cn->peer, want_from, sizeof want_from);
+		if (strcmp(from, want_from) != 0) {
+			run_detail(&c->r->expected, "the reply from %s (the path the request went to)", want_from);
+			run_detail(&c->r->actual, "a datagram from %s", from);
+			return run_fail(c, RUN_FAIL, "expect %s %s: the reply came from %s, not from the server's path %s "
+					"(reply with sendto() on the socket bound to it)", cn->name, what, from, want_from);
+		}
+	} else if (cn->peer.ss_family && run_addr_port(&d->from) != run_addr_port(&cn->peer)) {
 		run_addr_text(&cn->peer, want_from, sizeof want_from);
 		run_detail(&c->r->expected, "the reply from %s (the socket the request went to)", want_from);
 		run_detail(&c->r->actual, "a datagram from %s", from);
@@ -393,6 +403,7 @@ enum run_status run_step_expect(struct run_ctx *c, const struct scenario_step *s
 	case SCENARIO_EXPECT_ACCEPTED:
 	case SCENARIO_EXPECT_IDLE:
 	case SCENARIO_EXPECT_SYN:
+	case SCENARIO_EXPECT_UNLINKED:
 		return run_fail(c, RUN_ERROR, "expect %s: only 'server' or 'client' can be checked that way", name);
 	}
 	return s;

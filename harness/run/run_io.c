@@ -7,8 +7,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include "run_ctx.h"
 #include "run_wire.h"
@@ -56,23 +58,47 @@ static int take_name(struct run_ctx *c, const char *name)
 	return 0;
 }
 
+/* The address of a connect or listen step: a loopback literal and port, or the case's AF_UNIX path
+ * ({path}). where: how messages name it ("127.0.0.1 port 9000", "/tmp/sockcheck-unix-x/sock"). */
+static int step_addr(struct run_ctx *c, const char *what, const char *name, const char *addr, int port,
+		     struct sockaddr_storage *ss, socklen_t *len, char *where, size_t wlen)
+{
+	if (strcmp(addr, SCENARIO_PATH) == 0) {
+		if (run_unix_sockaddr(c, ss, len) != 0)
+			return -1;
+		snprintf(where, wlen, "%s", c->unix_path);
+		return 0;
+	}
+	if (loopback_addr(addr, port, ss, len) != 0) {
+		run_fail(c, RUN_ERROR, "%s %s: '%s' is not a loopback address", what, name, addr);
+		return -1;
+	}
+	snprintf(where, wlen, "%s port %d", addr, port);
+	return 0;
+}
+
 enum run_status run_step_connect(struct run_ctx *c, const struct scenario_step *st, const char *name)
 {
 	const char *addr = st->u.connect.addr ? st->u.connect.addr : "127.0.0.1";
 	int port = st->u.connect.port ? st->u.connect.port : c->sc->port;
 	struct sockaddr_storage peer, local;
 	socklen_t plen, llen;
+	char where[256];
 	if (take_name(c, name) != 0)
 		return RUN_ERROR;
-	if (loopback_addr(addr, port, &peer, &plen) != 0)
-		return run_fail(c, RUN_ERROR, "connect %s: '%s' is not a loopback address", name, addr);
+	if (step_addr(c, "connect", name, addr, port, &peer, &plen, where, sizeof where) != 0)
+		return RUN_ERROR;
 	int udp = st->u.connect.udp;
 	int fd = socket(peer.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return run_fail(c, RUN_ERROR, "connect %s: socket: %s", name, strerror(errno));
 	const char *from = st->u.connect.from;
-	if (!from && udp)
+	if (!from && udp && peer.ss_family != AF_UNIX)
 		from = peer.ss_family == AF_INET6 ? "::1" : "127.0.0.1";
+	if (udp && peer.ss_family == AF_UNIX && run_unix_bind_client(c, fd, name) != 0) {
+		close(fd);
+		return RUN_ERROR;
+	}
 	if (from) {
 		if (loopback_addr(from, 0, &local, &llen) != 0 || local.ss_family != peer.ss_family) {
 			close(fd);
@@ -95,10 +121,11 @@ enum run_status run_step_connect(struct run_ctx *c, const struct scenario_step *
 		return RUN_OK;
 	}
 	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (peer.ss_family != AF_UNIX)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	int rc = connect(fd, (struct sockaddr *)&peer, plen);
-	/* Counted as the kernel counts ActiveOpens: once a SYN went out, refused or not. */
-	if (rc == 0 || errno == EINPROGRESS || errno == ECONNREFUSED)
+	/* Counted as the kernel counts ActiveOpens: once a TCP SYN went out, refused or not. */
+	if (peer.ss_family != AF_UNIX && (rc == 0 || errno == EINPROGRESS || errno == ECONNREFUSED))
 		c->harness_syns++;
 	if (rc != 0 && errno != EINPROGRESS) {
 		cn->connect_errno = errno;
@@ -111,15 +138,18 @@ enum run_status run_step_connect(struct run_ctx *c, const struct scenario_step *
 		if (w == -2)
 			return RUN_ERROR;
 		if (w == 0)
-			return run_fail(c, RUN_FAIL, "connect %s to %s port %d: no answer within %.2fs", name,
-					addr, port, within);
+			return run_fail(c, RUN_FAIL, "connect %s to %s: no answer within %.2fs", name, where, within);
 	}
 	if (cn->connect_errno) {
-		run_detail(&c->r->expected, "a TCP connection to %s port %d (the program's port)", addr, port);
+		int un = peer.ss_family == AF_UNIX;
+		run_detail(&c->r->expected, "a %s connection to %s (the program's %s)", un ? "AF_UNIX stream" : "TCP",
+			   where, un ? "socket path" : "port");
 		run_detail(&c->r->actual, "%s", strerror(cn->connect_errno));
-		return run_fail(c, RUN_FAIL, "connect %s to %s port %d: %s%s", name, addr, port,
-				strerror(cn->connect_errno),
-				cn->connect_errno == ECONNREFUSED && strcmp(addr, "127.0.0.1") != 0
+		return run_fail(c, RUN_FAIL, "connect %s to %s: %s%s", name, where, strerror(cn->connect_errno),
+				un && cn->connect_errno == ECONNREFUSED
+					? " (a socket file is there but nothing listens on it: the program stopped "
+					  "listening, or never listened)"
+				: cn->connect_errno == ECONNREFUSED && strcmp(addr, "127.0.0.1") != 0
 					? " (does the program bind all interfaces, not only 127.0.0.1?)"
 					: "");
 	}
@@ -132,20 +162,21 @@ enum run_status run_step_listen(struct run_ctx *c, const struct scenario_step *s
 	int port = st->u.listen.port ? st->u.listen.port : c->sc->port;
 	struct sockaddr_storage ss;
 	socklen_t len;
+	char where[256];
 	if (take_name(c, name) != 0)
 		return RUN_ERROR;
-	if (loopback_addr(addr, port, &ss, &len) != 0)
-		return run_fail(c, RUN_ERROR, "listen %s: '%s' is not a loopback address", name, addr);
+	if (step_addr(c, "listen", name, addr, port, &ss, &len, where, sizeof where) != 0)
+		return RUN_ERROR;
 	int udp = st->u.listen.udp;
 	int fd = socket(ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int one = 1;
-	if (fd >= 0)
+	if (fd >= 0 && ss.ss_family != AF_UNIX)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) != 0 || (!udp && listen(fd, 64) != 0)) {
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
-		return run_fail(c, RUN_ERROR, "listen %s on %s port %d: %s", name, addr, port, strerror(e));
+		return run_fail(c, RUN_ERROR, "listen %s on %s: %s", name, where, strerror(e));
 	}
 	struct run_conn *cn = run_conn_add(c, name, udp ? RUN_CONN_UDP : RUN_CONN_LISTEN_TCP, fd);
 	if (!cn) {
@@ -184,7 +215,8 @@ enum run_status run_step_accept(struct run_ctx *c, const struct scenario_step *s
 	if (w == 0) {
 		run_detail(&c->r->expected, "the program connects to %s within %.2fs", l->name, within);
 		run_detail(&c->r->actual, "no connection arrived");
-		return run_fail(c, RUN_FAIL, "accept %s: the program did not connect within %.2fs", name, within);
+		return run_fail(c, RUN_FAIL, "accept %s: the program did not connect within %.2fs%s", name, within,
+				l->local.ss_family == AF_INET6 ? run_program_ipv6_hint(c) : "");
 	}
 	int fd = l->pending[0];
 	memmove(l->pending, l->pending + 1, --l->npending * sizeof *l->pending);
@@ -194,7 +226,8 @@ enum run_status run_step_accept(struct run_ctx *c, const struct scenario_step *s
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
 	}
 	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (l->local.ss_family != AF_UNIX)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	socklen_t sl = sizeof cn->local, pl = sizeof cn->peer;
 	getsockname(fd, (struct sockaddr *)&cn->local, &sl);
 	getpeername(fd, (struct sockaddr *)&cn->peer, &pl);
@@ -215,7 +248,9 @@ static enum run_status send_dgram(struct run_ctx *c, struct run_conn *cn, const 
 	if (to->ss_family == 0)
 		return run_fail(c, RUN_ERROR, "send %s: no peer yet (expect a datagram before replying)",
 				cn->name);
-	socklen_t tl = to->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	socklen_t tl = to->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+		       : to->ss_family == AF_UNIX ? sizeof(struct sockaddr_un)
+						  : sizeof(struct sockaddr_in);
 	if (sendto(cn->fd, p, n, 0, (const struct sockaddr *)to, tl) < 0 && errno != ECONNREFUSED)
 		return run_fail(c, RUN_ERROR, "send %s: %s", cn->name, strerror(errno));
 	size_t *v = realloc(cn->sent_lens, (cn->nsent_dgrams + 1) * sizeof *v);
@@ -232,7 +267,8 @@ static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const
 				   int nowait)
 {
 	if (cn->reset)
-		return run_fail(c, RUN_FAIL, "send %s: the connection was reset by the program", cn->name);
+		return run_fail(c, RUN_FAIL, "send %s: the connection was %s by the program", cn->name,
+				cn->peer.ss_family == AF_UNIX ? "closed" : "reset");
 	if (cn->wr_shut)
 		return run_fail(c, RUN_ERROR, "send %s: the harness already shut down writing", cn->name);
 	if (bytes_append(&cn->out, p, n) != 0)
@@ -253,6 +289,15 @@ static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const
 			   left, limit);
 		return run_fail(c, RUN_FAIL, "send %s: the program stopped reading (%zu bytes stuck)", cn->name,
 				left);
+	}
+	if (cn->reset && cn->peer.ss_family == AF_UNIX) {
+		/* AF_UNIX has no RST: a write fails (EPIPE) once the program has closed its end or shut down reading. */
+		run_detail(&c->r->expected, "the program keeps reading until the harness is done sending");
+		run_detail(&c->r->actual, "the program closed the connection (or stopped reading) after the harness "
+			   "had sent %zu bytes, with more to come", cn->sent.len);
+		return run_fail(c, RUN_FAIL, "send %s: the program closed the connection after %zu bytes, while the "
+				"client was still sending: does it read only once, instead of looping until read() "
+				"returns 0?", cn->name, cn->sent.len);
 	}
 	if (cn->reset) {
 		run_detail(&c->r->expected, "the program keeps reading until the harness is done sending");

@@ -1,5 +1,6 @@
 /* run_program.c: the programs under test: start, readiness, signals, exit status, and their deaths. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -64,6 +65,12 @@ static char *command_for(struct run_ctx *c, int role, const struct scenario_step
 	char *b = a ? replace_all(a, "{client}", client ? client : "") : NULL;
 	char *d = b && (!ht || hv) ? replace_all(b, "{host}", hv ? hv : "127.0.0.1") : NULL;
 	char *e = d && (!pt || pv) ? replace_all(d, "{port}", pv ? pv : port) : NULL;
+	if (e && c->sc->family == SCENARIO_FAMILY_UNIX) { /* {path}: the case's socket path, or `with path` */
+		const char *path = st->u.start.path_text ? st->u.start.path_text : c->unix_path;
+		char *f = replace_all(e, "{path}", path ? path : "");
+		free(e);
+		e = f;
+	}
 	free(a);
 	free(b);
 	free(d);
@@ -87,6 +94,11 @@ static int bound(struct run_ctx *c, void *arg)
 {
 	struct run_prog *p = arg;
 	char err[SANDBOX_ERRBUF_SIZE];
+	if (c->sc->family == SCENARIO_FAMILY_UNIX) {
+		int k = p->p.exited ? 2 : sandbox_unix_listening(c->unix_path, err);
+		p->seen_bound |= k == 1;
+		return k == 2;
+	}
 	if (p->p.exited || sandbox_port_bound(c->sc->port, NULL, err) == 1)
 		return 1;
 	/* Remembered for the message: a program that binds but never calls listen() is not "not bound". */
@@ -150,6 +162,14 @@ static void stderr_tail(struct run_ctx *c, int role, char *out, size_t len)
 	snprintf(out, len, "; its stderr ends with: \"%s\"", line);
 }
 
+const char *run_program_ipv6_hint(const struct run_ctx *c)
+{
+	if (!c->progs[SCENARIO_ROLE_CLIENT].ipv6_host)
+		return "";
+	return " (the client was given the IPv6 address ::1 as its host: does it parse only dotted quads, with "
+	       "inet_aton(), inet_pton(AF_INET) or an AF_INET socket alone? getaddrinfo() handles both)";
+}
+
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st)
 {
 	int role = (int)st->u.start.role;
@@ -161,6 +181,8 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	if (!who)
 		return run_fail(c, RUN_ERROR, "start %s: no %s command (give --%s CMD; this suite has no reference %s)",
 				role_name(role), role_name(role), role_name(role), role_name(role));
+	if (c->sc->family == SCENARIO_FAMILY_UNIX && !run_unix_path(c))
+		return RUN_ERROR;
 	p->cmd = command_for(c, role, st);
 	if (!p->cmd)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
@@ -168,6 +190,9 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	if (sandbox_spawn(c->sb, p->cmd, c->sc->timeout * c->o->time_scale + 5, &p->p, err) != 0)
 		return run_fail(c, RUN_ERROR, "start %s: %s", role_name(role), err);
 	p->started = 1;
+	struct in6_addr a6;
+	p->ipv6_host = role == SCENARIO_ROLE_CLIENT && st->u.start.host_text &&
+		       inet_pton(AF_INET6, st->u.start.host_text, &a6) == 1;
 	/* The graded program's streams are the case's stdin/stdout/stderr: the client's if there is one. */
 	if (role == SCENARIO_ROLE_CLIENT || !c->sc->client_cmd) {
 		/* A 1 MiB pipe keeps stdin readable while the harness has input queued, as a file on stdin is. */
@@ -198,34 +223,50 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 		return RUN_TIMEOUT;
 	if (w == -2)
 		return RUN_ERROR;
+	/* Where it should listen, and what a planted stale socket file means for a program that did not. */
+	int un = c->sc->family == SCENARIO_FAMILY_UNIX;
+	char where[256];
+	if (un)
+		snprintf(where, sizeof where, "%s", c->unix_path);
+	else
+		snprintf(where, sizeof where, "port %d", c->sc->port);
+	const char *stale = c->stale_planted ? "; a stale socket file from an earlier run was left at that path: "
+					       "the server must unlink() it before bind() (bind() fails with "
+					       "EADDRINUSE while the file exists)" : "";
+	const char *arg = un ? "path" : "port";
 	if (p->p.exited) {
 		char how[96], tail[200];
 		sandbox_proc_describe(p->p.status, how, sizeof how);
 		stderr_tail(c, role, tail, sizeof tail);
 		p->exit_told = 1;
-		run_detail(&c->r->expected, "the server listens on port %d", c->sc->port);
+		run_detail(&c->r->expected, "the server listens on %s", where);
 		/* Only what was seen: a bind that lasted less than one poll may have gone unnoticed. */
 		if (p->seen_bound)
-			run_detail(&c->r->actual, "it bound port %d but never listened on it (no listen() call?), "
-				   "then %s", c->sc->port, how);
+			run_detail(&c->r->actual, "it bound %s but never listened on it (no listen() call?), "
+				   "then %s", where, how);
 		else
-			run_detail(&c->r->actual, "it %s without ever listening on port %d", how, c->sc->port);
-		return run_fail(c, RUN_FAIL, "start server: the program %s before it started listening on port %d%s%s",
-				how, c->sc->port,
-				p->seen_bound ? " (it bound the port but never called listen()?)" : "", tail);
+			run_detail(&c->r->actual, "it %s without ever listening on %s%s", how, where, stale);
+		return run_fail(c, RUN_FAIL, "start server: the program %s before it started listening on %s%s%s%s",
+				how, where,
+				!p->seen_bound ? "" : un ? " (it bound the path but never called listen()?)"
+						      : " (it bound the port but never called listen()?)",
+				stale,
+				tail);
 	}
 	if (w == 0) {
-		run_detail(&c->r->expected, "a socket bound to port %d within %.2fs", c->sc->port, within);
-		if (p->seen_bound || sandbox_port_bound_inactive(c->sc->port, err) == 1) {
-			run_detail(&c->r->actual, "port %d is bound but nothing listens on it", c->sc->port);
+		run_detail(&c->r->expected, "a socket %s %s within %.2fs", un ? "listening on" : "bound to", where,
+			   within);
+		if (p->seen_bound || (!un && sandbox_port_bound_inactive(c->sc->port, err) == 1)) {
+			run_detail(&c->r->actual, "%s is bound but nothing listens on it", where);
 			return run_fail(c, RUN_FAIL,
-					"start server: bound port %d but never listened on it within %.2fs "
+					"start server: bound %s but never listened on it within %.2fs "
 					"(no listen() call?)",
-					c->sc->port, within);
+					where, within);
 		}
-		run_detail(&c->r->actual, "nothing bound to port %d (is the port argument used?)", c->sc->port);
-		return run_fail(c, RUN_FAIL, "start server: never started listening on port %d within %.2fs (is the "
-				"port argument used?)", c->sc->port, within);
+		run_detail(&c->r->actual, "nothing %s %s (is the %s argument used?)%s", un ? "listening on" : "bound to",
+			   where, arg, stale);
+		return run_fail(c, RUN_FAIL, "start server: never started listening on %s within %.2fs (is the "
+				"%s argument used?)%s", where, within, arg, stale);
 	}
 	return RUN_OK;
 }
@@ -479,6 +520,8 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		return run_expect_idle(c, st, p);
 	case SCENARIO_EXPECT_SYN:
 		return expect_syn(c, st, p);
+	case SCENARIO_EXPECT_UNLINKED:
+		return run_expect_unlinked(c, st);
 	default:
 		return run_fail(c, RUN_ERROR, "expect %s: not a program expectation", st->target);
 	}
@@ -550,7 +593,8 @@ int run_programs_explain_death(struct run_ctx *c)
 	result_set(&c->r->notes, "%s%sthis step then reported: %s", c->r->notes ? c->r->notes : "",
 		   c->r->notes ? "\n" : "", step ? step : "the case timeout ended the case");
 	free(step);
-	result_set(&c->r->message, "the %s is no longer running: it %s%s", role_name(role), how, tail);
+	result_set(&c->r->message, "the %s is no longer running: it %s%s%s", role_name(role), how, tail,
+		   role == SCENARIO_ROLE_CLIENT ? run_program_ipv6_hint(c) : "");
 	return 1;
 }
 

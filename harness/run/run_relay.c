@@ -13,18 +13,27 @@
 
 struct run_relay {
 	char *name;
+	char *addr; /* both ends, "127.0.0.1" or "::1" */
 	int line;
 	int udp, listen_port, to_port;
 	struct relay *r;
 	struct relay_faults *fs;
 };
 
-static void loopback(struct sockaddr_storage *ss, int port)
+/* addr:port as a socket address; addr is a loopback literal the parser checked (127.0.0.1 when not). */
+static void loopback(struct sockaddr_storage *ss, const char *addr, int port)
 {
 	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
 	memset(ss, 0, sizeof *ss);
+	if (addr && inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		return;
+	}
 	a->sin_family = AF_INET;
-	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (!addr || inet_pton(AF_INET, addr, &a->sin_addr) != 1)
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	a->sin_port = htons((uint16_t)port);
 }
 
@@ -33,6 +42,7 @@ static void relay_item_free(struct run_relay *rl)
 	relay_free(rl->r);
 	relay_faults_free(rl->fs);
 	free(rl->name);
+	free(rl->addr);
 	free(rl);
 }
 
@@ -47,6 +57,7 @@ enum run_status run_step_relay(struct run_ctx *c, const struct scenario_step *st
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
 	}
 	rl->name = strdup(name);
+	rl->addr = strdup(st->u.relay.addr ? st->u.relay.addr : "127.0.0.1");
 	rl->line = st->line;
 	rl->udp = st->u.relay.udp;
 	rl->listen_port = st->u.relay.listen_port;
@@ -61,8 +72,8 @@ enum run_status run_step_relay(struct run_ctx *c, const struct scenario_step *st
 		}
 	}
 	struct relay_config cfg = {.udp = rl->udp, .faults = rl->fs, .seed = c->seed};
-	loopback(&cfg.listen, rl->listen_port);
-	loopback(&cfg.target, rl->to_port);
+	loopback(&cfg.listen, rl->addr, rl->listen_port);
+	loopback(&cfg.target, rl->addr, rl->to_port);
 	rl->r = rl->fs ? relay_new(&cfg, err, sizeof err) : NULL;
 	if (!rl->fs)
 		snprintf(err, sizeof err, "out of memory");
@@ -120,8 +131,10 @@ int run_relays_write_log(const struct run_ctx *c, const char *path)
 	fprintf(f, "# sockcheck relay fault log; seed %llu\n", (unsigned long long)c->seed);
 	for (size_t i = 0; i < c->nrelays; i++) {
 		const struct run_relay *rl = c->relays[i];
-		fprintf(f, "# relay %s (%s:%d): %s 127.0.0.1:%d -> 127.0.0.1:%d\n", rl->name, c->sc->path, rl->line,
-			rl->udp ? "udp" : "tcp", rl->listen_port, rl->to_port);
+		int v6 = rl->addr && strchr(rl->addr, ':');
+		fprintf(f, "# relay %s (%s:%d): %s %s%s%s:%d -> %s%s%s:%d\n", rl->name, c->sc->path, rl->line,
+			rl->udp ? "udp" : "tcp", v6 ? "[" : "", rl->addr, v6 ? "]" : "", rl->listen_port, v6 ? "[" : "",
+			rl->addr, v6 ? "]" : "", rl->to_port);
 		relay_log_write(rl->r, f);
 	}
 	return fclose(f) == 0 ? 0 : -1;
@@ -151,10 +164,12 @@ void run_relays_free(struct run_ctx *c)
 	c->nrelays = 0;
 }
 
-int run_relay_info(const struct run_ctx *c, size_t i, const char **name, int *udp, int *listen_port, int *to_port)
+int run_relay_info(const struct run_ctx *c, size_t i, const char **name, int *udp, int *listen_port, int *to_port,
+		   struct sockaddr_storage *listen)
 {
 	if (i >= c->nrelays)
 		return -1;
+	loopback(listen, c->relays[i]->addr, c->relays[i]->listen_port);
 	*name = c->relays[i]->name;
 	*udp = c->relays[i]->udp;
 	*listen_port = c->relays[i]->listen_port;

@@ -39,6 +39,11 @@ static int mkdirs(const char *path)
 void run_wire_start(struct run_ctx *c)
 {
 	const char *path = c->o->capture_path;
+	if (c->sc->family == SCENARIO_FAMILY_UNIX) {
+		result_set(&c->r->notes, "no capture: AF_UNIX (libpcap cannot see UNIX-domain sockets; the behaviour "
+			   "is judged as for TCP)");
+		return;
+	}
 	if (!path) {
 		result_set(&c->r->notes, "not recorded (--no-capture)");
 		return;
@@ -135,7 +140,8 @@ static void relay_sockets(struct run_ctx *c, struct wire_socket *v, size_t *n)
 {
 	const char *name;
 	int udp, lport, tport;
-	for (size_t i = 0; run_relay_info(c, i, &name, &udp, &lport, &tport) == 0; i++) {
+	struct sockaddr_storage at;
+	for (size_t i = 0; run_relay_info(c, i, &name, &udp, &lport, &tport, &at) == 0; i++) {
 		for (size_t k = 0; k < *n; k++)
 			if (run_addr_port(&v[k].harness) == tport)
 				v[k].behind_relay = 1;
@@ -145,10 +151,7 @@ static void relay_sockets(struct run_ctx *c, struct wire_socket *v, size_t *n)
 		memset(w, 0, sizeof *w);
 		w->name = name;
 		w->udp = 1;
-		struct sockaddr_in *a = (struct sockaddr_in *)&w->harness;
-		a->sin_family = AF_INET;
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		a->sin_port = htons((uint16_t)lport);
+		w->harness = at;
 	}
 }
 

@@ -80,6 +80,12 @@ int sandbox_port_bound_inactive(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);
  * created: the kernel's ActiveOpens counter in /proc/net/snmp. Returns the count, or -1 with errbuf. */
 long sandbox_tcp_active_opens(char errbuf[SANDBOX_ERRBUF_SIZE]);
 
+/* Is an AF_UNIX socket of this network namespace ready on the filesystem path `path` (the name given to
+ * bind())? Reads /proc/net/unix; never connects. Returns 2 for a stream socket listening there or a datagram
+ * socket bound there, 1 for a stream socket bound there but not listening (bind() without listen()), 0 for
+ * none, -1 with errbuf. */
+int sandbox_unix_listening(const char *path, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
 /* How many connections wait in the accept queue of the TCP listener(s) on `port` (IPv4 and IPv6), read
  * from /proc/net/tcp*: 0 when the program has accepted everything. Returns the count, or -1 with errbuf. */
 int sandbox_port_backlog(int port, char errbuf[SANDBOX_ERRBUF_SIZE]);

@@ -65,6 +65,11 @@ int sandbox_net_scan(const char *text, size_t len, int port, int listen_only);
  * of values); -1 if absent or malformed. */
 long sandbox_net_snmp_value(const char *text, size_t len, const char *proto, const char *field);
 
+/* sandbox_unix.c: in this /proc/net/unix text, 2 when a SOCK_STREAM socket listens on path or a SOCK_DGRAM
+ * socket is bound to it, 1 when a stream socket is bound to it without listening, else 0. Malformed lines
+ * are skipped. */
+int sandbox_unix_scan(const char *text, size_t len, const char *path);
+
 /* sandbox_net.c: reads a whole /proc file into *out (caller frees). Returns the length, or -1 (errno). */
 long sandbox_net_slurp(const char *path, char **out);
 

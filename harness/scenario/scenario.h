@@ -58,6 +58,7 @@ enum scenario_expect_kind {
 	SCENARIO_EXPECT_ACCEPTED, /* the server's listening socket has no connection waiting to be accepted */
 	SCENARIO_EXPECT_IDLE,    /* the program's process tree uses (almost) no CPU over a window of `over` */
 	SCENARIO_EXPECT_SYN,     /* the program has started a TCP connection (sent a SYN), refused or not */
+	SCENARIO_EXPECT_UNLINKED, /* `family unix`: no file is left at the case's socket path {path} */
 };
 
 enum scenario_metric {
@@ -112,6 +113,7 @@ enum scenario_step_kind {
 	SCENARIO_STEP_WIRE,     /* wire NAME ASSERTION [ARGS...]: judged on the capture */
 	SCENARIO_STEP_RELAY,    /* relay NAME udp|tcp listen PORT to PORT, fault lines, end */
 	SCENARIO_STEP_ECHO,     /* echo NAME [window SIZE]: send back what arrives, reading no further ahead */
+	SCENARIO_STEP_STALE,    /* stale-socket: leave a socket file nobody listens on at {path} (family unix) */
 };
 
 enum scenario_shutdown { SCENARIO_SHUT_WRITE, SCENARIO_SHUT_READ, SCENARIO_SHUT_BOTH };
@@ -126,20 +128,22 @@ struct scenario_step {
 			double within;
 			int port;   /* `start client port N`: {port} in its command is N; 0: the case's port */
 			int nowait; /* `start server nowait`: do not wait for the port (a bad command line) */
+			char *path_text;             /* `with path "TEXT"`: what {path} becomes (family unix) */
 			char *host_text, *port_text; /* `with host|port "TEXT"`: what {host}/{port} become in
 						      * the program's command (TEXT's own {host}/{port} are
 						      * expanded); NULL: the address and the port */
 		} start;
 		struct {
 			int udp;
-			char *addr; /* "127.0.0.1", "127.0.0.2", "::1"; default 127.0.0.1 */
+			char *addr; /* "127.0.0.1", "127.0.0.2", "::1", or SCENARIO_PATH; default 127.0.0.1
+				     * (SCENARIO_PATH in a `family unix` case) */
 			char *from; /* local address to bind before connecting, or NULL */
 			int port;   /* 0: the program's port */
 			double within;
 		} connect;
 		struct {
 			int udp;
-			char *addr; /* default 127.0.0.1 */
+			char *addr; /* default 127.0.0.1 (SCENARIO_PATH in a `family unix` case) */
 			int port;   /* 0: the case's port */
 		} listen;
 		struct {
@@ -166,13 +170,23 @@ struct scenario_step {
 		struct scenario_wire wire;
 		struct {
 			int udp;
-			int listen_port, to_port; /* on 127.0.0.1 */
+			int listen_port, to_port; /* both on addr */
+			char *addr;               /* `on ADDR`: "127.0.0.1" (default) or "::1" */
 			char **faults;            /* one fault per line, as written ("drop c2s 1") */
 			int *fault_lines;         /* where each fault line is, for error messages */
 			size_t nfaults;
 		} relay;
 	} u;
 };
+
+/* The socket family of the program's endpoint (`family` header). */
+enum scenario_family {
+	SCENARIO_FAMILY_INET, /* default: TCP/UDP on a port ({port}) */
+	SCENARIO_FAMILY_UNIX, /* AF_UNIX stream on a filesystem path ({path}); no capture */
+};
+
+/* `connect ... to {path}`, `listen ... on {path}`: the case's AF_UNIX socket path, chosen by the runner. */
+#define SCENARIO_PATH "{path}"
 
 /* How much a failing case counts (docs/scenario-language.md, "Levels"). */
 enum scenario_level {
@@ -192,6 +206,7 @@ struct scenario {
 	char *server_cmd;  /* `server` header: command template, e.g. "{server}"; NULL if no server program */
 	char *client_cmd;  /* `client` header */
 	int port;          /* {port}; default 9000 */
+	enum scenario_family family; /* `family inet|unix`; default inet */
 	uint64_t seed;     /* `seed` header; 0 and has_seed=0: taken from --seed */
 	int has_seed;
 	struct scenario_step *steps;

@@ -45,7 +45,7 @@ const char *scenario_step_kind_name(enum scenario_step_kind k)
 		[SCENARIO_STEP_SHUTDOWN] = "shutdown", [SCENARIO_STEP_CLOSE] = "close",
 		[SCENARIO_STEP_ABORT] = "abort",       [SCENARIO_STEP_PAUSE] = "pause",
 		[SCENARIO_STEP_RESUME] = "resume",     [SCENARIO_STEP_WAIT] = "wait",
-		[SCENARIO_STEP_ECHO] = "echo",
+		[SCENARIO_STEP_ECHO] = "echo",         [SCENARIO_STEP_STALE] = "stale-socket",
 		[SCENARIO_STEP_SIGNAL] = "signal",     [SCENARIO_STEP_BASELINE] = "baseline",
 		[SCENARIO_STEP_REPEAT] = "repeat",     [SCENARIO_STEP_WIRE] = "wire",
 	};
@@ -57,7 +57,7 @@ const char *scenario_step_kind_name(enum scenario_step_kind k)
 /* ---- headers ---- */
 
 static const char *const header_names[SPH_COUNT] = {"name", "description", "points", "tags", "timeout",
-						    "server", "client", "port", "seed", "level"};
+						    "server", "client", "port", "seed", "level", "family"};
 
 /* The raw rest of the line after the keyword, up to a '#' outside double quotes, trimmed. */
 static char *raw_rest(struct sparser *p, const struct scenario_tok *kw, int *col)
@@ -87,7 +87,7 @@ static char *raw_rest(struct sparser *p, const struct scenario_tok *kw, int *col
 
 static int placeholders_ok(struct sparser *p, const struct scenario_tok *kw, const char *cmd, int col)
 {
-	static const char *const known[] = {"server", "client", "host", "port"};
+	static const char *const known[] = {"server", "client", "host", "port", "path"};
 	for (const char *c = cmd; (c = strchr(c, '{')) != NULL; c++) {
 		int at = col + (int)(c - cmd);
 		const char *close = strchr(c, '}');
@@ -99,7 +99,7 @@ static int placeholders_ok(struct sparser *p, const struct scenario_tok *kw, con
 			ok |= strlen(known[k]) == n && strncmp(c + 1, known[k], n) == 0;
 		if (!ok)
 			return sp_error(p, kw->line, at,
-					"%s: unknown placeholder '{%.*s}' (use {server}, {client}, {host} or {port})",
+					"%s: unknown placeholder '{%.*s}' (use {server}, {client}, {host}, {port} or {path})",
 					p->stmt, (int)n, c + 1);
 	}
 	return 0;
@@ -206,6 +206,13 @@ static int header(struct sparser *p, const struct scenario_tok *kw, int h)
 			return sp_error_at(p, t, "level: expected must or should, found '%s'", sp_show(p, t, b, sizeof b));
 		s->level = sp_is_word(t, "should") ? SCENARIO_LEVEL_SHOULD : SCENARIO_LEVEL_MUST;
 		return sp_expect_end(p);
+	case SPH_FAMILY:
+		if (!(t = sp_take(p, "inet or unix")))
+			return -1;
+		if (!sp_is_word(t, "inet") && !sp_is_word(t, "unix"))
+			return sp_error_at(p, t, "family: expected inet or unix, found '%s'", sp_show(p, t, b, sizeof b));
+		s->family = sp_is_word(t, "unix") ? SCENARIO_FAMILY_UNIX : SCENARIO_FAMILY_INET;
+		return sp_expect_end(p);
 	}
 	return -1;
 }
@@ -215,8 +222,8 @@ static int header(struct sparser *p, const struct scenario_tok *kw, int h)
 /* Steps first: on a tie the suggestion is the step ("sned" is closer to the common 'send' than 'seed'). */
 static const char *const keywords[] = {
 	"start", "connect", "listen", "accept", "send", "expect", "shutdown", "close", "abort",
-	"pause", "resume", "wait", "signal", "baseline", "repeat", "end", "wire", "relay",
-	"name", "description", "points", "tags", "timeout", "server", "client", "port", "seed", "level",
+	"pause", "resume", "wait", "signal", "baseline", "repeat", "end", "wire", "relay", "stale-socket",
+	"name", "description", "points", "tags", "timeout", "server", "client", "port", "seed", "level", "family",
 };
 
 static int statement(struct sparser *p)

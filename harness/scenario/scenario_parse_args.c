@@ -196,15 +196,21 @@ int sp_address(struct sparser *p, const char *what, char **out)
 		return -1;
 	unsigned char a[16];
 	int ok = 0;
-	if (t->kind == SCENARIO_TOK_WORD) {
+	if (sp_is_word(t, SCENARIO_PATH) && p->s->family != SCENARIO_FAMILY_UNIX)
+		return sp_error_at(p, t, "%s: %s is the socket path of an AF_UNIX case: add the header 'family unix'",
+				   p->stmt, SCENARIO_PATH);
+	if (sp_is_word(t, SCENARIO_PATH))
+		ok = 1;
+	else if (t->kind == SCENARIO_TOK_WORD) {
 		if (inet_pton(AF_INET, t->text, a) == 1)
 			ok = a[0] == 127;
 		else if (inet_pton(AF_INET6, t->text, a) == 1)
 			ok = memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
 	}
 	if (!ok)
-		return sp_error_at(p, t, "%s: bad address '%s': use a loopback address (127.x.y.z or ::1)", p->stmt,
-				   sp_show(p, t, b, sizeof b));
+		return sp_error_at(p, t, "%s: bad address '%s': use a loopback address (127.x.y.z or ::1)%s", p->stmt,
+				   sp_show(p, t, b, sizeof b),
+				   p->s->family == SCENARIO_FAMILY_UNIX ? " or {path}" : "");
 	free(*out);
 	*out = strdup(t->text);
 	if (!*out)

@@ -13,7 +13,7 @@ int sp_check_doubled(struct sparser *p, const struct scenario_tok *kw, const cha
 	const char *prog = strstr(cmd, "{server}") ? "{server}" : strstr(cmd, "{client}") ? "{client}" : NULL;
 	const char *role = prog && prog[1] == 's' ? "server" : "client";
 	for (const char *c = strchr(cmd, '{'); c; c = strchr(c + 1, '{')) {
-		if (strncmp(c, "{port}", 6) != 0 && strncmp(c, "{host}", 6) != 0)
+		if (strncmp(c, "{port}", 6) != 0 && strncmp(c, "{host}", 6) != 0 && strncmp(c, "{path}", 6) != 0)
 			continue;
 		char ph[7];
 		memcpy(ph, c, 6);
@@ -25,7 +25,8 @@ int sp_check_doubled(struct sparser *p, const struct scenario_tok *kw, const cha
 			return sp_error(p, kw->line, col + (int)(c - cmd),
 					"%s: %.6s is doubled: %s already stands for a whole command with its %.6s (such as "
 					"--%s 'python3 %s.py %s'); write '%s %s' without it",
-					p->stmt, c, prog, c, role, role, prog[1] == 's' ? "{port}" : "{host} {port}", p->stmt,
+					p->stmt, c, prog, c, role, role,
+					strncmp(c, "{path}", 6) == 0 ? "{path}" : prog[1] == 's' ? "{port}" : "{host} {port}", p->stmt,
 					prog);
 	}
 	return 0;

@@ -55,6 +55,7 @@ void sp_step_free(struct scenario_step *st)
 	case SCENARIO_STEP_START:
 		free(st->u.start.host_text);
 		free(st->u.start.port_text);
+		free(st->u.start.path_text);
 		break;
 	case SCENARIO_STEP_CONNECT:
 		free(st->u.connect.addr);
@@ -86,6 +87,7 @@ void sp_step_free(struct scenario_step *st)
 			free(st->u.relay.faults[k]);
 		free(st->u.relay.faults);
 		free(st->u.relay.fault_lines);
+		free(st->u.relay.addr);
 		break;
 	case SCENARIO_STEP_WIRE:
 		free(st->u.wire.assertion);

@@ -27,6 +27,7 @@ static const struct {
 	{"exit", SCENARIO_EXPECT_EXIT, 0},       {"fds", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_FDS},
 	{"accepted", SCENARIO_EXPECT_ACCEPTED, 0}, {"idle", SCENARIO_EXPECT_IDLE, 0},
 	{"syn", SCENARIO_EXPECT_SYN, 0},
+	{"unlinked", SCENARIO_EXPECT_UNLINKED, 0},
 	{"zombies", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_ZOMBIES},
 	{"processes", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_PROCESSES},
 	{"threads", SCENARIO_EXPECT_METRIC, SCENARIO_METRIC_THREADS},
@@ -37,13 +38,15 @@ static int kind_fits(enum target_class cls, enum scenario_expect_kind k)
 	switch (cls) {
 	case CLS_PROG:
 		return k == SCENARIO_EXPECT_RUNNING || k == SCENARIO_EXPECT_EXIT || k == SCENARIO_EXPECT_METRIC ||
-		       k == SCENARIO_EXPECT_ACCEPTED || k == SCENARIO_EXPECT_IDLE || k == SCENARIO_EXPECT_SYN;
+		       k == SCENARIO_EXPECT_ACCEPTED || k == SCENARIO_EXPECT_IDLE || k == SCENARIO_EXPECT_SYN ||
+		       k == SCENARIO_EXPECT_UNLINKED;
 	case CLS_STREAM:
 		return k == SCENARIO_EXPECT_BYTES || k == SCENARIO_EXPECT_LINE || k == SCENARIO_EXPECT_MATCH ||
 		       k == SCENARIO_EXPECT_SILENCE || k == SCENARIO_EXPECT_EOF;
 	case CLS_CONN:
 		return k != SCENARIO_EXPECT_RUNNING && k != SCENARIO_EXPECT_EXIT && k != SCENARIO_EXPECT_METRIC &&
-		       k != SCENARIO_EXPECT_ACCEPTED && k != SCENARIO_EXPECT_IDLE && k != SCENARIO_EXPECT_SYN;
+		       k != SCENARIO_EXPECT_ACCEPTED && k != SCENARIO_EXPECT_IDLE && k != SCENARIO_EXPECT_SYN &&
+		       k != SCENARIO_EXPECT_UNLINKED;
 	}
 	return 0;
 }
@@ -156,8 +159,8 @@ int sp_expect(struct sparser *p, struct scenario_step *st)
 				return sp_error_at(p, t, "expect: unknown expectation '%s'; did you mean '%s'?",
 						   sp_show(p, t, b, sizeof b), near);
 			return sp_error_at(p, t, "expect: unknown expectation '%s' (expected data, echo, upper, line, "
-					   "match, silence, eof, reset, closed, running, exit, accepted, idle, syn, fds, zombies, processes or "
-					   "threads)",
+					   "match, silence, eof, reset, closed, running, exit, accepted, idle, syn, unlinked, fds, "
+					   "zombies, processes or threads)",
 					   sp_show(p, t, b, sizeof b));
 		}
 		e->kind = expect_words[k].kind;
@@ -167,7 +170,7 @@ int sp_expect(struct sparser *p, struct scenario_step *st)
 	if (!kind_fits(cls, e->kind)) {
 		if (cls == CLS_PROG)
 			return sp_error_at(p, t, "expect: '%s' does not apply to '%s' (use running, exit, accepted, idle, "
-					   "syn, fds, zombies, processes or threads)", label, st->target);
+					   "syn, unlinked, fds, zombies, processes or threads)", label, st->target);
 		if (cls == CLS_STREAM)
 			return sp_error_at(p, t, "expect: '%s' does not apply to '%s' (use data, line, match, silence "
 					   "or eof)", label, st->target);
@@ -204,6 +207,14 @@ int sp_expect(struct sparser *p, struct scenario_step *st)
 	case SCENARIO_EXPECT_ACCEPTED:
 		if (strcmp(st->target, "server") != 0)
 			return sp_error_at(p, t, "expect: 'accepted' applies to 'server' only");
+		if (p->s->family == SCENARIO_FAMILY_UNIX)
+			return sp_error_at(p, t, "expect: 'accepted' reads a TCP port's accept queue, which a 'family "
+					   "unix' case does not have");
+		break;
+	case SCENARIO_EXPECT_UNLINKED:
+		if (p->s->family != SCENARIO_FAMILY_UNIX)
+			return sp_error_at(p, t, "expect: 'unlinked' checks the socket file at %s, which only a 'family "
+					   "unix' case has (add the header 'family unix')", SCENARIO_PATH);
 		break;
 	case SCENARIO_EXPECT_EXIT: {
 		struct scenario_tok *x = sp_take(p, "an exit status, 'nonzero' or 'failure'");

@@ -35,7 +35,7 @@ struct spframe {
 };
 
 enum { SPH_NAME, SPH_DESCRIPTION, SPH_POINTS, SPH_TAGS, SPH_TIMEOUT, SPH_SERVER, SPH_CLIENT, SPH_PORT,
-       SPH_SEED, SPH_LEVEL, SPH_COUNT };
+       SPH_SEED, SPH_LEVEL, SPH_FAMILY, SPH_COUNT };
 
 struct sparser {
 	const char *path, *text;
@@ -94,6 +94,7 @@ struct scenario_tok *sp_take(struct sparser *p, const char *what);
 int sp_duration(struct sparser *p, const char *what, double *out);
 int sp_size(struct sparser *p, const char *what, uint64_t *out);
 int sp_uint(struct sparser *p, const char *what, uint64_t max, uint64_t *out);
+/* A loopback address, or `{path}` (SCENARIO_PATH) in a `family unix` case. */
 int sp_address(struct sparser *p, const char *what, char **out);
 int sp_target(struct sparser *p, const char *what, unsigned allowed, char **out,
 	      const struct scenario_tok **tokp);

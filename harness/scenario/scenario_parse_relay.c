@@ -38,6 +38,19 @@ int sp_relay(struct sparser *p, struct scenario_step *st)
 		return -1;
 	if (st->u.relay.listen_port == st->u.relay.to_port)
 		return sp_error_at(p, &p->toks.v[p->pos - 1], "relay: it cannot listen on the port it forwards to");
+	/* `on ADDR`: the loopback address it listens on and forwards to (::1 for IPv6 programs). */
+	if (!sp_at_end(p) && sp_is_word(sp_peek(p), "on")) {
+		sp_next(p);
+		const struct scenario_tok *a = sp_peek(p);
+		if (sp_address(p, "an address", &st->u.relay.addr) < 0)
+			return -1;
+		if (strcmp(st->u.relay.addr, SCENARIO_PATH) == 0)
+			return sp_error_at(p, a, "relay: it relays IP traffic, not an AF_UNIX path");
+	}
+	if (!st->u.relay.addr && !(st->u.relay.addr = strdup("127.0.0.1"))) {
+		p->oom = 1;
+		return -1;
+	}
 	if (sp_add_name(p, st->target, SPNAME_RELAY, st->u.relay.udp) < 0)
 		return -1;
 	return sp_expect_end(p);

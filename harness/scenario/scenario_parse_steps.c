@@ -26,12 +26,18 @@ static int start_with(struct sparser *p, struct scenario_step *st)
 	struct scenario_tok *w = sp_take(p, "host or port after 'with'");
 	if (!w)
 		return -1;
-	char **slot = sp_is_word(w, "host") ? &st->u.start.host_text : sp_is_word(w, "port") ? &st->u.start.port_text : NULL;
+	char **slot = sp_is_word(w, "host") ? &st->u.start.host_text : sp_is_word(w, "port") ? &st->u.start.port_text
+		      : sp_is_word(w, "path") && p->s->family == SCENARIO_FAMILY_UNIX ? &st->u.start.path_text : NULL;
+	if (!slot && sp_is_word(w, "path"))
+		return sp_error_at(p, w, "start: 'with path' sets {path}, which only a 'family unix' case has (add the "
+				   "header 'family unix')");
 	if (!slot)
-		return sp_error_at(p, w, "start: 'with' takes host or port, not '%s'", sp_show(p, w, b, sizeof b));
+		return sp_error_at(p, w, "start: 'with' takes %s, not '%s'",
+				   p->s->family == SCENARIO_FAMILY_UNIX ? "host, port or path" : "host or port",
+				   sp_show(p, w, b, sizeof b));
 	if (*slot)
 		return sp_error_at(p, w, "start: 'with %s' given twice", w->text);
-	struct scenario_tok *t = sp_take(p, "a \"string\" after 'with host' or 'with port'");
+	struct scenario_tok *t = sp_take(p, "a \"string\" after 'with host', 'with port' or 'with path'");
 	if (!t)
 		return -1;
 	if (t->kind != SCENARIO_TOK_STRING || memchr(t->text, '\0', t->len))
@@ -74,6 +80,30 @@ static int st_start(struct sparser *p, struct scenario_step *st)
 }
 
 
+/* The address connect and listen use without `to`/`on`: the case's path in a `family unix` case. */
+static const char *default_addr(const struct sparser *p)
+{
+	return p->s->family == SCENARIO_FAMILY_UNIX ? SCENARIO_PATH : "127.0.0.1";
+}
+
+/* On {path}: no `from` (the harness names its own AF_UNIX sockets), and `udp` (a SOCK_DGRAM socket that
+ * sends to the program's path) only for connect: the harness never listens for datagrams on a path. */
+static int unix_misuse(struct sparser *p, int udp, const char *addr, const char *from)
+{
+	int on_path = (addr && strcmp(addr, SCENARIO_PATH) == 0) || (!addr && p->s->family == SCENARIO_FAMILY_UNIX);
+	const struct scenario_tok *last = &p->toks.v[p->pos - 1];
+	if (on_path && udp && strcmp(p->stmt, "connect") != 0)
+		return sp_error_at(p, last, "%s: 'udp' on %s: the harness listens on a path for a stream client "
+				   "only (a datagram client program is not part of the language)", p->stmt, SCENARIO_PATH);
+	if (on_path && from)
+		return sp_error_at(p, last, "%s: 'from' does not apply to %s (an AF_UNIX client has no address)",
+				   p->stmt, SCENARIO_PATH);
+	if (from && strcmp(from, SCENARIO_PATH) == 0)
+		return sp_error_at(p, last, "%s: 'from %s': the case's path belongs to the program", p->stmt,
+				   SCENARIO_PATH);
+	return 0;
+}
+
 static int st_connect(struct sparser *p, struct scenario_step *st)
 {
 	const struct scenario_tok *t;
@@ -103,7 +133,9 @@ static int st_connect(struct sparser *p, struct scenario_step *st)
 	}
 	st->u.connect.udp = udp;
 	sp_find_name(p, st->target)->udp = udp;
-	if (!st->u.connect.addr && !(st->u.connect.addr = strdup("127.0.0.1")))
+	if (unix_misuse(p, udp, st->u.connect.addr, st->u.connect.from) < 0)
+		return -1;
+	if (!st->u.connect.addr && !(st->u.connect.addr = strdup(default_addr(p))))
 		p->oom = 1;
 	return p->oom ? -1 : 0;
 }
@@ -132,7 +164,9 @@ static int st_listen(struct sparser *p, struct scenario_step *st)
 	}
 	st->u.listen.udp = udp;
 	sp_find_name(p, st->target)->udp = udp;
-	if (!st->u.listen.addr && !(st->u.listen.addr = strdup("127.0.0.1")))
+	if (unix_misuse(p, udp, st->u.listen.addr, NULL) < 0)
+		return -1;
+	if (!st->u.listen.addr && !(st->u.listen.addr = strdup(default_addr(p))))
 		p->oom = 1;
 	return p->oom ? -1 : 0;
 }
@@ -286,6 +320,9 @@ static int st_wire(struct sparser *p, struct scenario_step *st)
 	const struct scenario_tok *t;
 	struct scenario_wire *w = &st->u.wire;
 	char b[64];
+	if (p->s->family == SCENARIO_FAMILY_UNIX)
+		return sp_error(p, st->line, st->col, "wire: no capture: AF_UNIX (libpcap cannot see UNIX-domain "
+				"sockets, so a 'family unix' case has no wire assertions; judge behaviour with expect)");
 	if (sp_target(p, "a connection name, server, client or all",
 		      SPT_CONN | SPT_PROG | SPT_ALL | SPT_LISTENER_OK | SPT_RELAY_OK,
 		      &st->target, &t) < 0)
@@ -321,6 +358,15 @@ static int st_wire(struct sparser *p, struct scenario_step *st)
 oom:
 	p->oom = 1;
 	return -1;
+}
+
+/* stale-socket: a socket file nobody listens on, left at {path} as by an earlier run that crashed. */
+static int st_stale(struct sparser *p, struct scenario_step *st)
+{
+	if (p->s->family != SCENARIO_FAMILY_UNIX)
+		return sp_error(p, st->line, st->col, "stale-socket: leaves a socket file at %s, which only a "
+				"'family unix' case has (add the header 'family unix')", SCENARIO_PATH);
+	return sp_expect_end(p);
 }
 
 /* ---- blocks ---- */
@@ -379,7 +425,7 @@ static const struct {
 	{"signal", SCENARIO_STEP_SIGNAL, st_signal},       {"baseline", SCENARIO_STEP_BASELINE, st_baseline},
 	{"wire", SCENARIO_STEP_WIRE, st_wire},             {"repeat", SCENARIO_STEP_REPEAT, NULL},
 	{"relay", SCENARIO_STEP_RELAY, sp_relay},          {"echo", SCENARIO_STEP_ECHO, st_echo},
-	{"end", SCENARIO_STEP_REPEAT, NULL},
+	{"stale-socket", SCENARIO_STEP_STALE, st_stale},  {"end", SCENARIO_STEP_REPEAT, NULL},
 };
 
 int sp_is_step(const char *w)

@@ -348,7 +348,10 @@ static void test_bad_command_line(void)
 	parse_err("client {client}\nstart client nowait\n",
 		  "t.case:2:14: start: unexpected 'nowait' (expected 'within', 'port', 'with' or the end of the line)");
 	parse_err("server {server}\nstart server with path \"x\"\n",
-		  "t.case:2:19: start: 'with' takes host or port, not 'path'");
+		  "t.case:2:19: start: 'with path' sets {path}, which only a 'family unix' case has (add the header "
+		  "'family unix')");
+	parse_err("server {server}\nstart server with file \"x\"\n",
+		  "t.case:2:19: start: 'with' takes host or port, not 'file'");
 	parse_err("server {server}\nstart server with port 80\n",
 		  "t.case:2:24: start: 'with port' needs a \"string\" (without NUL bytes), found '80'");
 	parse_err("server {server}\nstart server with port \"\" with port \"1\"\n",
@@ -358,6 +361,59 @@ static void test_bad_command_line(void)
 }
 
 /* echo: the harness answers a connection as it reads, with a window. */
+/* family unix: {path} as the default address, stale-socket, expect unlinked, with path; no wire steps. */
+static void test_unix(void)
+{
+	struct scenario *s = parse_ok("family unix\nserver {server}\nstale-socket\nstart server with path \"\"\n"
+				      "connect c1\nconnect c2 to {path}\nlisten l\nexpect server unlinked within 1s\n");
+	if (s && s->nsteps == 6) {
+		CHECK_INT(s->family, SCENARIO_FAMILY_UNIX);
+		CHECK_INT(s->steps[0].kind, SCENARIO_STEP_STALE);
+		CHECK_STR(s->steps[1].u.start.path_text, "");
+		CHECK_STR(s->steps[2].u.connect.addr, SCENARIO_PATH);
+		CHECK_STR(s->steps[3].u.connect.addr, SCENARIO_PATH);
+		CHECK_STR(s->steps[4].u.listen.addr, SCENARIO_PATH);
+		CHECK_INT(s->steps[5].u.expect.kind, SCENARIO_EXPECT_UNLINKED);
+		CHECK(s->steps[5].u.expect.within == 1.0);
+	} else {
+		CHECK(s && s->nsteps == 6);
+	}
+	scenario_free(s);
+	s = parse_ok("server {server}\nconnect c1\n");
+	CHECK(s && s->family == SCENARIO_FAMILY_INET && strcmp(s->steps[0].u.connect.addr, "127.0.0.1") == 0);
+	scenario_free(s);
+	parse_err("family unix\nserver {server}\nconnect c1\nwire c1 graceful-close\n",
+		  "t.case:4:1: wire: no capture: AF_UNIX (libpcap cannot see UNIX-domain sockets, so a 'family unix' "
+		  "case has no wire assertions; judge behaviour with expect)");
+	parse_err("server {server}\nconnect c1 to {path}\n",
+		  "t.case:2:15: connect: {path} is the socket path of an AF_UNIX case: add the header 'family unix'");
+	parse_err("family unix\nclient {client}\nlisten l udp\n",
+		  "t.case:3:10: listen: 'udp' on {path}: the harness listens on a path for a stream client only (a "
+		  "datagram client program is not part of the language)");
+	s = parse_ok("family unix\nserver {server}\nconnect d udp\n"); /* a datagram socket to the program's path */
+	CHECK(s && s->steps[0].u.connect.udp == 1 && strcmp(s->steps[0].u.connect.addr, SCENARIO_PATH) == 0);
+	scenario_free(s);
+	parse_err("family tcp\nserver {server}\n", "t.case:1:8: family: expected inet or unix, found 'tcp'");
+}
+
+/* A relay on ::1 (IPv6 clients), or on 127.0.0.1 by default; never on an AF_UNIX path. */
+static void test_relay_addr(void)
+{
+	struct scenario *s = parse_ok("client {client}\nrelay r udp listen 9000 to 9001 on ::1\nend\n"
+				      "relay q tcp listen 9002 to 9003\nend\n");
+	if (s && s->nsteps == 2) {
+		CHECK_STR(s->steps[0].u.relay.addr, "::1");
+		CHECK_STR(s->steps[1].u.relay.addr, "127.0.0.1");
+	} else {
+		CHECK(s && s->nsteps == 2);
+	}
+	scenario_free(s);
+	parse_err("client {client}\nrelay r udp listen 9000 to 9001 on 10.0.0.1\n",
+		  "t.case:2:36: relay: bad address '10.0.0.1': use a loopback address (127.x.y.z or ::1)");
+	parse_err("family unix\nclient {client}\nrelay r udp listen 9000 to 9001 on {path}\n",
+		  "t.case:3:36: relay: it relays IP traffic, not an AF_UNIX path");
+}
+
 static void test_echo(void)
 {
 	struct scenario *s = parse_ok("client {client}\nlisten l\nstart client\naccept c from l\necho c\n"
@@ -472,7 +528,7 @@ static void test_errors(void)
 	parse_err("server {server}\nend\n", "t.case:2:1: end: 'end' without a 'repeat'");
 	parse_err("server {server}\nexpect server echo\n",
 		  "t.case:2:15: expect: 'echo' does not apply to 'server' (use running, exit, accepted, idle, syn, "
-		  "fds, zombies, processes or threads)");
+		  "unlinked, fds, zombies, processes or threads)");
 	parse_err("server {server}\nconnect c1\nexpect c1 syn\n",
 		  "t.case:3:11: expect: 'syn' needs 'server' or 'client', not a connection");
 	parse_err("server {server}\nconnect c1\nsend c1 random 65MiB\n",
@@ -485,7 +541,7 @@ static void test_errors(void)
 	parse_err("server {server}\nlisten l\naccept c from l\naccept d from c\n",
 		  "t.case:4:15: accept: 'c' is not a listener (open one first with 'listen c')");
 	parse_err("server ./s {prot}\n",
-		  "t.case:1:12: server: unknown placeholder '{prot}' (use {server}, {client}, {host} or {port})");
+		  "t.case:1:12: server: unknown placeholder '{prot}' (use {server}, {client}, {host}, {port} or {path})");
 	parse_err("server {server}\nconnect c{i}\n", "t.case:2:9: connect: '{i}' in 'c{i}' outside a repeat block");
 	/* Issue 9: what would certainly misbehave at run time is an error when the case is read. */
 	parse_err("server {server} {port}\n",
@@ -597,6 +653,8 @@ static void test_file(void)
 
 int main(void)
 {
+	test_unix();
+	test_relay_addr();
 	test_headers();
 	test_connections();
 	test_send_expect();

@@ -409,6 +409,19 @@ int suite_command_check(const char *opt, const char *role, const char *cmd, cons
 {
 	const char *why;
 	const char *missing = NULL;
+	/* An AF_UNIX suite (its reference takes {path}) tells the program its socket path instead of a port. */
+	int unix_suite = reference ? strstr(reference, "{path}") != NULL : strstr(cmd, "{path}") != NULL;
+	if (unix_suite) {
+		if (strstr(cmd, "{path}"))
+			return 0;
+		int n = snprintf(err, errlen, "%s '%s' has no {path}: this suite's %s uses an AF_UNIX socket at a path "
+				 "that each case chooses and gives only through {path}", opt, cmd, role);
+		if (n >= 0 && (size_t)n < errlen && reference)
+			n += snprintf(err + n, errlen - (size_t)n, " (the suite's reference %s runs '%s')", role, reference);
+		if (n >= 0 && (size_t)n < errlen)
+			snprintf(err + n, errlen - (size_t)n, "; for example %s '%s {path}'", opt, cmd);
+		return -1;
+	}
 	if (!strstr(cmd, "{port}")) {
 		missing = "{port}";
 		why = "a case tells the program which port to use only through {port} (each case may use its own)";

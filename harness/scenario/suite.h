@@ -34,6 +34,8 @@ int suite_mutant_profiles(const char *dir, char ***profiles, size_t *n);
 /* Checks a program command given for `role` ("server" or "client") by option `opt` (e.g. "--server"):
  * it must hold {port}, since a case tells the program its port only that way (cases use different ports),
  * and {host} when the suite's reference command for that role (`reference`, NULL if none) takes {host}.
+ * An AF_UNIX suite (a reference that takes {path}, or without a reference a command that does) needs
+ * {path} instead of {port}.
  * Returns 0, or -1 with err naming the missing placeholder and an example command. */
 int suite_command_check(const char *opt, const char *role, const char *cmd, const char *reference, char *err,
 			size_t errlen);

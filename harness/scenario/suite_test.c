@@ -171,6 +171,13 @@ static void test_command_check(void)
 	CHECK_INT(suite_command_check("--client", "client", "./c {port}", cli, err, sizeof err), -1);
 	CHECK(strstr(err, "has no {host}: this suite tells the client the address to connect to") != NULL);
 	CHECK_INT(suite_command_check("--client", "client", "./c {host}", NULL, err, sizeof err), -1);
+	/* An AF_UNIX suite: its reference takes {path}, and so must the command; {port} is not needed. */
+	const char *un = "/b/unix-echo-server {path}";
+	CHECK_INT(suite_command_check("--server", "server", "./s {path}", un, err, sizeof err), 0);
+	CHECK_INT(suite_command_check("--server", "server", "./s {path}", NULL, err, sizeof err), 0);
+	CHECK_INT(suite_command_check("--server", "server", "./s {port}", un, err, sizeof err), -1);
+	CHECK(strstr(err, "--server './s {port}' has no {path}: this suite's server uses an AF_UNIX socket") == err);
+	CHECK(strstr(err, "for example --server './s {port} {path}'") != NULL);
 
 	/* The example keeps the command and its placeholders, adding what is missing in the reference's order. */
 	CHECK_STR(example("server", "python3 s.py", srv), "python3 s.py {port}'");

@@ -16,6 +16,7 @@ struct selftest_mutant {
 	char *file;       /* the source file, as found */
 	char *defect;     /* one sentence */
 	char *role;       /* "server" (default) or "client" */
+	char *args;       /* `args:` its arguments, e.g. "{path}"; NULL: "{port}" (server), "{host} {port}" (client) */
 	char **killed_by; /* case names (file names without .case) */
 	size_t nkilled_by;
 	int python;       /* 1 for .py (run with python3), 0 for .c (built by CMake) */

@@ -33,6 +33,7 @@ void selftest_mutant_free_one(struct selftest_mutant *m)
 	free(m->file);
 	free(m->defect);
 	free(m->role);
+	free(m->args);
 	for (size_t i = 0; i < m->nkilled_by; i++)
 		free(m->killed_by[i]);
 	free(m->killed_by);
@@ -180,6 +181,7 @@ int selftest_mutant_parse(const char *path, const char *text, struct selftest_mu
 			       : strcmp(key, "defect") == 0	 ? &m->defect
 			       : strcmp(key, "killed-by") == 0 ? &killed
 			       : strcmp(key, "role") == 0	 ? &m->role
+			       : strcmp(key, "args") == 0	 ? &m->args
 							 : NULL;
 		if (!field) {
 			last = NULL;
@@ -216,6 +218,8 @@ int selftest_mutant_parse(const char *path, const char *text, struct selftest_mu
 		rc = fail(err, errlen, "%s: out of memory", path);
 	if (rc == 0 && strcmp(m->role, "server") != 0 && strcmp(m->role, "client") != 0)
 		rc = fail(err, errlen, "%s: role: '%s' (use server or client)", path, m->role);
+	if (rc == 0 && m->args && !strstr(m->args, "{port}") && !strstr(m->args, "{path}"))
+		rc = fail(err, errlen, "%s: args: '%s' holds neither {port} nor {path}", path, m->args);
 	if (rc == 0) {
 		/* The file must sit at <profile>/<name>.<ext>, so that the CMake output path matches. */
 		char *copy = strdup(path);
@@ -271,7 +275,7 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 
 static int set_command(struct selftest_mutant *m, const char *build_dir, char *err, size_t errlen)
 {
-	const char *args = strcmp(m->role, "client") == 0 ? "{host} {port}" : "{port}";
+	const char *args = m->args ? m->args : strcmp(m->role, "client") == 0 ? "{host} {port}" : "{port}";
 	char abs[PATH_MAX];
 	int n;
 	if (m->python) {

@@ -40,6 +40,12 @@ static void test_python_header(void)
 	CHECK_STR(m.role, "client");
 	CHECK_INT(m.python, 1);
 	CHECK_INT(m.nkilled_by, 1);
+	CHECK(m.args == NULL);
+	selftest_mutant_free_one(&m);
+	/* An AF_UNIX server takes its path: `args:` says so. */
+	text = "# mutant: unix-echo/x\n# defect: d\n# killed-by: basic\n# args: {path}\n";
+	CHECK_INT(selftest_mutant_parse("m/unix-echo/x.py", text, &m, err, sizeof err), 0);
+	CHECK_STR(m.args, "{path}");
 	selftest_mutant_free_one(&m);
 }
 
@@ -68,6 +74,8 @@ static void test_errors(void)
 	expect_error("p/x.c", "/*\nmutant: p/x\ndefect: d\nkilled-by: a/b\n*/", "'a/b' is not a case name");
 	snprintf(text, sizeof text, "/*\nmutant: p/x\nrole: peer\n%s", ok_tail);
 	expect_error("p/x.c", text, "role: 'peer'");
+	snprintf(text, sizeof text, "/*\nmutant: p/x\nargs: --fast\n%s", ok_tail);
+	expect_error("p/x.c", text, "args: '--fast' holds neither {port} nor {path}");
 	snprintf(text, sizeof text, "/*\nmutant: p/x\nmutant: p/y\n%s", ok_tail);
 	expect_error("p/x.c", text, "'mutant' given twice");
 	snprintf(text, sizeof text, "/*\nmutant: q/x\n%s", ok_tail);

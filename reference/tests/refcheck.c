@@ -134,7 +134,7 @@ static int isolate(char *err, size_t errlen)
 static int usage(void)
 {
 	fprintf(stderr, "usage: refcheck BINDIR tcp-echo|tcp-upper iterative|fork|thread\n"
-			"       refcheck BINDIR udp-upper|udp-client|tcp-client|chat-server|chat-client\n");
+			"       refcheck BINDIR udp-upper|udp-client|tcp-client|chat-server|chat-client|unix-echo\n");
 	return 2;
 }
 
@@ -173,6 +173,8 @@ int main(int argc, char **argv)
 		rc_suite_chat_server(&t);
 	else if (strcmp(suite, "chat-client") == 0)
 		rc_suite_chat_client(&t);
+	else if (strcmp(suite, "unix-echo") == 0)
+		rc_suite_unix_echo(&t);
 	else
 		return usage();
 	rc_reap_all();

@@ -127,5 +127,6 @@ int rc_suite_udp_client(struct rc *t);                                     /* re
 int rc_suite_tcp_client(struct rc *t);                                     /* refcheck_tcpclient.c */
 int rc_suite_chat_server(struct rc *t);                                    /* refcheck_chat.c */
 int rc_suite_chat_client(struct rc *t);                                    /* refcheck_chat.c */
+int rc_suite_unix_echo(struct rc *t);                                      /* refcheck_unix.c */
 
 #endif
