@@ -411,7 +411,8 @@ static enum run_status expect_syn(struct run_ctx *c, const struct scenario_step 
 	for (size_t i = 0; i < c->nrelays; i++) {
 		const char *rname;
 		int udp, lport, tport;
-		if (run_relay_info(c, i, &rname, &udp, &lport, &tport) == 0 && !udp)
+		struct sockaddr_storage laddr;
+		if (run_relay_info(c, i, &rname, &udp, &lport, &tport, &laddr) == 0 && !udp)
 			return run_fail(c, RUN_ERROR, "expect %s syn: a TCP relay (%s) starts connections too, so the "
 					"program's own cannot be told apart (use it in cases without a TCP relay)",
 					st->target, rname);
