@@ -186,7 +186,7 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 
 	char err[SANDBOX_ERRBUF_SIZE];
 	enum run_status s = RUN_OK;
-	c->sb = sandbox_enter(err);
+	c->sb = sandbox_enter_with(o->sandbox, err);
 	if (!c->sb) {
 		s = run_fail(c, RUN_ERROR, "sandbox: %s", err);
 	} else {

@@ -18,6 +18,9 @@ struct sandbox_proc {
 	int stdin_fd, stdout_fd, stderr_fd;
 	int exited;  /* set by sandbox_proc_reap() */
 	int status;  /* wait status, valid when exited */
+	long maxrss_kib;   /* its peak resident memory, valid when exited (0 if unknown) */
+	long cpu_limit;    /* its RLIMIT_CPU soft limit, seconds */
+	long mem_mib, fsize_mib; /* its memory and file size limits */
 };
 
 /* Resource hygiene of a program's process tree: the program, its descendants, and orphans that our
@@ -58,7 +61,7 @@ struct sandbox_config {
 #define SANDBOX_UID_BASE 61000
 #define SANDBOX_UID_COUNT 64
 #define SANDBOX_TMP_MIB 64
-#define SANDBOX_MEM_MIB 2048
+#define SANDBOX_MEM_MIB 1024
 #define SANDBOX_NPROC 256
 #define SANDBOX_NOFILE 1024
 #define SANDBOX_FSIZE_MIB 64
@@ -112,6 +115,15 @@ int sandbox_proc_reap(struct sandbox_proc *p);
 /* Says how a wait status ended a program ("exited with status 1", "was killed by signal 11 (Segmentation
  * fault)") into out. */
 void sandbox_proc_describe(int status, char *out, size_t len);
+
+/* sandbox_proc_describe, plus the limit that ended the program when one did: "was killed by signal 24 (CPU
+ * time limit exceeded): CPU time limit 35 s reached", "exited with status 1: memory limit 512 MiB reached
+ * (peak 505 MiB resident)", "... file size limit 64 MiB reached". p must have exited. */
+void sandbox_proc_explain(const struct sandbox_proc *p, char *out, size_t len);
+
+/* Has p's process tree reached the process limit (processes and threads, sandbox_config.nproc)? 1 with
+ * "process limit 256 reached (256 processes and threads)" in out, else 0. */
+int sandbox_proc_nproc_reached(struct sandbox *sb, const struct sandbox_proc *p, char *out, size_t len);
 
 /* Sends sig to the program's process group. Returns 0 or -1 (errno). */
 int sandbox_proc_signal(struct sandbox_proc *p, int sig);

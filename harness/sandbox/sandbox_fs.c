@@ -494,8 +494,11 @@ int sandbox_fs_view(const struct sandbox *sb, const char *cmd, size_t index, cha
 		errf(errbuf, "cannot make the program's root read-only: %s", strerror(errno));
 		return -1;
 	}
-	/* The working directory stays where sockcheck runs when the program can see it, else the submission. */
-	const char *wd = cwd[0] && show_dir && under(cwd, dir) ? cwd : show_dir ? dir : "/tmp";
+	/* The working directory stays where sockcheck runs when it is in the view (inside the submission, or
+	 * on the path to it, so that a relative command still finds its files), else the submission. */
+	const char *wd = show_dir ? dir : "/tmp";
+	if (cwd[0] && chdir(cwd) == 0)
+		return 0;
 	if (chdir(wd) < 0) {
 		errf(errbuf, "cannot enter %s in the program's view: %s", wd, strerror(errno));
 		return -1;

@@ -161,6 +161,7 @@ int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, in
 	out->pidfd = out->stdin_fd = out->stdout_fd = out->stderr_fd = -1;
 	out->exited = 0;
 	out->status = 0;
+	out->maxrss_kib = out->cpu_limit = out->mem_mib = out->fsize_mib = 0;
 	if (!sb || !cmd) {
 		errf(errbuf, "sandbox_spawn: no sandbox or no command");
 		return -1;
@@ -202,6 +203,9 @@ int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, in
 		goto fail;
 	}
 	out->pid = pid;
+	out->cpu_limit = cpu_seconds > 1.0 ? (long)ceil(cpu_seconds < 1e9 ? cpu_seconds : 1e9) : 1;
+	out->mem_mib = sb->cfg.mem_mib;
+	out->fsize_mib = sb->cfg.fsize_mib;
 	if (flags & SANDBOX_STDIN_NULL)
 		close_fd(&in[1]);
 	out->stdin_fd = in[1];
@@ -232,10 +236,13 @@ int sandbox_proc_reap(struct sandbox_proc *p)
 	if (p->pid <= 0)
 		return 0;
 	int st;
-	pid_t r = waitpid(p->pid, &st, WNOHANG);
+	struct rusage ru;
+	memset(&ru, 0, sizeof ru);
+	pid_t r = wait4(p->pid, &st, WNOHANG, &ru);
 	if (r == p->pid) {
 		p->exited = 1;
 		p->status = st;
+		p->maxrss_kib = ru.ru_maxrss;
 		return 1;
 	}
 	if (r < 0 && errno == ECHILD) {
@@ -332,4 +339,34 @@ void sandbox_proc_describe(int status, char *out, size_t len)
 		snprintf(out, len, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
 		snprintf(out, len, "ended with wait status 0x%x", status);
+}
+
+void sandbox_proc_explain(const struct sandbox_proc *p, char *out, size_t len)
+{
+	sandbox_proc_describe(p->status, out, len);
+	size_t n = strlen(out);
+	int sig = WIFSIGNALED(p->status) ? WTERMSIG(p->status) : 0;
+	if (sig == SIGXCPU)
+		snprintf(out + n, len - n, ": CPU time limit %ld s reached", p->cpu_limit);
+	else if (sig == SIGXFSZ)
+		snprintf(out + n, len - n, ": file size limit %ld MiB reached", p->fsize_mib);
+	/* RLIMIT_AS makes allocations fail (MemoryError, a NULL from malloc): a program that ends with most
+	 * of its limit resident ended at that limit, whatever way it then died. */
+	else if (p->mem_mib > 0 && p->maxrss_kib >= p->mem_mib * 1024 * 3 / 4 && !(WIFEXITED(p->status) && WEXITSTATUS(p->status) == 0))
+		snprintf(out + n, len - n, ": memory limit %ld MiB reached (peak %ld MiB resident)", p->mem_mib,
+			 p->maxrss_kib / 1024);
+}
+
+int sandbox_proc_nproc_reached(struct sandbox *sb, const struct sandbox_proc *p, char *out, size_t len)
+{
+	struct sandbox_stats st;
+	char err[SANDBOX_ERRBUF_SIZE];
+	if (p->pid <= 0 || sandbox_proc_stats(sb, p, &st, err) != 0)
+		return 0;
+	/* Every fork past the limit fails, so a tree that hit it stays just below or at it. */
+	if (st.threads + st.zombies < sb->cfg.nproc - 2)
+		return 0;
+	snprintf(out, len, "process limit %ld reached (%ld processes and threads)", sb->cfg.nproc,
+		 st.threads + st.zombies);
+	return 1;
 }
