@@ -344,29 +344,42 @@ static int show_interpreters(const char *root, const char *cmd, const char *dir,
 	return 0;
 }
 
+/* A regular file's directory into out when it can be a submission (not a system or kernel directory). */
+static int file_dir(const char *word, char *out, size_t len)
+{
+	struct stat st;
+	char real[PATH_MAX];
+	if (stat(word, &st) < 0 || !S_ISREG(st.st_mode) || !realpath(word, real))
+		return -1;
+	*strrchr(real, '/') = '\0';
+	if (!real[0] || in_system_dir(real) || under(real, "/proc") || under(real, "/sys") || under(real, "/dev"))
+		return -1;
+	snprintf(out, len, "%s", real);
+	return 0;
+}
+
 int sandbox_fs_submission(const char *cmd, char *out, size_t len)
 {
-	char word[PATH_MAX], real[PATH_MAX];
-	const char *p = cmd;
-	while (*p) {
-		p += strspn(p, " \t;&|<>()'\"");
+	/* The program file: the command's first word when it is a path (./server, /class/alice/server), else
+	 * its interpreter's first argument that is not an option (python3 -u server.py). */
+	char word[PATH_MAX];
+	int first = 1;
+	for (const char *p = cmd; *p;) {
+		p += strspn(p, " \t'\"");
 		size_t n = strcspn(p, " \t;&|<>()'\"");
 		if (n == 0)
 			break;
 		snprintf(word, sizeof word, "%.*s", (int)n, p);
 		p += n;
-		struct stat st;
-		if (!strchr(word, '/') || stat(word, &st) < 0 || !S_ISREG(st.st_mode) || !realpath(word, real))
+		if ((first && strcmp(word, "exec") == 0) || (first && strchr(word, '=')) || (!first && word[0] == '-'))
 			continue;
-		*strrchr(real, '/') = '\0';
-		if (real[0] && !in_system_dir(real)) {
-			snprintf(out, len, "%s", real);
+		if (file_dir(word, out, len) == 0)
 			return 0;
-		}
+		if (!first || strchr(word, '/'))
+			break;
+		first = 0;
 	}
-	if (!getcwd(out, len))
-		return -1;
-	return 0;
+	return getcwd(out, len) ? 0 : -1;
 }
 
 static int mount_dev(const char *root, const struct sandbox *sb, char errbuf[SANDBOX_ERRBUF_SIZE])

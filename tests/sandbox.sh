@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# labels: e2e sandbox
+# cost: 40
+# sandbox.sh: the contract of docs/sandbox.md, end to end. An intruder (tests/programs/intruder.py) tries to
+# read the host's secrets, suites and other submissions, to write outside its sandbox, to leave its
+# namespaces and to reach other processes; it serves a correct echo only if every attempt failed. It runs
+# as root and as an ordinary user. Then every hostile program of tests/programs/hostile.py gets a definite
+# verdict within the case timeout + 1 s, names the limit that stopped it, and leaves nothing running.
+set -uo pipefail
+cd "${SOCKCHECK_SRC:-$(dirname "$0")/..}"
+src=$(pwd)
+build=$(cd "${SOCKCHECK_BUILD:-build}" && pwd)
+sc=$build/sockcheck
+work=$(mktemp -d)
+chmod 755 "$work"
+listener=
+cleanup() { [ -n "$listener" ] && kill "$listener" 2>/dev/null; rm -rf "$work" /tmp/sockcheck-sandbox-marker; }
+trap cleanup EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+
+# The host: a secret in /tmp, another submission, a listener on the host's 127.0.0.1, a submission that
+# holds a copy of the suite (it must stay hidden) and the intruder itself.
+echo "host secret" >/tmp/sockcheck-sandbox-marker
+mkdir -p "$work/other" "$work/sub/suite" "$work/bin/reference"
+echo "other student's work" >"$work/other/server.py"
+cp cases/tcp-echo/suite.conf cases/tcp-echo/reset-then-new-client.case "$work/sub/suite/"
+cp tests/programs/intruder.py "$work/sub/"
+cp "$sc" "$work/bin/"
+cp "$build/reference/tcp-echo-server" "$work/bin/reference/"
+chmod -R a+rX "$work"
+$py -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(300)' \
+  >"$work/port" &
+listener=$!
+for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+hostport=$(cat "$work/port")
+
+# intrude SOCKCHECK USER_PREFIX...: runs the intruder from its submission directory on the copied suite.
+intrude() {
+  local bin=$1; shift
+  (cd "$work/sub" && timeout 60 "$@" "$bin" run --captures "$work/sub/captures" \
+    --server "python3 intruder.py {port} --read $work/sub/suite/reset-then-new-client.case --read $src/cases/tcp-echo/basic.case --read /tmp/sockcheck-sandbox-marker --read $work/other/server.py --read $bin --write $work/sub/written --write /tmp/sockcheck-written --write $work/written --connect $hostport" \
+    suite/reset-then-new-client.case)
+}
+check_host() {
+  for f in "$work/sub/written" /tmp/sockcheck-written "$work/written"; do
+    [ -e "$f" ] && { fail "$1: the intruder's write reached the host: $f"; rm -f "$f"; }
+  done
+  [ "$(cat /tmp/sockcheck-sandbox-marker)" = "host secret" ] || fail "$1: the host's /tmp was changed"
+  ls -d /tmp/sockcheck-case-* >/dev/null 2>&1 && fail "$1: a case's scratch directory was left in /tmp"
+}
+
+# 1. The intruder, as whoever runs the tests (root in CI).
+intrude "$sc" >"$work/intruder.txt" 2>&1 || fail "intruder ($(id -un)): $(grep -E 'message|escaped' "$work/intruder.txt" | head -3)"
+grep -q '^PASS' "$work/intruder.txt" || fail "intruder ($(id -un)): no pass: $(head -5 "$work/intruder.txt")"
+check_host "intruder ($(id -un))"
+
+# 2. The same as an ordinary user (a user namespace). Root makes one; CI runs as root, so it always runs.
+if [ "$(id -u)" -eq 0 ]; then
+  id sockcheck-sbtest >/dev/null 2>&1 || useradd -M -d /nonexistent -s /usr/sbin/nologin sockcheck-sbtest ||
+    fail "cannot create the user sockcheck-sbtest"
+  chown -R sockcheck-sbtest "$work/sub"
+  intrude "$work/bin/sockcheck" setpriv --reuid=sockcheck-sbtest --regid=sockcheck-sbtest --init-groups \
+    env -i PATH=/usr/bin:/bin HOME=/nonexistent >"$work/intruder-user.txt" 2>&1 ||
+    fail "intruder (user): $(grep -E 'message|escaped|error' "$work/intruder-user.txt" | head -3)"
+  grep -q '^PASS' "$work/intruder-user.txt" || fail "intruder (user): no pass: $(head -5 "$work/intruder-user.txt")"
+  check_host "intruder (user)"
+elif [ "${CI:-}" = true ]; then
+  fail "CI must run this test as root (to test both root and an ordinary user)"
+else
+  echo "sandbox.sh: not root: the ordinary-user run above is the only one"
+fi
+
+# 3. Hostile programs: MODE EXPECTED-VERDICT MESSAGE-PATTERN [OPTIONS]. Two at a time.
+hostile() {
+  local mode=$1 want=$2 pattern=$3; shift 3
+  local t0 t1 out=$work/h-$mode.txt
+  t0=$(date +%s.%N)
+  timeout 60 "$sc" run --captures "$work/captures" "$@" --server "$py tests/programs/hostile.py $mode {port}" \
+    cases/tcp-echo/basic.case >"$out" 2>&1
+  t1=$(date +%s.%N)
+  echo "$mode $(echo "$t1 - $t0" | bc)" >>"$work/times"
+  grep -q "^$want " "$out" || fail "hostile $mode: expected $want: $(grep -E '^[A-Z]+ |message' "$out" | head -2)"
+  grep -qE "$pattern" "$out" || fail "hostile $mode: the report does not say /$pattern/: $(grep -A3 message "$out" | head -4)"
+  # The case timeout (10 s) + 1 s, and sockcheck's own start.
+  [ "$(echo "$t1 - $t0 <= 11.5" | bc)" -eq 1 ] || fail "hostile $mode: took $(echo "$t1 - $t0" | bc) s"
+}
+run_pair() {
+  hostile "${@:1:4}" &
+  local a=$!
+  [ $# -gt 4 ] && hostile "${@:5:4}"
+  wait $a
+}
+run_pair fork-bomb FAIL 'process limit 64 reached' --processes=64 \
+         memory-hog FAIL 'memory limit 200 MiB reached' --memory=200
+run_pair endless-output FAIL 'more than 8 MiB on stdout' --seed=1 \
+         ignore-sigterm FAIL 'expect' --seed=1
+run_pair setsid-escape FAIL 'expect' --seed=1 \
+         bind-no-listen FAIL 'bound port 9000 but never listened' --seed=1
+run_pair wrong-port FAIL 'never started listening on port 9000' --seed=1 \
+         crash-on-connect FAIL 'killed by signal 11 \(Segmentation fault\)' --seed=1
+run_pair busy-thread PASS '1 pass' --seed=1 \
+         close-std-fds PASS '1 pass' --seed=1
+run_pair slow-start PASS '1 pass' --seed=1 \
+         exit-at-once FAIL 'exited with status 0 before it started listening' --seed=1
+run_pair amplifier FAIL 'expect' --seed=1 \
+         stdin-first PASS '1 pass' --seed=1
+cat "$work/times"
+sleep 0.3
+if pgrep -f 'hostile.py' >/dev/null; then
+  fail "a hostile program survived its case: $(pgrep -af hostile.py | head -3)"
+  pkill -KILL -f 'tests/programs/hostile.py'
+fi
+check_host hostile
+
+echo "sandbox: $failures failure(s)"
+[ $failures -eq 0 ]
