@@ -67,6 +67,11 @@ if [ "$(id -u)" -eq 0 ]; then
     fail "intruder (user): $(grep -E 'message|escaped|error' "$work/intruder-user.txt" | head -3)"
   grep -q '^PASS' "$work/intruder-user.txt" || fail "intruder (user): no pass: $(head -5 "$work/intruder-user.txt")"
   check_host "intruder (user)"
+  # The unit test of the view and the identity, as the user too (CTest runs it as root).
+  cp "$build/tests/sandbox_fs_test" "$work/bin/" && chmod 755 "$work/bin/sandbox_fs_test"
+  (cd "$work" && setpriv --reuid=sockcheck-sbtest --regid=sockcheck-sbtest --init-groups env -i PATH=/usr/bin:/bin \
+    timeout 60 "$work/bin/sandbox_fs_test") >"$work/fs-user.txt" 2>&1 ||
+    fail "sandbox_fs_test as an ordinary user: $(tail -5 "$work/fs-user.txt")"
 elif [ "${CI:-}" = true ]; then
   fail "CI must run this test as root (to test both root and an ordinary user)"
 else

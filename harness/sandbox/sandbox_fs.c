@@ -302,8 +302,8 @@ static void first_word(const char *cmd, char *out, size_t len)
 {
 	out[0] = '\0';
 	for (const char *p = cmd; *p;) {
-		p += strspn(p, " \t");
-		size_t n = strcspn(p, " \t;&|<>()");
+		p += strspn(p, " \t'\"");
+		size_t n = strcspn(p, " \t;&|<>()'\"");
 		if (n == 0)
 			return;
 		if ((n == 4 && strncmp(p, "exec", 4) == 0) || memchr(p, '=', n)) {
@@ -325,6 +325,8 @@ static int show_interpreters(const char *root, const char *cmd, const char *dir,
 		return 0;
 	if (!strchr(word, '/'))
 		return which(word, exe, sizeof exe) == 0 ? show_exe(root, exe, dir, errbuf) : 0;
+	if (show_exe(root, word, dir, errbuf) < 0) /* an interpreter named by its path, outside the view */
+		return -1;
 	char line[256];
 	int fd = open(word, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -358,10 +360,26 @@ static int file_dir(const char *word, char *out, size_t len)
 	return 0;
 }
 
+/* Does this command word name an interpreter (whose first argument is then the program file)? */
+static int interpreter(const char *word)
+{
+	static const char *const names[] = {"python", "pypy", "perl", "ruby", "node", "php", "java", "bash",
+					    "sh", "dash", "zsh", "ksh", "lua", "Rscript", "tclsh", "deno", "bun",
+					    "env", NULL};
+	const char *base = strrchr(word, '/') ? strrchr(word, '/') + 1 : word;
+	for (size_t i = 0; names[i]; i++) {
+		size_t n = strlen(names[i]);
+		if (strncmp(base, names[i], n) == 0 && (base[n] == '\0' || strchr("0123456789.-", base[n])))
+			return 1;
+	}
+	return 0;
+}
+
 int sandbox_fs_submission(const char *cmd, char *out, size_t len)
 {
-	/* The program file: the command's first word when it is a path (./server, /class/alice/server), else
-	 * its interpreter's first argument that is not an option (python3 -u server.py). */
+	/* The program file: the command's first word when it is a path that is not an interpreter
+	 * (./server, /class/alice/server), else the interpreter's first argument that is not an option
+	 * (python3 -u /class/alice/server.py). */
 	char word[PATH_MAX];
 	int first = 1;
 	for (const char *p = cmd; *p;) {
@@ -373,11 +391,13 @@ int sandbox_fs_submission(const char *cmd, char *out, size_t len)
 		p += n;
 		if ((first && strcmp(word, "exec") == 0) || (first && strchr(word, '=')) || (!first && word[0] == '-'))
 			continue;
-		if (file_dir(word, out, len) == 0)
+		if (first && interpreter(word)) {
+			first = 0;
+			continue;
+		}
+		if ((first ? strchr(word, '/') != NULL : 1) && file_dir(word, out, len) == 0)
 			return 0;
-		if (!first || strchr(word, '/'))
-			break;
-		first = 0;
+		break;
 	}
 	return getcwd(out, len) ? 0 : -1;
 }
