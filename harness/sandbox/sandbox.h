@@ -99,13 +99,13 @@ int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struc
 int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, int flags,
 		     struct sandbox_proc *out, char errbuf[SANDBOX_ERRBUF_SIZE]);
 
-/* Runs `/bin/sh -c cmd` in a sandbox of its own, as a program is run (the same view, identity and
- * seccomp filter; dir is the submission directory, writable through the private overlay), with its own
- * limits (cfg) and wall-clock bound; its output goes to out_fd (stdout and stderr; -1: discarded).
- * Meant for building a submission (`make`). Must be called in a single-threaded process it may fork
- * from; it forks a worker and leaves nothing running. Returns the wait status, or -1 with errbuf. The
- * overlay's writes are discarded at the end: copy build products out through sandbox_shared_dir by the
- * command itself (the command sees it as /tmp). */
+/* Runs `/bin/sh -c cmd` in a sandbox of its own, as a program is run (the same view, identity, seccomp
+ * filter and limits, from cfg), to build a submission (`make`): cfg->dir (required) is its working
+ * directory and is bound writable, so the build's products stay there; give it a copy of the submission.
+ * As root the tree belongs to the sandbox uid during the build and to its owner again afterwards. Output
+ * (stdout and stderr) goes to out_fd (-1: discarded); the command is stopped after `seconds` of wall-clock
+ * time. Must be called in a single-threaded process; it forks a worker and leaves nothing running.
+ * Returns the command's wait status, or -1 with errbuf (the harness or the environment failed). */
 int sandbox_run_build(const struct sandbox_config *cfg, const char *cmd, double seconds, int out_fd,
 		      char errbuf[SANDBOX_ERRBUF_SIZE]);
 

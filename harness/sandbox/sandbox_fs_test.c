@@ -112,6 +112,41 @@ static void t_view(void *arg)
 	sandbox_destroy(sb);
 }
 
+static void t_build(void *arg)
+{
+	const struct env *e = arg;
+	char err[SANDBOX_ERRBUF_SIZE], dir[300], out[4096] = "";
+	snprintf(dir, sizeof dir, "%s/build", e->dir);
+	mkdir(dir, 0755);
+	struct sandbox_config cfg = {.dir = dir};
+	int fds[2];
+	if (pipe(fds) < 0)
+		return;
+	/* The product stays in the directory; the output arrives; the host's /tmp is not the build's. */
+	int st = sandbox_run_build(&cfg, "echo built > product && echo made && ls /tmp | grep -v sockcheck-fs-test | wc -l >&2", 10, fds[1], err);
+	close(fds[1]);
+	testkit_read(fds[0], out, sizeof out, NULL, 2);
+	close(fds[0]);
+	if (st < 0)
+		fprintf(stderr, "sandbox_run_build: %s\n", err);
+	CHECK_INT(st, 0);
+	CHECK_STR(out, "made\n0\n");
+	char path[400];
+	snprintf(path, sizeof path, "%s/product", dir);
+	struct stat sp;
+	CHECK_INT(stat(path, &sp), 0);
+	CHECK_INT((long)sp.st_uid, (long)geteuid()); /* given back to the owner */
+	/* A build that runs too long is stopped at its bound. */
+	double t0 = sandbox_now();
+	st = sandbox_run_build(&cfg, "sleep 30", 0.5, -1, err);
+	CHECK(sandbox_now() - t0 < 5);
+	CHECK(st > 0 && WIFSIGNALED(st));
+	/* No directory: the harness's error, not a status. */
+	cfg.dir = NULL;
+	CHECK_INT(sandbox_run_build(&cfg, "true", 1, -1, err), -1);
+	CHECK(strstr(err, "not a directory") != NULL);
+}
+
 int main(void)
 {
 	struct env e;
@@ -144,6 +179,7 @@ int main(void)
 		fclose(f);
 	testkit_in_worker("submission", t_submission, &e, 10);
 	testkit_in_worker("view", t_view, &e, 30);
+	testkit_in_worker("build", t_build, &e, 30);
 	/* The original is unchanged. */
 	snprintf(path, sizeof path, "%s/server.py", e.dir);
 	char line[64] = "";
