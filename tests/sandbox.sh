@@ -49,7 +49,10 @@ check_host() {
     [ -e "$f" ] && { fail "$1: the intruder's write reached the host: $f"; rm -f "$f"; }
   done
   [ "$(cat /tmp/sockcheck-sandbox-marker)" = "host secret" ] || fail "$1: the host's /tmp was changed"
-  ls -d /tmp/sockcheck-case-* >/dev/null 2>&1 && fail "$1: a case's scratch directory was left in /tmp"
+  local leaked
+  leaked=$(find /tmp "$work" -maxdepth 3 \( -uid +60999 -uid -61064 \) -newer "$work/port" 2>/dev/null | head -3)
+  [ -z "$leaked" ] || fail "$1: files of the sandbox uids reached the host: $leaked"
+  [ -z "$(ls -A /tmp/.sockcheck-scratch-"$(id -u)" 2>/dev/null)" ] || fail "$1: the scratch mount point is not empty"
 }
 
 # 1. The intruder, as whoever runs the tests (root in CI).
@@ -78,7 +81,25 @@ else
   echo "sandbox.sh: not root: the ordinary-user run above is the only one"
 fi
 
-# 3. Hostile programs: MODE EXPECTED-VERDICT MESSAGE-PATTERN [OPTIONS]. Two at a time.
+# 3. `sockcheck doctor`: one line per check, exit 0 here. In a user namespace that maps only root (a
+# container without the sandbox uids), it fails, and every case is an error that points to it, never a fail.
+"$sc" doctor >"$work/doctor.txt" 2>&1 || fail "doctor: exit $?: $(grep -v '^ok' "$work/doctor.txt")"
+grep -vqE '^(ok|warn|fail) |^doctor: ' "$work/doctor.txt" && fail "doctor: a line that is not a check: $(grep -vE '^(ok|warn|fail) |^doctor: ' "$work/doctor.txt")"
+grep -q '^ok    program view' "$work/doctor.txt" || fail "doctor: no program view check"
+if unshare -Ur true 2>/dev/null; then
+  unshare -Ur "$sc" doctor >"$work/doctor-bad.txt" 2>&1
+  [ $? -eq 1 ] || fail "doctor in a one-uid user namespace: expected exit 1"
+  grep -q '^fail  program view .*--sandbox-uids' "$work/doctor-bad.txt" || fail "doctor: no failed check with its fix: $(cat "$work/doctor-bad.txt")"
+  unshare -Ur "$sc" run --captures "$work/captures" cases/tcp-echo/basic.case cases/tcp-echo/two-messages.case \
+    >"$work/env-bad.txt" 2>&1
+  [ $? -eq 2 ] || fail "a broken environment: expected exit 2"
+  [ "$(grep -c '^ERROR ' "$work/env-bad.txt")" -eq 2 ] || fail "a broken environment: not every case is an error: $(head -3 "$work/env-bad.txt")"
+  [ "$(grep -c 'message: .*sockcheck doctor' "$work/env-bad.txt")" -eq 2 ] || fail "a broken environment: the errors do not point to sockcheck doctor"
+elif [ "${CI:-}" = true ]; then
+  fail "unshare -Ur is unavailable: CI must be able to run it"
+fi
+
+# 4. Hostile programs: MODE EXPECTED-VERDICT MESSAGE-PATTERN [OPTIONS]. Two at a time.
 hostile() {
   local mode=$1 want=$2 pattern=$3; shift 3
   local t0 t1 out=$work/h-$mode.txt

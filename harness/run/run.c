@@ -188,7 +188,7 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 	enum run_status s = RUN_OK;
 	c->sb = sandbox_enter_with(o->sandbox, err);
 	if (!c->sb) {
-		s = run_fail(c, RUN_ERROR, "sandbox: %s", err);
+		s = run_fail(c, RUN_ERROR, "sandbox: %s (see `sockcheck doctor`)", err);
 	} else {
 		run_wire_start(c);
 		if (sc->server_cmd && !has_start(sc->steps, sc->nsteps, SCENARIO_ROLE_SERVER)) {

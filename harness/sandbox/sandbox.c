@@ -235,6 +235,7 @@ struct sandbox *sandbox_enter_with(const struct sandbox_config *cfg, char errbuf
 		return NULL;
 	}
 	sb->was_root = was_root;
+	sb->host_uid = geteuid();
 	sb->init_pidfd = -1;
 	sb->lock_fd = -1;
 	sandbox_config_defaults(cfg, &sb->cfg);

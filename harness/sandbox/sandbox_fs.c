@@ -73,9 +73,15 @@ int sandbox_fs_scratch(struct sandbox *sb, char errbuf[SANDBOX_ERRBUF_SIZE])
 	const char *tmp = getenv("TMPDIR");
 	if (!tmp || tmp[0] != '/' || strlen(tmp) > 150)
 		tmp = "/tmp";
-	snprintf(sb->scratch, sizeof sb->scratch, "%s/sockcheck-case-XXXXXX", tmp);
-	if (!mkdtemp(sb->scratch)) {
-		errf(errbuf, "cannot create the case's scratch directory in %s: %s", tmp, strerror(errno));
+	/* One mount point for every case of this user: each worker mounts its own tmpfs on it in its private
+	 * mount namespace, so the host only ever sees an empty directory, and a worker that is killed leaves
+	 * nothing behind. */
+	snprintf(sb->scratch, sizeof sb->scratch, "%s/.sockcheck-scratch-%lu", tmp, sb->host_uid);
+	struct stat st;
+	if ((mkdir(sb->scratch, 0755) < 0 && errno != EEXIST) || lstat(sb->scratch, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != geteuid()) {
+		errf(errbuf, "%s must be a directory of the user running sockcheck: %s", sb->scratch,
+		     errno ? strerror(errno) : "it is not");
 		sb->scratch[0] = '\0';
 		return -1;
 	}
@@ -84,7 +90,6 @@ int sandbox_fs_scratch(struct sandbox *sb, char errbuf[SANDBOX_ERRBUF_SIZE])
 	if (mount("sockcheck", sb->scratch, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
 		errf(errbuf, "cannot mount the case's tmpfs on %s: %s (run `sockcheck doctor`)", sb->scratch,
 		     strerror(errno));
-		rmdir(sb->scratch);
 		sb->scratch[0] = '\0';
 		return -1;
 	}
@@ -104,7 +109,6 @@ void sandbox_fs_cleanup(struct sandbox *sb)
 	if (!sb->scratch[0])
 		return;
 	umount2(sb->scratch, MNT_DETACH);
-	rmdir(sb->scratch);
 	sb->scratch[0] = '\0';
 }
 
@@ -238,8 +242,11 @@ static int show_submission(const struct sandbox *sb, const char *root, const cha
 	snprintf(work, sizeof work, "%s/p%zu/work", sb->scratch, index);
 	if (!strpbrk(dir, ",:\\") && mkdirs(upper) == 0 && mkdirs(work) == 0) {
 		/* The program owns the top of its overlay: it may create files in its working directory. */
-		if (sb->was_root && chown(upper, sb->uid, sb->uid) < 0)
+		if (sb->was_root && chown(upper, sb->uid, sb->uid) < 0) {
+			errf(errbuf, "cannot give the sandbox uid %u its overlay: %s (is the uid mapped here? choose "
+				     "a range with --sandbox-uids)", sb->uid, strerror(errno));
 			return -1;
+		}
 		snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", dir, upper, work);
 		if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) == 0)
 			return 0;
@@ -424,8 +431,10 @@ static int mount_dev(const char *root, const struct sandbox *sb, char errbuf[SAN
 		char rel[32];
 		snprintf(rel, sizeof rel, "/dev/%s", links[i][1]);
 		join(dst, sizeof dst, root, rel);
-		if (symlink(links[i][0], dst) < 0)
+		if (symlink(links[i][0], dst) < 0) {
+			errf(errbuf, "cannot create %s: %s", dst, strerror(errno));
 			return -1;
+		}
 	}
 	join(dst, sizeof dst, root, "/dev/shm");
 	char shm[300];
@@ -485,8 +494,10 @@ int sandbox_fs_view(const struct sandbox *sb, const char *cmd, size_t index, cha
 			ssize_t n = readlink(system_dirs[i], link, sizeof link - 1);
 			if (n > 0) {
 				link[n] = '\0';
-				if (symlink(link, dst) < 0)
+				if (symlink(link, dst) < 0) {
+					errf(errbuf, "cannot create %s: %s", dst, strerror(errno));
 					return -1;
+				}
 			}
 		} else if (bind_ro(root, system_dirs[i], errbuf) < 0) {
 			return -1;

@@ -125,8 +125,10 @@ int sandbox_id_drop(const struct sandbox *sb, char errbuf[SANDBOX_ERRBUF_SIZE])
 	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct d[2];
 	memset(d, 0, sizeof d);
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
+		errf(errbuf, "cannot clear the ambient capabilities: %s", strerror(errno));
 		return -1;
+	}
 	if (syscall(SYS_capset, &h, d) < 0) {
 		errf(errbuf, "cannot drop the program's capabilities: %s", strerror(errno));
 		return -1;

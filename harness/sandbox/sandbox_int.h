@@ -18,6 +18,7 @@ struct sandbox {
 	char shared[300];  /* scratch/tmp: the programs' /tmp */
 	unsigned uid;      /* the programs' uid (see sandbox_uid) */
 	int lock_fd;       /* as root: the flock on /run/sockcheck/uid-N.lock claiming uid; else -1 */
+	unsigned long host_uid; /* the euid sockcheck runs as, outside any user namespace */
 	int rw_dir;        /* sandbox_run_build: the submission dir is bound writable, not overlaid */
 };
 

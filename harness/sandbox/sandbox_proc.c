@@ -46,6 +46,8 @@ static void limit(int resource, rlim_t soft, rlim_t hard)
  * sandbox_spawn, a harness error, never the program's), then _exit(127). */
 static void child_fail(int status_fd, const char *what)
 {
+	if (!what[0]) /* never empty: an empty report would read as a successful start */
+		what = "the program's sandbox could not be set up";
 	size_t n = strlen(what);
 	if (write(status_fd, what, n) < 0)
 		_exit(127);
@@ -64,7 +66,7 @@ struct child_args {
 static void child_main(const struct child_args *a)
 {
 	const struct sandbox *sb = a->sb;
-	char err[SANDBOX_ERRBUF_SIZE];
+	char err[SANDBOX_ERRBUF_SIZE] = "";
 	setpgid(0, 0);
 	int in_rd = a->in_rd;
 	if (a->flags & SANDBOX_STDIN_NULL)
@@ -198,6 +200,10 @@ int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, in
 	int started = child_started(st[0], errbuf);
 	close_fd(&st[0]);
 	if (started < 0) {
+		if (!strstr(errbuf, "sockcheck doctor")) {
+			size_t n = strlen(errbuf);
+			snprintf(errbuf + n, SANDBOX_ERRBUF_SIZE - n, " (see `sockcheck doctor`)");
+		}
 		waitpid(pid, NULL, 0);
 		sb->spawned[sb->nspawned - 1] = 0;
 		goto fail;
