@@ -27,7 +27,7 @@ echo "host secret" >/tmp/sockcheck-sandbox-marker
 mkdir -p "$work/other" "$work/sub/suite" "$work/bin/reference"
 echo "other student's work" >"$work/other/server.py"
 cp cases/tcp-echo/suite.conf cases/tcp-echo/reset-then-new-client.case "$work/sub/suite/"
-cp tests/programs/intruder.py "$work/sub/"
+cp tests/programs/intruder.py tests/programs/hostile.py "$work/sub/"
 cp "$sc" "$work/bin/"
 cp "$build/reference/tcp-echo-server" "$work/bin/reference/"
 chmod -R a+rX "$work"
@@ -70,6 +70,12 @@ if [ "$(id -u)" -eq 0 ]; then
     fail "intruder (user): $(grep -E 'message|escaped|error' "$work/intruder-user.txt" | head -3)"
   grep -q '^PASS' "$work/intruder-user.txt" || fail "intruder (user): no pass: $(head -5 "$work/intruder-user.txt")"
   check_host "intruder (user)"
+  # A fork bomb as the user: the limit holds and is named.
+  (cd "$work" && setpriv --reuid=sockcheck-sbtest --regid=sockcheck-sbtest --init-groups env -i PATH=/usr/bin:/bin \
+    timeout 60 "$work/bin/sockcheck" run --captures "$work/sub/captures" --processes 64 \
+    --server "python3 $work/sub/hostile.py fork-bomb {port}" sub/suite/reset-then-new-client.case) \
+    >"$work/bomb-user.txt" 2>&1
+  grep -q 'process limit 64 reached' "$work/bomb-user.txt" || fail "fork bomb (user): $(grep -E '^[A-Z]+ |message|notes' -A1 "$work/bomb-user.txt" | head -5)"
   # The unit test of the view and the identity, as the user too (CTest runs it as root).
   cp "$build/tests/sandbox_fs_test" "$work/bin/" && chmod 755 "$work/bin/sandbox_fs_test"
   (cd "$work" && setpriv --reuid=sockcheck-sbtest --regid=sockcheck-sbtest --init-groups env -i PATH=/usr/bin:/bin \
