@@ -87,6 +87,15 @@ else
   echo "sandbox.sh: not root: the ordinary-user run above is the only one"
 fi
 
+# --dir names the submission: pointed elsewhere, the program's own file is not in its view; a --dir that is
+# not a directory is a usage error; the reproduce line repeats the sandbox options.
+(cd "$work/sub" && timeout 60 "$sc" run --captures "$work/captures" --dir "$work/other" --processes 100 \
+  --server "python3 intruder.py {port}" suite/reset-then-new-client.case) >"$work/dir.txt" 2>&1
+grep -q "can't open file .*intruder.py" "$work/dir.txt" || fail "--dir: the program's own directory was visible: $(grep message "$work/dir.txt")"
+grep -q "reproduce: .*--dir $work/other --processes 100" "$work/dir.txt" || fail "--dir: the reproduce line lacks the sandbox options"
+"$sc" run --dir "$work/other/server.py" cases/tcp-echo/basic.case >"$work/dir2.txt" 2>&1
+[ $? -eq 2 ] && grep -q 'not a directory' "$work/dir2.txt" || fail "--dir FILE: expected a usage error: $(cat "$work/dir2.txt")"
+
 # 3. `sockcheck doctor`: one line per check, exit 0 here. In a user namespace that maps only root (a
 # container without the sandbox uids), it fails, and every case is an error that points to it, never a fail.
 "$sc" doctor >"$work/doctor.txt" 2>&1 || fail "doctor: exit $?: $(grep -v '^ok' "$work/doctor.txt")"
