@@ -28,7 +28,7 @@ measure() {
   t1=$(date +%s.%N)
   printf '%-12s %-22s verdict %-5s in %5.2f s; host processes +%d at peak; host memory -%d MiB at peak\n' \
     "$mode" "${*:-(defaults)}" "$(grep -oE '^(PASS|FAIL|ERROR|TIMEOUT)' "$work/out.txt" | head -1)" \
-    "$(echo "$t1 - $t0" | bc)" $((peak - base)) $(((avail0 - availmin) / 1024))
+    "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" $((peak - base)) $(((avail0 - availmin) / 1024))
   grep -E 'limit' "$work/out.txt" | sed 's/^/    /' | head -2
 }
 measure fork-bomb
