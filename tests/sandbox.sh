@@ -41,7 +41,7 @@ hostport=$(cat "$work/port")
 intrude() {
   local bin=$1; shift
   (cd "$work/sub" && timeout 60 "$@" "$bin" run --captures "$work/sub/captures" \
-    --server "python3 intruder.py {port} --read $work/sub/suite/reset-then-new-client.case --read $src/cases/tcp-echo/basic.case --read /tmp/sockcheck-sandbox-marker --read $work/other/server.py --read $bin --write $work/sub/written --write /tmp/sockcheck-written --write $work/written --connect $hostport" \
+    --server "python3 intruder.py {port} --read $work/sub/suite/reset-then-new-client.case --read $src/cases/tcp-echo/basic.case --read /tmp/sockcheck-sandbox-marker --read $work/other/server.py --read $bin --write $work/sub/written --write /tmp/sockcheck-written --write $work/written --write $work/sub/suite/reset-then-new-client.case --write $work/bin/sockcheck --connect $hostport" \
     suite/reset-then-new-client.case)
 }
 check_host() {
@@ -49,6 +49,9 @@ check_host() {
     [ -e "$f" ] && { fail "$1: the intruder's write reached the host: $f"; rm -f "$f"; }
   done
   [ "$(cat /tmp/sockcheck-sandbox-marker)" = "host secret" ] || fail "$1: the host's /tmp was changed"
+  cmp -s cases/tcp-echo/reset-then-new-client.case "$work/sub/suite/reset-then-new-client.case" ||
+    fail "$1: the suite's case was changed"
+  cmp -s "$sc" "$work/bin/sockcheck" || fail "$1: the sockcheck binary was changed"
   local leaked
   leaked=$(find /tmp "$work" -maxdepth 3 \( -uid +60999 -uid -61064 \) -newer "$work/port" 2>/dev/null | head -3)
   [ -z "$leaked" ] || fail "$1: files of the sandbox uids reached the host: $leaked"
