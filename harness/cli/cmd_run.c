@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,6 +19,7 @@
 
 #include "cmd_opts.h"
 #include "cmd_run_check.h"
+#include "cmd_sandbox.h"
 #include "commands.h"
 #include "report.h"
 #include "run.h"
@@ -38,6 +40,7 @@ struct opts {
 	uint64_t seed;
 	char bindir[PATH_MAX];
 	char self[PATH_MAX];
+	struct cmd_sandbox sandbox; /* --dir and the limits; the suites and captures programs never see */
 };
 
 struct job {
@@ -74,7 +77,8 @@ static void usage(FILE *out)
 		"  --seed N           seed for generated data and faults (default 1)\n"
 		"  --captures DIR     where captures go (default captures/<run-id>/<suite>/<case>.pcap)\n"
 		"  --keep-captures K  failed (default), all or none (cases are still recorded and judged)\n"
-		"  --no-capture       do not record: wire checks are skipped, with a note\n\n"
+		"  --no-capture       do not record: wire checks are skipped, with a note\n"
+		CMD_SANDBOX_USAGE "\n"
 		"Exit status: 0 all passed (warnings allowed), 1 a case failed or timed out, 2 usage or harness error.\n");
 }
 
@@ -89,7 +93,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"no-capture", no_argument, 0, 'N'},      {"help", no_argument, 0, 'h'},
 		{"strict", no_argument, 0, 'X'},          {"tap", required_argument, 0, 'T'},
 		{"junit", required_argument, 0, 'J'},     {"json", required_argument, 0, 'D'},
-		{0, 0, 0, 0},
+		CMD_SANDBOX_LONGOPTS,                     {0, 0, 0, 0},
 	};
 	o->time_scale = cmd_opts_time_scale_env();
 	o->jobs = 1;
@@ -168,6 +172,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			return 1;
 		default:
+			if (ch >= CMD_SANDBOX_DIR && ch < CMD_SANDBOX_END) {
+				if (cmd_sandbox_opt(&o->sandbox, ch, optarg, oerr, sizeof oerr) == 0)
+					break;
+				fprintf(stderr, "sockcheck run: %s\n", oerr);
+				return -1;
+			}
 			usage(stderr);
 			return -1;
 		}
@@ -240,6 +250,7 @@ static char *reproduce_line(const struct opts *o, const struct suite_case *sc, c
 		append_quoted(&cmd, "--time-scale");
 		append_quoted(&cmd, num);
 	}
+	cmd_sandbox_reproduce(&o->sandbox, append_quoted, &cmd);
 	if (sc->included) {
 		char *filter = NULL;
 		if (asprintf(&filter, "%s/%s", sc->suite, s->name) < 0)
@@ -307,7 +318,7 @@ static void worker(const struct opts *o, const char *run_id, const struct suite_
 {
 	struct result r;
 	struct run_options ro = {.server_cmd = o->server, .client_cmd = o->client, .time_scale = o->time_scale,
-				 .seed = o->seed, .keep = o->keep};
+				 .seed = o->seed, .keep = o->keep, .sandbox = &o->sandbox.cfg};
 	char err[512], *ref_server = NULL, *ref_client = NULL, *capture = NULL;
 	char *repro = reproduce_line(o, sc, s);
 	ro.reproduce = repro;
@@ -530,8 +541,17 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	char cerr[2048];
-	if (cmd_run_check(o.server, o.client, cases, scn, chosen, n, o.bindir, cerr, sizeof cerr) != 0) {
-		fprintf(stderr, "sockcheck run: %s\n", cerr);
+	struct stat dst;
+	if (o.sandbox.cfg.dir && (stat(o.sandbox.cfg.dir, &dst) != 0 || !S_ISDIR(dst.st_mode)))
+		snprintf(cerr, sizeof cerr, "--dir %s: not a directory", o.sandbox.cfg.dir);
+	/* Programs never see a suite or the captures, even when they sit in the submission directory. */
+	int hidden = cmd_sandbox_hide(&o.sandbox, o.captures ? o.captures : "captures");
+	for (size_t i = 0; i < n; i++)
+		hidden |= cmd_sandbox_hide(&o.sandbox, cases[i].dir);
+	if ((o.sandbox.cfg.dir && (stat(o.sandbox.cfg.dir, &dst) != 0 || !S_ISDIR(dst.st_mode))) || hidden != 0 ||
+	    cmd_run_check(o.server, o.client, cases, scn, chosen, n, o.bindir, cerr, sizeof cerr) != 0) {
+		fprintf(stderr, "sockcheck run: %s\n", hidden ? "out of memory" : cerr);
+		cmd_sandbox_free(&o.sandbox);
 		for (size_t i = 0; i < n; i++) {
 			scenario_free(scn[i]);
 			result_free(&rs[i]);
@@ -588,5 +608,6 @@ int cmd_run(int argc, char **argv)
 	free(rs);
 	free(chosen);
 	suite_cases_free(cases, n);
+	cmd_sandbox_free(&o.sandbox);
 	return status;
 }

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{"relay", cmd_relay, "forward UDP or TCP through seeded, scripted faults"},
 	{"matrix", cmd_matrix, "run every client against every server through the relay"},
 	{"selftest", cmd_selftest, "prove the suites: references always pass, every mutant is caught"},
+	{"doctor", cmd_doctor, "check that this machine can run cases (namespaces, sandbox, capture)"},
 };
 
 static void usage(FILE *out)

@@ -189,9 +189,13 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 
 	char err[SANDBOX_ERRBUF_SIZE];
 	enum run_status s = RUN_OK;
-	c->sb = sandbox_enter(err);
+	/* A case's own `memory` and `processes` headers win over the command line's, as its `seed` does. */
+	struct sandbox_config cfg = o->sandbox ? *o->sandbox : (struct sandbox_config){0};
+	cfg.mem_mib = sc->mem_mib ? sc->mem_mib : cfg.mem_mib;
+	cfg.nproc = sc->nproc ? sc->nproc : cfg.nproc;
+	c->sb = sandbox_enter_with(&cfg, err);
 	if (!c->sb) {
-		s = run_fail(c, RUN_ERROR, "sandbox: %s", err);
+		s = run_fail(c, RUN_ERROR, "sandbox: %s (see `sockcheck doctor`)", err);
 	} else {
 		run_wire_start(c);
 		if (sc->server_cmd && !has_start(sc->steps, sc->nsteps, SCENARIO_ROLE_SERVER)) {

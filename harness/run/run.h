@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "result.h"
+#include "sandbox.h"
 #include "scenario.h"
 
 enum run_keep { RUN_KEEP_FAILED, RUN_KEEP_ALL, RUN_KEEP_NONE };
@@ -19,6 +20,7 @@ struct run_options {
 	const char *capture_path; /* where to write this case's pcap (NULL: no capture) */
 	enum run_keep keep;
 	const char *reproduce;    /* one-line command that re-runs this case alone */
+	const struct sandbox_config *sandbox; /* what programs see and may use; NULL: the defaults */
 };
 
 /* Runs sc. Must be called in a single-threaded process dedicated to this case (it enters namespaces).

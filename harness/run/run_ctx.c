@@ -56,7 +56,10 @@ void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len)
 {
 	if (ss->ss_family == AF_UNIX) { /* a datagram's sender: its bound path, or none */
 		const char *path = ((const struct sockaddr_un *)ss)->sun_path;
-		snprintf(out, len, "%s", path[0] ? path : "an unbound socket (no path)");
+		if (!path[0] && path[1]) /* an abstract name (the buffer was zeroed before recvfrom) */
+			snprintf(out, len, "@%.*s", (int)sizeof((const struct sockaddr_un *)ss)->sun_path - 1, path + 1);
+		else
+			snprintf(out, len, "%s", path[0] ? path : "an unbound socket (no path)");
 		return;
 	}
 	char host[INET6_ADDRSTRLEN] = "?";

@@ -113,7 +113,8 @@ struct run_ctx {
 	struct run_relay **relays;
 	size_t nrelays;
 	/* `family unix` (run_unix.c): the case's directory and socket path, made on first use */
-	char *unix_dir, *unix_path;
+	char *unix_dir, *unix_path; /* the case's socket directory and path ({path}), as the harness sees them */
+	char *unix_prog_path;       /* the same path as the program sees it (what {path} becomes) */
 	int stale_planted;        /* a `stale-socket` step left a socket file at the path */
 	/* timeline: which step ran when, on the capture's (realtime) clock */
 	struct run_event *events;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include "run_ctx.h"
@@ -66,7 +67,7 @@ static int step_addr(struct run_ctx *c, const char *what, const char *name, cons
 	if (strcmp(addr, SCENARIO_PATH) == 0) {
 		if (run_unix_sockaddr(c, ss, len) != 0)
 			return -1;
-		snprintf(where, wlen, "%s", c->unix_path);
+		snprintf(where, wlen, "%s", c->unix_prog_path); /* the path as the program knows it */
 		return 0;
 	}
 	if (loopback_addr(addr, port, ss, len) != 0) {
@@ -177,6 +178,13 @@ enum run_status run_step_listen(struct run_ctx *c, const struct scenario_step *s
 		if (fd >= 0)
 			close(fd);
 		return run_fail(c, RUN_ERROR, "listen %s on %s: %s", name, where, strerror(e));
+	}
+	/* connect() and sendto() on a path need write permission on the socket file, and the program runs
+	 * as another uid than the harness. */
+	if (ss.ss_family == AF_UNIX && chmod(((struct sockaddr_un *)&ss)->sun_path, 0777) != 0) {
+		int e = errno;
+		close(fd);
+		return run_fail(c, RUN_ERROR, "listen %s on %s: chmod: %s", name, where, strerror(e));
 	}
 	struct run_conn *cn = run_conn_add(c, name, udp ? RUN_CONN_UDP : RUN_CONN_LISTEN_TCP, fd);
 	if (!cn) {

@@ -126,8 +126,8 @@ static int gone(struct run_ctx *c, void *arg)
 
 static enum run_status idle_gone(struct run_ctx *c, const struct scenario_step *st, struct run_prog *p)
 {
-	char how[96];
-	sandbox_proc_describe(p->p.status, how, sizeof how);
+	char how[160];
+	sandbox_proc_explain(&p->p, how, sizeof how);
 	run_detail(&c->r->expected, "the %s running, idle, while the harness sends nothing", st->target);
 	run_detail(&c->r->actual, "it %s", how);
 	return run_fail(c, RUN_FAIL, "expect %s idle: the program %s", st->target, how);

@@ -66,7 +66,7 @@ static char *command_for(struct run_ctx *c, int role, const struct scenario_step
 	char *d = b && (!ht || hv) ? replace_all(b, "{host}", hv ? hv : "127.0.0.1") : NULL;
 	char *e = d && (!pt || pv) ? replace_all(d, "{port}", pv ? pv : port) : NULL;
 	if (e && c->sc->family == SCENARIO_FAMILY_UNIX) { /* {path}: the case's socket path, or `with path` */
-		const char *path = st->u.start.path_text ? st->u.start.path_text : c->unix_path;
+		const char *path = st->u.start.path_text ? st->u.start.path_text : c->unix_prog_path;
 		char *f = replace_all(e, "{path}", path ? path : "");
 		free(e);
 		e = f;
@@ -95,7 +95,7 @@ static int bound(struct run_ctx *c, void *arg)
 	struct run_prog *p = arg;
 	char err[SANDBOX_ERRBUF_SIZE];
 	if (c->sc->family == SCENARIO_FAMILY_UNIX) {
-		int k = p->p.exited ? 2 : sandbox_unix_listening(c->unix_path, err);
+		int k = p->p.exited ? 2 : sandbox_unix_listening(c->unix_prog_path, err);
 		p->seen_bound |= k == 1;
 		return k == 2;
 	}
@@ -170,6 +170,18 @@ const char *run_program_ipv6_hint(const struct run_ctx *c)
 	       "inet_aton(), inet_pton(AF_INET) or an AF_INET socket alone? getaddrinfo() handles both)";
 }
 
+/* Does any step use the program's stdin (send stdin, close stdin)? */
+static int uses_stdin(const struct scenario_step *steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (steps[i].kind == SCENARIO_STEP_REPEAT && uses_stdin(steps[i].u.repeat.body, steps[i].u.repeat.nbody))
+			return 1;
+		if (steps[i].target && strcmp(steps[i].target, "stdin") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st)
 {
 	int role = (int)st->u.start.role;
@@ -187,7 +199,10 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	if (!p->cmd)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
 	char err[SANDBOX_ERRBUF_SIZE];
-	if (sandbox_spawn(c->sb, p->cmd, c->sc->timeout * c->o->time_scale + 5, &p->p, err) != 0)
+	/* A server's stdin is /dev/null unless the case feeds it: one that reads it first must not hang. */
+	int null_in = role == SCENARIO_ROLE_SERVER && (c->sc->client_cmd || !uses_stdin(c->sc->steps, c->sc->nsteps));
+	if (sandbox_spawn_ex(c->sb, p->cmd, c->sc->timeout * c->o->time_scale + 5, null_in ? SANDBOX_STDIN_NULL : 0,
+			     &p->p, err) != 0)
 		return run_fail(c, RUN_ERROR, "start %s: %s", role_name(role), err);
 	p->started = 1;
 	struct in6_addr a6;
@@ -196,11 +211,14 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	/* The graded program's streams are the case's stdin/stdout/stderr: the client's if there is one. */
 	if (role == SCENARIO_ROLE_CLIENT || !c->sc->client_cmd) {
 		/* A 1 MiB pipe keeps stdin readable while the harness has input queued, as a file on stdin is. */
-		fcntl(p->p.stdin_fd, F_SETPIPE_SZ, 1 << 20);
-		struct run_conn *in = run_conn_add(c, "stdin", RUN_CONN_STREAM_OUT, p->p.stdin_fd);
+		struct run_conn *in = NULL;
+		if (p->p.stdin_fd >= 0) {
+			fcntl(p->p.stdin_fd, F_SETPIPE_SZ, 1 << 20);
+			in = run_conn_add(c, "stdin", RUN_CONN_STREAM_OUT, p->p.stdin_fd);
+		}
 		struct run_conn *out = run_conn_add(c, "stdout", RUN_CONN_STREAM_IN, p->p.stdout_fd);
 		struct run_conn *errs = run_conn_add(c, "stderr", RUN_CONN_STREAM_IN, p->p.stderr_fd);
-		if (!in || !out || !errs)
+		if ((!in && p->p.stdin_fd >= 0) || !out || !errs)
 			return run_fail(c, RUN_ERROR, "harness: out of memory");
 	} else {
 		/* Nobody reads them: keep them drained so the program never blocks on a full pipe. */
@@ -208,7 +226,8 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 		struct run_conn *errs = run_conn_add(c, "server-stderr", RUN_CONN_STREAM_IN, p->p.stderr_fd);
 		if (!out || !errs)
 			return run_fail(c, RUN_ERROR, "harness: out of memory");
-		close(p->p.stdin_fd);
+		if (p->p.stdin_fd >= 0)
+			close(p->p.stdin_fd);
 	}
 	p->p.stdin_fd = p->p.stdout_fd = p->p.stderr_fd = -1; /* owned by the conns now */
 	if (role == SCENARIO_ROLE_CLIENT || st->u.start.nowait)
@@ -227,7 +246,7 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	int un = c->sc->family == SCENARIO_FAMILY_UNIX;
 	char where[256];
 	if (un)
-		snprintf(where, sizeof where, "%s", c->unix_path);
+		snprintf(where, sizeof where, "%s", c->unix_prog_path);
 	else
 		snprintf(where, sizeof where, "port %d", c->sc->port);
 	const char *stale = c->stale_planted ? "; a stale socket file from an earlier run was left at that path: "
@@ -235,8 +254,8 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 					       "EADDRINUSE while the file exists)" : "";
 	const char *arg = un ? "path" : "port";
 	if (p->p.exited) {
-		char how[96], tail[200];
-		sandbox_proc_describe(p->p.status, how, sizeof how);
+		char how[160], tail[200];
+		sandbox_proc_explain(&p->p, how, sizeof how);
 		stderr_tail(c, role, tail, sizeof tail);
 		p->exit_told = 1;
 		run_detail(&c->r->expected, "the server listens on %s", where);
@@ -288,8 +307,8 @@ enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *s
 		return RUN_ERROR;
 	sandbox_proc_reap(&p->p);
 	if (p->p.exited) {
-		char how[96], tail[200];
-		sandbox_proc_describe(p->p.status, how, sizeof how);
+		char how[160], tail[200];
+		sandbox_proc_explain(&p->p, how, sizeof how);
 		stderr_tail(c, role_of(st->target), tail, sizeof tail);
 		p->exit_told = 1;
 		return run_fail(c, RUN_FAIL, "signal %s: the program had already exited (it %s%s)", st->target, how,
@@ -451,7 +470,7 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 	struct run_prog *p = started(c, st, "expect");
 	if (!p)
 		return RUN_ERROR;
-	char how[96], tail[200];
+	char how[160], tail[200];
 	switch (e->kind) {
 	case SCENARIO_EXPECT_RUNNING: {
 		/* Judge once the program has caught up with what the harness did (a FIN it was sent, say), so
@@ -470,7 +489,7 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		sandbox_proc_reap(&p->p);
 		if (!p->p.exited)
 			return RUN_OK;
-		sandbox_proc_describe(p->p.status, how, sizeof how);
+		sandbox_proc_explain(&p->p, how, sizeof how);
 		stderr_tail(c, role_of(st->target), tail, sizeof tail);
 		p->exit_told = 1;
 		run_detail(&c->r->expected, "the %s is still running", st->target);
@@ -504,7 +523,7 @@ enum run_status run_expect_program(struct run_ctx *c, const struct scenario_step
 		p->exit_told = 1;
 		if (exit_matches(e, status))
 			return RUN_OK;
-		sandbox_proc_describe(p->p.status, how, sizeof how);
+		sandbox_proc_explain(&p->p, how, sizeof how);
 		stderr_tail(c, role_of(st->target), tail, sizeof tail);
 		run_detail(&c->r->actual, "it %s", how);
 		int term_default = !e->exit_nonzero && !e->exit_signal && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM;
@@ -586,8 +605,8 @@ int run_programs_explain_death(struct run_ctx *c)
 		return 0;
 	struct run_prog *p = &c->progs[role];
 	p->exit_told = 1;
-	char how[96], tail[200];
-	sandbox_proc_describe(p->p.status, how, sizeof how);
+	char how[160], tail[200];
+	sandbox_proc_explain(&p->p, how, sizeof how);
 	stderr_tail(c, role, tail, sizeof tail);
 	char *step = c->r->message;
 	c->r->message = NULL;
@@ -603,6 +622,11 @@ void run_programs_stop(struct run_ctx *c)
 {
 	for (int role = 0; role < 2; role++) {
 		struct run_prog *p = &c->progs[role];
+		char why[128];
+		/* A fork bomb is not "still running": say which limit held it. */
+		if (p->started && !p->p.exited && sandbox_proc_nproc_reached(c->sb, &p->p, why, sizeof why))
+			result_set(&c->r->notes, "%s%sthe %s: %s", c->r->notes ? c->r->notes : "",
+				   c->r->notes ? "\n" : "", role_name(role), why);
 		if (p->started && !p->p.exited)
 			sandbox_proc_stop(&p->p, RUN_STOP_GRACE * c->o->time_scale);
 	}

@@ -1,6 +1,7 @@
 /* run_unix.c: AF_UNIX cases (`family unix`): the case's socket path, the stale socket file, `expect unlinked`. */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +14,25 @@
 #include "run_ctx.h"
 
 #define RUN_UNIX_SOCK "sock" /* the socket file's name inside the case's directory */
+#define RUN_UNIX_DIR "sockcheck-unix" /* that directory, in the sandbox's /tmp */
 
-/* The one place that chooses where a case's socket file lives: a fresh directory that the harness creates
- * for the case and the program can reach (same filesystem view, writable by the program's user). With a
- * private working directory from the sandbox, return that directory instead. 0, or -1 with err. */
-static int case_dir(struct run_ctx *c, char **out, char *err, size_t errlen)
+/* The one place that chooses where a case's socket file lives. In the sandbox, a directory in the case's
+ * private /tmp: the harness reaches it through sandbox_shared_dir(), the program sees it as /tmp. It is not
+ * sticky (the case's /tmp is), so a correct server can unlink() a stale socket file the harness left there.
+ * Without the sandbox's directory, a fresh directory in $TMPDIR that both see at the same path. Sets out
+ * (the harness's view) and prog (the program's). 0, or -1 with err. */
+static int case_dir(struct run_ctx *c, char **out, char **prog, char *err, size_t errlen)
 {
-	(void)c;
+	const char *shared = sandbox_shared_dir(c->sb);
+	if (shared) {
+		if (asprintf(out, "%s/%s", shared, RUN_UNIX_DIR) < 0 || !(*prog = strdup("/tmp/" RUN_UNIX_DIR)))
+			return snprintf(err, errlen, "out of memory"), -1;
+		if ((mkdir(*out, 0777) != 0 && errno != EEXIST) || chmod(*out, 0777) != 0) {
+			snprintf(err, errlen, "cannot create a directory for the case's socket (%s): %s", *out, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
 	const char *tmp = getenv("TMPDIR");
 	char *tmpl = NULL;
 	if (asprintf(&tmpl, "%s/sockcheck-unix-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
@@ -30,6 +43,8 @@ static int case_dir(struct run_ctx *c, char **out, char *err, size_t errlen)
 		return -1;
 	}
 	*out = tmpl;
+	if (!(*prog = strdup(tmpl)))
+		return snprintf(err, errlen, "out of memory"), -1;
 	return 0;
 }
 
@@ -38,12 +53,16 @@ const char *run_unix_path(struct run_ctx *c)
 	if (c->unix_path)
 		return c->unix_path;
 	char err[256];
-	if (case_dir(c, &c->unix_dir, err, sizeof err) != 0) {
+	char *prog_dir = NULL;
+	if (case_dir(c, &c->unix_dir, &prog_dir, err, sizeof err) != 0) {
+		free(prog_dir);
 		run_fail(c, RUN_ERROR, "harness: %s", err);
 		return NULL;
 	}
 	char *path = NULL;
-	if (asprintf(&path, "%s/%s", c->unix_dir, RUN_UNIX_SOCK) < 0) {
+	int n = asprintf(&c->unix_prog_path, "%s/%s", prog_dir, RUN_UNIX_SOCK);
+	free(prog_dir);
+	if (n < 0 || asprintf(&path, "%s/%s", c->unix_dir, RUN_UNIX_SOCK) < 0) {
 		run_fail(c, RUN_ERROR, "harness: out of memory");
 		return NULL;
 	}
@@ -74,15 +93,16 @@ int run_unix_bind_client(struct run_ctx *c, int fd, const char *name)
 {
 	if (!run_unix_path(c))
 		return -1;
+	/* An abstract address (a leading NUL: a name in the network namespace, not a file): the program
+	 * answers it with sendto() whatever its view of the filesystem (its /tmp is not the harness's). */
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	int n = snprintf(a.sun_path, sizeof a.sun_path, "%s/%s.dgram", c->unix_dir, name);
-	if (n < 0 || (size_t)n >= sizeof a.sun_path) {
-		run_fail(c, RUN_ERROR, "connect %s: the path %s/%s.dgram is too long for an AF_UNIX address", name,
-			 c->unix_dir, name);
+	int n = snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "sockcheck-%s.dgram", name);
+	if (n < 0 || (size_t)n >= sizeof a.sun_path - 1) {
+		run_fail(c, RUN_ERROR, "connect %s: the name is too long for an AF_UNIX address", name);
 		return -1;
 	}
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-		run_fail(c, RUN_ERROR, "connect %s: bind %s: %s", name, a.sun_path, strerror(errno));
+	if (bind(fd, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) != 0) {
+		run_fail(c, RUN_ERROR, "connect %s: bind @sockcheck-%s.dgram: %s", name, name, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -105,6 +125,7 @@ enum run_status run_step_stale(struct run_ctx *c, const struct scenario_step *st
 		return run_fail(c, RUN_ERROR, "stale-socket: cannot create %s: %s", c->unix_path, strerror(e));
 	}
 	close(fd);
+	chmod(c->unix_path, 0777); /* as the program's own earlier run would have left it: its to connect to or remove */
 	c->stale_planted = 1;
 	return RUN_OK;
 }
@@ -128,10 +149,10 @@ enum run_status run_expect_unlinked(struct run_ctx *c, const struct scenario_ste
 		return RUN_ERROR;
 	if (w == 1)
 		return RUN_OK;
-	run_detail(&c->r->expected, "no file at %s within %.2fs", c->unix_path, within);
+	run_detail(&c->r->expected, "no file at %s within %.2fs", c->unix_prog_path, within);
 	run_detail(&c->r->actual, "the socket file is still there");
 	return run_fail(c, RUN_FAIL, "expect %s unlinked: the socket file %s is still there after %.2fs: the %s "
-			"should unlink() its path when it stops", st->target, c->unix_path, within, st->target);
+			"should unlink() its path when it stops", st->target, c->unix_prog_path, within, st->target);
 }
 
 void run_unix_cleanup(struct run_ctx *c)
@@ -148,5 +169,6 @@ void run_unix_cleanup(struct run_ctx *c)
 	}
 	free(c->unix_dir);
 	free(c->unix_path);
-	c->unix_dir = c->unix_path = NULL;
+	free(c->unix_prog_path);
+	c->unix_dir = c->unix_path = c->unix_prog_path = NULL;
 }

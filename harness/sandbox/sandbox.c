@@ -1,4 +1,4 @@
-/* sandbox.c: entering a case's namespaces (user when unprivileged, net, PID), lo up, our init, teardown. */
+/* sandbox.c: entering a case's namespaces (user when unprivileged, mount, net, PID), lo up, our init, teardown. */
 #define _GNU_SOURCE
 #include "sandbox_int.h"
 
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -170,6 +171,7 @@ static void init_main(int worker_pidfd)
 			_exit(1);
 	}
 	prctl(PR_SET_NAME, "sockcheck-init");
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no program may open its memory or trace it */
 	/* Nothing of the worker's (sockets, pipes to the runner) stays open in init. */
 	if (syscall(SYS_close_range, 0U, ~0U, 0U) < 0) {
 		for (int fd = 0; fd < 1024; fd++)
@@ -198,10 +200,49 @@ static void init_main(int worker_pidfd)
 
 struct sandbox *sandbox_enter(char errbuf[SANDBOX_ERRBUF_SIZE])
 {
+	return sandbox_enter_with(NULL, errbuf);
+}
+
+/* The worker's own mount namespace (so the case's tmpfs is nobody else's) and the case's uid. */
+static int enter_files(struct sandbox *sb, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		int e = errno;
+		errf(errbuf, "cannot create a mount namespace: %s%s", strerror(e), ns_hint(e, sb->was_root));
+		return -1;
+	}
+	if (sandbox_fs_scratch(sb, errbuf) < 0 || sandbox_id_claim(sb, errbuf) < 0)
+		return -1;
+	return 0;
+}
+
+static struct sandbox *fail_enter(struct sandbox *sb)
+{
+	sandbox_fs_cleanup(sb);
+	if (sb->lock_fd >= 0)
+		close(sb->lock_fd);
+	free(sb);
+	return NULL;
+}
+
+struct sandbox *sandbox_enter_with(const struct sandbox_config *cfg, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
 	errbuf[0] = '\0';
 	int was_root = geteuid() == 0;
-	if (!was_root && enter_userns(errbuf) < 0)
+	struct sandbox *sb = calloc(1, sizeof *sb);
+	if (!sb) {
+		errf(errbuf, "out of memory");
 		return NULL;
+	}
+	sb->was_root = was_root;
+	sb->host_uid = geteuid();
+	sb->init_pidfd = -1;
+	sb->lock_fd = -1;
+	sandbox_config_defaults(cfg, &sb->cfg);
+	if (!was_root && enter_userns(errbuf) < 0)
+		return fail_enter(sb);
+	if (enter_files(sb, errbuf) < 0)
+		return fail_enter(sb);
 	if (unshare(CLONE_NEWNET) < 0) {
 		int e = errno;
 		/* Root without CAP_SYS_ADMIN (a container) may still own a user namespace of its own. */
@@ -209,31 +250,23 @@ struct sandbox *sandbox_enter(char errbuf[SANDBOX_ERRBUF_SIZE])
 		if (!(e == EPERM && was_root && enter_userns(ignored) == 0 && unshare(CLONE_NEWNET) == 0)) {
 			errf(errbuf, "cannot create a network namespace: %s%s", strerror(e),
 			     ns_hint(e, was_root));
-			return NULL;
+			return fail_enter(sb);
 		}
 	}
 	if (lo_up(errbuf) < 0)
-		return NULL;
+		return fail_enter(sb);
 	if (unshare(CLONE_NEWPID) < 0) {
 		int e = errno;
 		errf(errbuf, "cannot create a PID namespace: %s%s", strerror(e), ns_hint(e, was_root));
-		return NULL;
+		return fail_enter(sb);
 	}
-	struct sandbox *sb = calloc(1, sizeof *sb);
-	if (!sb) {
-		errf(errbuf, "out of memory");
-		return NULL;
-	}
-	sb->was_root = was_root;
-	sb->init_pidfd = -1;
 	int self_pidfd = sandbox_pidfd_open(getpid());
 	pid_t pid = fork();
 	if (pid < 0) {
 		errf(errbuf, "cannot start the sandbox's init: fork: %s", strerror(errno));
 		if (self_pidfd >= 0)
 			close(self_pidfd);
-		free(sb);
-		return NULL;
+		return fail_enter(sb);
 	}
 	if (pid == 0)
 		init_main(self_pidfd);
@@ -302,6 +335,9 @@ void sandbox_destroy(struct sandbox *sb)
 	}
 	if (sb->init_pidfd >= 0)
 		close(sb->init_pidfd);
+	sandbox_fs_cleanup(sb);
+	if (sb->lock_fd >= 0)
+		close(sb->lock_fd); /* the uid is free again: nothing of the case runs any more */
 	free(sb->spawned);
 	free(sb);
 }

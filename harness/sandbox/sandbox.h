@@ -18,6 +18,9 @@ struct sandbox_proc {
 	int stdin_fd, stdout_fd, stderr_fd;
 	int exited;  /* set by sandbox_proc_reap() */
 	int status;  /* wait status, valid when exited */
+	long maxrss_kib;   /* its peak resident memory, valid when exited (0 if unknown) */
+	long cpu_limit;    /* its RLIMIT_CPU soft limit, seconds */
+	long mem_mib, fsize_mib; /* its memory and file size limits */
 };
 
 /* Resource hygiene of a program's process tree: the program, its descendants, and orphans that our
@@ -39,6 +42,30 @@ struct sandbox_stats {
 	long long sleeps;   /* voluntary context switches of the live threads (times they blocked), -1 likewise */
 };
 
+/* What a case's programs may see and use (docs/sandbox.md states the contract). Zero fields take the
+ * defaults below; the strings must outlive the sandbox. */
+struct sandbox_config {
+	/* The submission directory, shown read-only at its own path with writes going to a private overlay;
+	 * NULL: for each program, the directory of the first existing file named in its command (outside the
+	 * system directories), else the current directory. */
+	const char *dir;
+	const char *const *hide; /* NULL-terminated paths never visible (suites, captures); may be NULL */
+	unsigned uid_base, uid_count; /* as root: programs run as one uid of [base, base+count) per case */
+	long tmp_mib;   /* size of the case's writable tmpfs (/tmp, /dev/shm, writes to the submission) */
+	long mem_mib;   /* RLIMIT_AS of each program */
+	long nproc;     /* RLIMIT_NPROC: processes and threads of the case's uid */
+	long nofile;    /* RLIMIT_NOFILE */
+	long fsize_mib; /* RLIMIT_FSIZE */
+};
+
+#define SANDBOX_UID_BASE 61000
+#define SANDBOX_UID_COUNT 64
+#define SANDBOX_TMP_MIB 64
+#define SANDBOX_MEM_MIB 1024
+#define SANDBOX_NPROC 256
+#define SANDBOX_NOFILE 1024
+#define SANDBOX_FSIZE_MIB 64
+
 /* Moves the calling process into a fresh network namespace (lo up; 127.0.0.0/8 and ::1 usable) and
  * makes its next children live in a fresh PID namespace whose PID 1 is our minimal init (reaps orphans,
  * dies with its parent). When not root, a user namespace is created first. Must be called once, in a
@@ -47,10 +74,40 @@ struct sandbox_stats {
  * Caller frees with sandbox_destroy(). */
 struct sandbox *sandbox_enter(char errbuf[SANDBOX_ERRBUF_SIZE]);
 
-/* Starts `/bin/sh -c cmd` inside the sandbox with rlimits applied (no core files, bounded file size,
- * CPU time cpu_seconds). Returns 0, or -1 with errbuf. */
+/* sandbox_enter with a configuration (NULL: defaults). Besides the namespaces above, the worker gets a
+ * private mount namespace holding the case's scratch tmpfs, and (as root) claims a sandbox uid of its
+ * own for the case (a lock file under /run/sockcheck), so concurrent cases never share RLIMIT_NPROC. */
+struct sandbox *sandbox_enter_with(const struct sandbox_config *cfg, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* The case's writable directory, as the harness sees it (its own path); programs see the same directory
+ * as /tmp. A place for files both sides use (AF_UNIX socket paths, say). */
+const char *sandbox_shared_dir(const struct sandbox *sb);
+
+/* The uid programs run as (as root: the claimed one; as a user: their uid inside their user namespace). */
+unsigned sandbox_uid(const struct sandbox *sb);
+
+/* Starts `/bin/sh -c cmd` inside the sandbox: its own mount namespace (system directories and the
+ * submission read-only, a private /tmp, its own /proc), an unprivileged uid with no capabilities,
+ * no_new_privs and the seccomp filter, rlimits applied (no core files, the configured file size, memory,
+ * processes and open files; CPU time cpu_seconds). Returns 0, or -1 with errbuf. */
 int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struct sandbox_proc *out,
 		  char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+#define SANDBOX_STDIN_NULL 1 /* stdin is /dev/null and stdin_fd is -1 */
+
+/* sandbox_spawn with flags (SANDBOX_STDIN_NULL). */
+int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, int flags,
+		     struct sandbox_proc *out, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* Runs `/bin/sh -c cmd` in a sandbox of its own, as a program is run (the same view, identity, seccomp
+ * filter and limits, from cfg), to build a submission (`make`): cfg->dir (required) is its working
+ * directory and is bound writable, so the build's products stay there; give it a copy of the submission.
+ * As root the tree belongs to the sandbox uid during the build and to its owner again afterwards. Output
+ * (stdout and stderr) goes to out_fd (-1: discarded); the command is stopped after `seconds` of wall-clock
+ * time. Must be called in a single-threaded process; it forks a worker and leaves nothing running.
+ * Returns the command's wait status, or -1 with errbuf (the harness or the environment failed). */
+int sandbox_run_build(const struct sandbox_config *cfg, const char *cmd, double seconds, int out_fd,
+		      char errbuf[SANDBOX_ERRBUF_SIZE]);
 
 /* Non-blocking: if the program has exited, reaps it, sets exited/status and returns 1; else 0. */
 int sandbox_proc_reap(struct sandbox_proc *p);
@@ -58,6 +115,15 @@ int sandbox_proc_reap(struct sandbox_proc *p);
 /* Says how a wait status ended a program ("exited with status 1", "was killed by signal 11 (Segmentation
  * fault)") into out. */
 void sandbox_proc_describe(int status, char *out, size_t len);
+
+/* sandbox_proc_describe, plus the limit that ended the program when one did: "was killed by signal 24 (CPU
+ * time limit exceeded): CPU time limit 35 s reached", "exited with status 1: memory limit 512 MiB reached
+ * (peak 505 MiB resident)", "... file size limit 64 MiB reached". p must have exited. */
+void sandbox_proc_explain(const struct sandbox_proc *p, char *out, size_t len);
+
+/* Has p's process tree reached the process limit (processes and threads, sandbox_config.nproc)? 1 with
+ * "process limit 256 reached (256 processes and threads)" in out, else 0. */
+int sandbox_proc_nproc_reached(struct sandbox *sb, const struct sandbox_proc *p, char *out, size_t len);
 
 /* Sends sig to the program's process group. Returns 0 or -1 (errno). */
 int sandbox_proc_signal(struct sandbox_proc *p, int sig);

@@ -13,7 +13,45 @@ struct sandbox {
 	int was_root;     /* euid was 0 at sandbox_enter (no user namespace, RLIMIT_NPROC not applied) */
 	pid_t *spawned;   /* every program spawned, so destroy can reap what the caller did not */
 	size_t nspawned, capspawned;
+	struct sandbox_config cfg; /* defaults filled in */
+	char scratch[256]; /* the case's tmpfs, mounted in the worker's private mount namespace; "" if none */
+	char shared[300];  /* scratch/tmp: the programs' /tmp */
+	unsigned uid;      /* the programs' uid (see sandbox_uid) */
+	int lock_fd;       /* as root: the flock on /run/sockcheck/uid-N.lock claiming uid; else -1 */
+	unsigned long host_uid; /* the euid sockcheck runs as, outside any user namespace */
+	int rw_dir;        /* sandbox_run_build: the submission dir is bound writable, not overlaid */
 };
+
+/* sandbox_fs.c: fills the defaults of a configuration (cfg may be NULL). */
+void sandbox_config_defaults(const struct sandbox_config *cfg, struct sandbox_config *out);
+
+/* sandbox_fs.c: in the worker, after the mount namespace is made private: mounts the case's scratch
+ * tmpfs (sb->scratch) and creates its /tmp. Returns 0, or -1 with errbuf. */
+int sandbox_fs_scratch(struct sandbox *sb, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* sandbox_fs.c: unmounts and removes the scratch directory (in the worker). */
+void sandbox_fs_cleanup(struct sandbox *sb);
+
+/* sandbox_fs.c: in a program's child, before it drops privileges: a mount namespace of its own whose
+ * root holds the system directories read-only, the submission (overlay or read-only bind), what the
+ * command's interpreter needs, /dev, /proc and /tmp; then chdir. index makes its overlay dirs unique.
+ * Returns 0, or -1 with errbuf. */
+int sandbox_fs_view(const struct sandbox *sb, const char *cmd, size_t index, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* sandbox_fs.c: the submission directory of cmd (see sandbox_config.dir) into out. Returns 0 or -1. */
+int sandbox_fs_submission(const char *cmd, char *out, size_t len);
+
+/* sandbox_id.c: as root, claims a free uid of the range for this case (sb->uid, sb->lock_fd); as a user,
+ * sets sb->uid. Returns 0, or -1 with errbuf. */
+int sandbox_id_claim(struct sandbox *sb, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* sandbox_id.c: in a program's child, after sandbox_fs_view: becomes sb->uid (as a user: through a user
+ * namespace of its own), drops every capability, sets no_new_privs and loads the seccomp filter.
+ * Returns 0, or -1 with errbuf. */
+int sandbox_id_drop(const struct sandbox *sb, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* sandbox_id.c: loads the seccomp filter (no_new_privs must be set). Returns 0, or -1 with errbuf. */
+int sandbox_seccomp_load(char errbuf[SANDBOX_ERRBUF_SIZE]);
 
 /* sandbox.c: remembers a spawned pid for sandbox_destroy(). Returns 0 or -1 (ENOMEM). */
 int sandbox_track(struct sandbox *sb, pid_t pid);

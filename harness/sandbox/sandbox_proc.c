@@ -1,4 +1,4 @@
-/* sandbox_proc.c: starting programs under test in the sandbox (pipes, rlimits), reaping, signalling, stopping. */
+/* sandbox_proc.c: starting programs under test in the sandbox (pipes, view, rlimits, identity), reaping, stopping. */
 #define _GNU_SOURCE
 #include "sandbox_int.h"
 
@@ -17,9 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SANDBOX_FSIZE_LIMIT (64L * 1024 * 1024)
-#define SANDBOX_NOFILE_LIMIT 1024
-#define SANDBOX_NPROC_LIMIT 256
 /* After SIGKILL, how long stop waits for the kernel to finish the program (normally microseconds). */
 #define SANDBOX_KILL_WAIT 5.0
 
@@ -45,35 +42,51 @@ static void limit(int resource, rlim_t soft, rlim_t hard)
 	setrlimit(resource, &want);
 }
 
-/* In the forked child: writes why we could not start, then _exit(127). Worker is single-threaded, so
- * stdio is safe here, but only write(2) is used anyway. */
-static void child_fail(const char *what, int err)
+/* In the forked child: sends why we could not start on the status pipe (the parent makes it the error of
+ * sandbox_spawn, a harness error, never the program's), then _exit(127). */
+static void child_fail(int status_fd, const char *what)
 {
-	char msg[256];
-	int n = snprintf(msg, sizeof msg, "sockcheck: cannot start the program: %s: %s\n", what,
-			 strerror(err));
-	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0)
+	if (!what[0]) /* never empty: an empty report would read as a successful start */
+		what = "the program's sandbox could not be set up";
+	size_t n = strlen(what);
+	if (write(status_fd, what, n) < 0)
 		_exit(127);
 	_exit(127);
 }
 
-static void child_main(int in_rd, int out_wr, int err_wr, const char *cmd, double cpu_seconds,
-		       int was_root)
+struct child_args {
+	const struct sandbox *sb;
+	int in_rd, out_wr, err_wr, status_wr;
+	const char *cmd;
+	double cpu_seconds;
+	size_t index;
+	int flags;
+};
+
+static void child_main(const struct child_args *a)
 {
+	const struct sandbox *sb = a->sb;
+	char err[SANDBOX_ERRBUF_SIZE] = "";
 	setpgid(0, 0);
-	/* Move our ends above 2 first so dup2 cannot clobber one with another. */
-	int fds[3] = {in_rd, out_wr, err_wr};
-	for (int i = 0; i < 3; i++) {
-		fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+	int in_rd = a->in_rd;
+	if (a->flags & SANDBOX_STDIN_NULL)
+		in_rd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	/* Move our ends above 3 first so dup2 cannot clobber one with another. */
+	int fds[4] = {in_rd, a->out_wr, a->err_wr, a->status_wr};
+	for (int i = 0; i < 4; i++) {
+		fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 4);
 		if (fds[i] < 0)
 			_exit(127);
 	}
 	for (int i = 0; i < 3; i++)
 		if (dup2(fds[i], i) < 0)
 			_exit(127);
+	if (dup2(fds[3], 3) < 0 || fcntl(3, F_SETFD, FD_CLOEXEC) < 0)
+		_exit(127);
+	int status_fd = 3;
 	/* Nothing else of the worker's (sockets, capture handles, pipes to the runner) leaks in. */
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
-		for (int fd = 3; fd < 1024; fd++)
+	if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0) {
+		for (int fd = 4; fd < 1024; fd++)
 			close(fd);
 	}
 
@@ -86,21 +99,28 @@ static void child_main(int in_rd, int out_wr, int err_wr, const char *cmd, doubl
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
+	if (sandbox_fs_view(sb, a->cmd, a->index, err) < 0)
+		child_fail(status_fd, err);
+	const struct sandbox_config *cfg = &sb->cfg;
 	limit(RLIMIT_CORE, 0, 0);
-	limit(RLIMIT_FSIZE, SANDBOX_FSIZE_LIMIT, SANDBOX_FSIZE_LIMIT);
+	limit(RLIMIT_FSIZE, (rlim_t)cfg->fsize_mib << 20, (rlim_t)cfg->fsize_mib << 20);
 	rlim_t cpu = 1;
-	if (cpu_seconds > 1.0) /* NaN and values below 1 give 1 */
-		cpu = cpu_seconds < 1e9 ? (rlim_t)ceil(cpu_seconds) : (rlim_t)1e9;
+	if (a->cpu_seconds > 1.0) /* NaN and values below 1 give 1 */
+		cpu = a->cpu_seconds < 1e9 ? (rlim_t)ceil(a->cpu_seconds) : (rlim_t)1e9;
 	limit(RLIMIT_CPU, cpu, cpu + 1); /* SIGXCPU at the soft limit, SIGKILL one second later */
-	limit(RLIMIT_NOFILE, SANDBOX_NOFILE_LIMIT, SANDBOX_NOFILE_LIMIT);
-	if (!was_root) /* root (CAP_SYS_RESOURCE/CAP_SYS_ADMIN) ignores RLIMIT_NPROC anyway */
-		limit(RLIMIT_NPROC, SANDBOX_NPROC_LIMIT, SANDBOX_NPROC_LIMIT);
+	limit(RLIMIT_NOFILE, (rlim_t)cfg->nofile, (rlim_t)cfg->nofile);
+	limit(RLIMIT_AS, (rlim_t)cfg->mem_mib << 20, (rlim_t)cfg->mem_mib << 20);
+	/* Counted per uid: as root, the case's own sandbox uid; as a user, the user's. */
+	limit(RLIMIT_NPROC, (rlim_t)cfg->nproc, (rlim_t)cfg->nproc);
+	if (sandbox_id_drop(sb, err) < 0)
+		child_fail(status_fd, err);
 
 	/* Buffering must be the program's own: a harness environment that forces Python unbuffered would hide
 	 * a submission's missing flush. */
 	unsetenv("PYTHONUNBUFFERED");
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	child_fail("/bin/sh", errno);
+	execl("/bin/sh", "sh", "-c", a->cmd, (char *)NULL);
+	snprintf(err, sizeof err, "cannot start the program: /bin/sh: %s", strerror(errno));
+	child_fail(status_fd, err);
 }
 
 static void close_fd(int *fd)
@@ -113,17 +133,43 @@ static void close_fd(int *fd)
 int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struct sandbox_proc *out,
 		  char errbuf[SANDBOX_ERRBUF_SIZE])
 {
+	return sandbox_spawn_ex(sb, cmd, cpu_seconds, 0, out, errbuf);
+}
+
+/* Waits for the child to exec (the status pipe closes empty) or to say why it could not. */
+static int child_started(int status_rd, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	size_t n = 0;
+	for (;;) {
+		ssize_t r = read(status_rd, errbuf + n, SANDBOX_ERRBUF_SIZE - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || n + (size_t)r >= SANDBOX_ERRBUF_SIZE - 1) {
+			n += r > 0 ? (size_t)r : 0;
+			break;
+		}
+		n += (size_t)r;
+	}
+	errbuf[n] = '\0';
+	return n == 0 ? 0 : -1;
+}
+
+int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, int flags, struct sandbox_proc *out,
+		     char errbuf[SANDBOX_ERRBUF_SIZE])
+{
 	errbuf[0] = '\0';
-	int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1};
+	int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1}, st[2] = {-1, -1};
 	out->pid = -1;
 	out->pidfd = out->stdin_fd = out->stdout_fd = out->stderr_fd = -1;
 	out->exited = 0;
 	out->status = 0;
+	out->maxrss_kib = out->cpu_limit = out->mem_mib = out->fsize_mib = 0;
 	if (!sb || !cmd) {
 		errf(errbuf, "sandbox_spawn: no sandbox or no command");
 		return -1;
 	}
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0) {
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0 ||
+	    pipe2(st, O_CLOEXEC) < 0) {
 		errf(errbuf, "cannot create the program's pipes: %s", strerror(errno));
 		goto fail;
 	}
@@ -133,6 +179,8 @@ int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struc
 		goto fail;
 	}
 	sb->nspawned--;
+	struct child_args args = {.sb = sb, .in_rd = in[0], .out_wr = o[1], .err_wr = e[1], .status_wr = st[1],
+				  .cmd = cmd, .cpu_seconds = cpu_seconds, .index = sb->nspawned, .flags = flags};
 	pid_t pid = fork();
 	if (pid < 0) {
 		int err = errno;
@@ -141,19 +189,38 @@ int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struc
 		goto fail;
 	}
 	if (pid == 0)
-		child_main(in[0], o[1], e[1], cmd, cpu_seconds, sb->was_root);
+		child_main(&args);
 	setpgid(pid, pid); /* also in the parent: the group exists before we ever signal it */
 	sandbox_track(sb, pid);
 	close(in[0]);
 	close(o[1]);
 	close(e[1]);
+	close(st[1]);
+	in[0] = o[1] = e[1] = st[1] = -1;
+	int started = child_started(st[0], errbuf);
+	close_fd(&st[0]);
+	if (started < 0) {
+		if (!strstr(errbuf, "sockcheck doctor")) {
+			size_t n = strlen(errbuf);
+			snprintf(errbuf + n, SANDBOX_ERRBUF_SIZE - n, " (see `sockcheck doctor`)");
+		}
+		waitpid(pid, NULL, 0);
+		sb->spawned[sb->nspawned - 1] = 0;
+		goto fail;
+	}
 	out->pid = pid;
+	out->cpu_limit = cpu_seconds > 1.0 ? (long)ceil(cpu_seconds < 1e9 ? cpu_seconds : 1e9) : 1;
+	out->mem_mib = sb->cfg.mem_mib;
+	out->fsize_mib = sb->cfg.fsize_mib;
+	if (flags & SANDBOX_STDIN_NULL)
+		close_fd(&in[1]);
 	out->stdin_fd = in[1];
 	out->stdout_fd = o[0];
 	out->stderr_fd = e[0];
 	int ours[3] = {in[1], o[0], e[0]};
 	for (int i = 0; i < 3; i++)
-		fcntl(ours[i], F_SETFL, fcntl(ours[i], F_GETFL) | O_NONBLOCK);
+		if (ours[i] >= 0)
+			fcntl(ours[i], F_SETFL, fcntl(ours[i], F_GETFL) | O_NONBLOCK);
 	out->pidfd = sandbox_pidfd_open(pid);
 	if (out->pidfd >= 0)
 		fcntl(out->pidfd, F_SETFD, FD_CLOEXEC);
@@ -163,6 +230,7 @@ fail:
 		close_fd(&in[i]);
 		close_fd(&o[i]);
 		close_fd(&e[i]);
+		close_fd(&st[i]);
 	}
 	return -1;
 }
@@ -174,10 +242,13 @@ int sandbox_proc_reap(struct sandbox_proc *p)
 	if (p->pid <= 0)
 		return 0;
 	int st;
-	pid_t r = waitpid(p->pid, &st, WNOHANG);
+	struct rusage ru;
+	memset(&ru, 0, sizeof ru);
+	pid_t r = wait4(p->pid, &st, WNOHANG, &ru);
 	if (r == p->pid) {
 		p->exited = 1;
 		p->status = st;
+		p->maxrss_kib = ru.ru_maxrss;
 		return 1;
 	}
 	if (r < 0 && errno == ECHILD) {
@@ -274,4 +345,35 @@ void sandbox_proc_describe(int status, char *out, size_t len)
 		snprintf(out, len, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
 		snprintf(out, len, "ended with wait status 0x%x", status);
+}
+
+void sandbox_proc_explain(const struct sandbox_proc *p, char *out, size_t len)
+{
+	sandbox_proc_describe(p->status, out, len);
+	size_t n = strlen(out);
+	int sig = WIFSIGNALED(p->status) ? WTERMSIG(p->status) : 0;
+	if (sig == SIGXCPU)
+		snprintf(out + n, len - n, ": CPU time limit %ld s reached", p->cpu_limit);
+	else if (sig == SIGXFSZ)
+		snprintf(out + n, len - n, ": file size limit %ld MiB reached", p->fsize_mib);
+	/* RLIMIT_AS makes allocations fail (MemoryError, a NULL from malloc): a program that ends with most
+	 * of its limit resident ended at that limit, whatever way it then died. */
+	else if (p->mem_mib > 0 && p->maxrss_kib >= p->mem_mib * 1024 * 3 / 4 && !(WIFEXITED(p->status) && WEXITSTATUS(p->status) == 0))
+		snprintf(out + n, len - n, ": memory limit %ld MiB reached (peak %ld MiB resident)", p->mem_mib,
+			 p->maxrss_kib / 1024);
+}
+
+int sandbox_proc_nproc_reached(struct sandbox *sb, const struct sandbox_proc *p, char *out, size_t len)
+{
+	struct sandbox_stats st;
+	char err[SANDBOX_ERRBUF_SIZE];
+	if (p->pid <= 0 || sandbox_proc_stats(sb, p, &st, err) != 0)
+		return 0;
+	/* Every fork past the limit fails, so a tree that hit it stays just below or at it. As a user, the
+	 * limit counts all of the user's processes (sockcheck's own too), so the tree stays a few lower. */
+	if (st.threads + st.zombies < sb->cfg.nproc - (sb->was_root ? 2 : 8))
+		return 0;
+	snprintf(out, len, "process limit %ld reached (%ld processes and threads)", sb->cfg.nproc,
+		 st.threads + st.zombies);
+	return 1;
 }

@@ -209,6 +209,8 @@ struct scenario {
 	enum scenario_family family; /* `family inet|unix`; default inet */
 	uint64_t seed;     /* `seed` header; 0 and has_seed=0: taken from --seed */
 	int has_seed;
+	long mem_mib;      /* `memory` header (MiB); 0: the command line's or the default */
+	long nproc;        /* `processes` header; 0: likewise */
 	struct scenario_step *steps;
 	size_t nsteps;
 };

@@ -57,7 +57,8 @@ const char *scenario_step_kind_name(enum scenario_step_kind k)
 /* ---- headers ---- */
 
 static const char *const header_names[SPH_COUNT] = {"name", "description", "points", "tags", "timeout",
-						    "server", "client", "port", "seed", "level", "family"};
+						    "server", "client", "port", "seed", "level", "family", "memory",
+						    "processes"};
 
 /* The raw rest of the line after the keyword, up to a '#' outside double quotes, trimmed. */
 static char *raw_rest(struct sparser *p, const struct scenario_tok *kw, int *col)
@@ -199,6 +200,15 @@ static int header(struct sparser *p, const struct scenario_tok *kw, int h)
 			return -1;
 		s->has_seed = 1;
 		return sp_expect_end(p);
+	case SPH_MEMORY:
+	case SPH_PROCESSES:
+		/* What this case needs of the sandbox (docs/sandbox.md); it wins over the command line's. */
+		if (sp_uint(p, h == SPH_MEMORY ? "MiB of memory" : "a number of processes", 1 << 20, &v) < 0)
+			return -1;
+		if (v == 0)
+			return sp_error_at(p, &p->toks.v[p->pos - 1], "%s: must be at least 1", header_names[h]);
+		*(h == SPH_MEMORY ? &s->mem_mib : &s->nproc) = (long)v;
+		return sp_expect_end(p);
 	case SPH_LEVEL:
 		if (!(t = sp_take(p, "must or should")))
 			return -1;
@@ -224,6 +234,7 @@ static const char *const keywords[] = {
 	"start", "connect", "listen", "accept", "send", "expect", "shutdown", "close", "abort",
 	"pause", "resume", "wait", "signal", "baseline", "repeat", "end", "wire", "relay", "stale-socket",
 	"name", "description", "points", "tags", "timeout", "server", "client", "port", "seed", "level", "family",
+	"memory", "processes",
 };
 
 static int statement(struct sparser *p)

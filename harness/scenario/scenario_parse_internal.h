@@ -35,7 +35,7 @@ struct spframe {
 };
 
 enum { SPH_NAME, SPH_DESCRIPTION, SPH_POINTS, SPH_TAGS, SPH_TIMEOUT, SPH_SERVER, SPH_CLIENT, SPH_PORT,
-       SPH_SEED, SPH_LEVEL, SPH_FAMILY, SPH_COUNT };
+       SPH_SEED, SPH_LEVEL, SPH_FAMILY, SPH_MEMORY, SPH_PROCESSES, SPH_COUNT };
 
 struct sparser {
 	const char *path, *text;

@@ -48,7 +48,9 @@ static void test_headers(void)
 				      "server      {server} --log \"#x\"   # trailing\n"
 				      "client      {client} -v\n"
 				      "port        9100\n"
-				      "seed        18446744073709551615\n");
+				      "seed        18446744073709551615\n"
+				      "memory      256\n"
+				      "processes   64\n");
 	if (!s)
 		return;
 	CHECK_STR(s->path, "t.case");
@@ -64,8 +66,12 @@ static void test_headers(void)
 	CHECK_INT(s->port, 9100);
 	CHECK(s->seed == UINT64_MAX);
 	CHECK(s->has_seed);
+	CHECK_INT(s->mem_mib, 256);
+	CHECK_INT(s->nproc, 64);
 	CHECK_INT(s->nsteps, 0);
 	scenario_free(s);
+	parse_err("server {server}\nprocesses 0\n", "t.case:2:11: processes: must be at least 1");
+	parse_err("server {server}\nmemory lots\n", "t.case:2:8: memory: expected MiB of memory (a whole number), found 'lots'");
 
 	/* Defaults. */
 	struct scenario_diags d = {0};
@@ -78,6 +84,8 @@ static void test_headers(void)
 		CHECK(near(s->timeout, 30));
 		CHECK_INT(s->port, 9000);
 		CHECK(!s->has_seed);
+		CHECK_INT(s->mem_mib, 0);
+		CHECK_INT(s->nproc, 0);
 		CHECK(s->client_cmd == NULL);
 	}
 	scenario_free(s);

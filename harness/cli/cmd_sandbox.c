@@ -1,0 +1,101 @@
+/* cmd_sandbox.c: the sandbox options of `sockcheck run`: the submission directory and the limits. */
+#include "cmd_sandbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const names[] = {"--dir", "--memory", "--processes", "--open-files", "--file-size",
+				    "--tmp-size", "--sandbox-uids"};
+
+/* A positive integer no larger than max, or -1. */
+static long positive(const char *arg, long max)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	return *arg && !*end && v >= 1 && v <= max ? v : -1;
+}
+
+int cmd_sandbox_opt(struct cmd_sandbox *s, int ch, const char *arg, char *err, size_t errlen)
+{
+	struct sandbox_config *c = &s->cfg;
+	long v = 0;
+	const char *name = names[ch - CMD_SANDBOX_DIR];
+	switch (ch) {
+	case CMD_SANDBOX_DIR:
+		c->dir = arg;
+		break;
+	case CMD_SANDBOX_MEMORY:
+		v = c->mem_mib = positive(arg, 1L << 20);
+		break;
+	case CMD_SANDBOX_PROCESSES:
+		v = c->nproc = positive(arg, 1L << 20);
+		break;
+	case CMD_SANDBOX_OPEN_FILES:
+		v = c->nofile = positive(arg, 1L << 20);
+		break;
+	case CMD_SANDBOX_FILE_SIZE:
+		v = c->fsize_mib = positive(arg, 1L << 20);
+		break;
+	case CMD_SANDBOX_TMP_SIZE:
+		v = c->tmp_mib = positive(arg, 1L << 20);
+		break;
+	case CMD_SANDBOX_UIDS: {
+		unsigned base, count;
+		char extra;
+		if (sscanf(arg, "%u:%u%c", &base, &count, &extra) != 2 || base < 1000 || count < 1 ||
+		    count > 65536 || base > 0xfffffff0u - count) {
+			snprintf(err, errlen, "--sandbox-uids wants BASE:COUNT (BASE >= 1000, COUNT 1..65536), got '%s'",
+				 arg);
+			return -1;
+		}
+		c->uid_base = base;
+		c->uid_count = count;
+		break;
+	}
+	default:
+		snprintf(err, errlen, "not a sandbox option");
+		return -1;
+	}
+	if (v < 0) {
+		snprintf(err, errlen, "%s wants a positive integer, got '%s'", name, arg);
+		return -1;
+	}
+	s->given[ch - CMD_SANDBOX_DIR] = arg;
+	return 0;
+}
+
+int cmd_sandbox_hide(struct cmd_sandbox *s, const char *path)
+{
+	for (size_t i = 0; i < s->nhide; i++)
+		if (strcmp(s->hide[i], path) == 0)
+			return 0;
+	const char **v = realloc(s->hide, (s->nhide + 2) * sizeof *v);
+	if (!v)
+		return -1;
+	s->hide = v;
+	if (!(v[s->nhide] = strdup(path)))
+		return -1;
+	v[++s->nhide] = NULL;
+	s->cfg.hide = s->hide;
+	return 0;
+}
+
+void cmd_sandbox_reproduce(const struct cmd_sandbox *s, void (*append)(char **, const char *), char **cmd)
+{
+	for (int i = 0; i < CMD_SANDBOX_END - CMD_SANDBOX_DIR; i++) {
+		if (!s->given[i])
+			continue;
+		append(cmd, names[i]);
+		append(cmd, s->given[i]);
+	}
+}
+
+void cmd_sandbox_free(struct cmd_sandbox *s)
+{
+	for (size_t i = 0; i < s->nhide; i++)
+		free((char *)s->hide[i]);
+	free(s->hide);
+	s->hide = NULL;
+	s->nhide = 0;
+}
