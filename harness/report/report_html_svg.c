@@ -1,0 +1,209 @@
+/* report_html_svg.c: the ladder model (ladder.h) drawn as inline SVG: lanes, arrows, steps, relay faults. */
+#include <stdio.h>
+#include <string.h>
+
+#include "report_html.h"
+#include "report_html_util.h"
+
+#define W 980          /* drawing width */
+#define TIME_W 92      /* the time column */
+#define ROW_PACKET 34  /* height of an arrow row (label above the arrow) */
+#define ROW_STEP 22    /* height of a step row */
+#define TOP 46         /* lane titles */
+#define MAX_ROWS 400   /* rows drawn; the rest is named, not drawn */
+
+struct geo {
+	int x[LADDER_NLANES]; /* lane positions; 0 when absent */
+};
+
+static struct geo geometry(const struct ladder *l)
+{
+	struct geo g = {{0}};
+	int n = 0, k = 0;
+	for (int i = 0; i < LADDER_NLANES; i++)
+		n += l->lanes[i] != 0;
+	if (n == 0)
+		return g;
+	for (int i = 0; i < LADDER_NLANES; i++)
+		if (l->lanes[i])
+			g.x[i] = TIME_W + (W - TIME_W) * (2 * k++ + 1) / (2 * n);
+	return g;
+}
+
+static int row_height(const struct ladder_row *r)
+{
+	return r->kind == LADDER_STEP || r->kind == LADDER_NOTE ? ROW_STEP : ROW_PACKET;
+}
+
+/* The words of a TCP packet's kind, so the picture reads without colour. */
+static const char *packet_words(const struct ladder_row *r)
+{
+	if (r->marks & LADDER_RST)
+		return "RST";
+	if ((r->marks & LADDER_SYN) && r->flags[1] == 'S' && strchr(r->flags, '.'))
+		return "SYN-ACK";
+	if (r->marks & LADDER_SYN)
+		return "SYN";
+	if (r->marks & LADDER_FIN)
+		return "FIN";
+	return NULL;
+}
+
+static const char *packet_class(const struct ladder_row *r)
+{
+	if (r->marks & LADDER_RST)
+		return "rst";
+	if (r->marks & (LADDER_SYN | LADDER_FIN))
+		return r->marks & LADDER_SYN ? "syn" : "fin";
+	if (r->marks & LADDER_ODD)
+		return "odd";
+	return r->len ? "data" : "ack";
+}
+
+static void put_packet_label(FILE *out, const struct ladder_row *r)
+{
+	const char *w = packet_words(r);
+	report_html_puts(out, r->flow, 1);
+	fputc(' ', out);
+	if (r->kind == LADDER_BULK) {
+		fprintf(out, "\u22ef %zu frames folded (%u\u2013%u), %llu bytes over %.3f s", r->count, r->frame,
+			r->frame_last, (unsigned long long)r->len, r->t_last - r->t);
+	} else {
+		if (w)
+			fprintf(out, "%s ", w);
+		else if (!r->udp && !r->len)
+			fputs("ACK ", out);
+		else
+			fprintf(out, "%s %llu byte%s ", r->udp ? "datagram" : "data", (unsigned long long)r->len,
+				r->len == 1 ? "" : "s");
+		if (!r->udp)
+			fprintf(out, "%s seq %u", r->flags, r->seq);
+		if (w && r->len)
+			fprintf(out, " len %llu", (unsigned long long)r->len);
+	}
+	if (r->preview[0]) {
+		fputs(r->kind == LADDER_BULK ? " first " : " ", out);
+		report_html_puts(out, r->preview, 1);
+	}
+	if (r->kind == LADDER_PACKET && r->notes[0]) {
+		fputs(" \u26a0 ", out);
+		report_html_puts(out, r->notes, 1);
+	}
+}
+
+static void draw_arrow(FILE *out, const struct geo *g, const struct ladder_row *r, int y)
+{
+	int x1 = g->x[r->from], x2 = g->x[r->to], mid = (x1 + x2) / 2;
+	const char *cls = r->kind == LADDER_BULK ? "bulk" : packet_class(r);
+	if (x1 == x2) { /* both ends in one lane: a short loop */
+		x2 = x1 + 40;
+		mid = x1 + 20;
+	}
+	fprintf(out, "<line class=\"a %s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#head)\"/>", cls, x1,
+		y + 24, x2 + (x2 > x1 ? -3 : 3), y + 24);
+	fprintf(out, "<text class=\"lbl\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", mid, y + 17);
+	put_packet_label(out, r);
+	fputs("</text>\n", out);
+}
+
+static void draw_fault(FILE *out, const struct geo *g, const struct ladder_row *r, int y)
+{
+	static const char *const words[] = {"\u2691 RELAY FAULT", "\u2715 DROPPED by the relay",
+					    "\u29c9 DUPLICATED by the relay", "\u23f1 DELAYED by the relay"};
+	int x1 = g->x[LADDER_RELAY], x2 = g->x[r->to];
+	int end = x1 + (x2 - x1) / 2;
+	if (x1 == x2)
+		end = x1 + 60;
+	fprintf(out, "<line class=\"a fault\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", x1, y + 24, end, y + 24);
+	if (r->fault == LADDER_FAULT_DROP)
+		fprintf(out, "<text class=\"x\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">\u2715</text>", end, y + 29);
+	else
+		fprintf(out, "<polygon class=\"fhead\" points=\"%d,%d %d,%d %d,%d\"/>", end, y + 24,
+			end - (x2 > x1 ? 8 : -8), y + 20, end - (x2 > x1 ? 8 : -8), y + 28);
+	fprintf(out, "<text class=\"lbl fault\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s: ", (x1 + end) / 2, y + 17,
+		words[r->fault]);
+	report_html_puts(out, r->text, 1);
+	fputs("</text>\n", out);
+}
+
+static void draw_step(FILE *out, const struct ladder *l, const struct ladder_row *r, int y)
+{
+	fprintf(out, "<rect class=\"step%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>", r->failed ? " failed" : "",
+		TIME_W - 4, y + 2, W - TIME_W, ROW_STEP - 4);
+	fprintf(out, "<text class=\"st%s\" x=\"%d\" y=\"%d\">%s", r->failed ? " failed" : "", TIME_W + 2, y + 15,
+		r->failed ? "\u2717 FAILED HERE \u2014 " : "\u25b8 ");
+	if (r->line > 0) {
+		report_html_puts(out, l->case_file, 1);
+		fprintf(out, ":%d  ", r->line);
+	}
+	report_html_puts(out, r->text, 1);
+	fputs("</text>\n", out);
+}
+
+void report_html_ladder_svg(FILE *out, const struct ladder *l)
+{
+	struct geo g = geometry(l);
+	size_t shown = l->nrows < MAX_ROWS ? l->nrows : MAX_ROWS;
+	int h = TOP + 8;
+	for (size_t i = 0; i < shown; i++)
+		h += row_height(&l->rows[i]);
+	fprintf(out, "<div class=\"ladder-box\"><svg class=\"ladder\" xmlns=\"http://www.w3.org/2000/svg\" "
+		     "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"ladder diagram\">\n",
+		W, h, W, h);
+	fputs("<style>text{font:12px 'DejaVu Sans Mono',monospace;fill:#111}.lane{stroke:#777;stroke-width:2}"
+	      ".lt{font:bold 14px 'DejaVu Sans',sans-serif}.a{stroke-width:2;stroke:#1f4e99}.a.ack{stroke:#888;"
+	      "stroke-dasharray:2 3}.a.syn{stroke:#176317;stroke-width:3}.a.fin{stroke:#a05a00;stroke-width:3}"
+	      ".a.rst{stroke:#b00020;stroke-width:4;stroke-dasharray:8 3}.a.odd{stroke:#7a1fa2;"
+	      "stroke-dasharray:6 3}.a.bulk{stroke:#1f4e99;stroke-width:7;stroke-opacity:.45}"
+	      ".a.fault{stroke:#b00020;stroke-width:2;stroke-dasharray:4 3}.x{font:bold 18px sans-serif;fill:#b00020}"
+	      ".fhead{fill:#b00020}.lbl{font-size:11.5px}.lbl.fault{fill:#b00020;font-weight:bold}"
+	      ".step{fill:#eef3fb}.step.failed{fill:#ffe0e0;stroke:#b00020;stroke-width:2}.st{fill:#234}"
+	      ".st.failed{font-weight:bold;fill:#b00020}.tm{fill:#555;font-size:11px}</style>\n"
+	      "<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"11\" "
+	      "markerHeight=\"11\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/>"
+	      "</marker></defs>\n",
+	      out);
+	fprintf(out, "<text class=\"tm\" x=\"4\" y=\"20\">time (s)</text>\n");
+	for (int i = 0; i < LADDER_NLANES; i++) {
+		if (!l->lanes[i])
+			continue;
+		fprintf(out, "<text class=\"lt\" x=\"%d\" y=\"20\" text-anchor=\"middle\">%s</text>", g.x[i],
+			ladder_lane_name(l, (enum ladder_lane)i));
+		fprintf(out, "<line class=\"lane\" x1=\"%d\" y1=\"30\" x2=\"%d\" y2=\"%d\"/>\n", g.x[i], g.x[i], h - 4);
+	}
+	int y = TOP;
+	for (size_t i = 0; i < shown; i++) {
+		const struct ladder_row *r = &l->rows[i];
+		if (r->kind != LADDER_STEP)
+			fprintf(out, "<text class=\"tm\" x=\"4\" y=\"%d\">%+.6f</text>", y + (r->kind == LADDER_NOTE ? 15 : 28),
+				r->t);
+		switch (r->kind) {
+		case LADDER_PACKET:
+		case LADDER_BULK: draw_arrow(out, &g, r, y); break;
+		case LADDER_FAULT: draw_fault(out, &g, r, y); break;
+		case LADDER_STEP: draw_step(out, l, r, y); break;
+		case LADDER_NOTE:
+			fprintf(out, "<text x=\"%d\" y=\"%d\">frame %u: %s", TIME_W + 2, y + 15, r->frame,
+				r->marks & LADDER_ODD ? "\u26a0 cannot decode: " : "");
+			report_html_puts(out, r->text, 1);
+			fputs("</text>\n", out);
+			break;
+		}
+		y += row_height(r);
+	}
+	fputs("</svg></div>\n<p class=\"legend\">Time runs down. Solid arrow: data; dotted grey: ACK only; "
+	      "green: SYN (opening); brown: FIN (orderly close); red dashed: RST (abort); purple dashed: "
+	      "retransmission or other anomaly (\u26a0); wide band: bulk data folded; red \u2715: dropped by the "
+	      "relay. Shaded rows are the case's steps; \u2717 FAILED HERE marks the step that failed.",
+	      out);
+	if (l->collapsed)
+		fprintf(out, " %zu of %zu frames are folded into bands.", l->collapsed, l->frames);
+	if (!l->roles_known)
+		fputs(" This capture does not say which side is the harness: lanes are the client and server side of "
+		      "each flow.",
+		      out);
+	if (shown < l->nrows)
+		fprintf(out, " <strong>Only the first %zu of %zu rows are drawn</strong>; `sockcheck inspect` shows all.",
+			shown, l->nrows);
+	fputs("</p>\n", out);
+}
