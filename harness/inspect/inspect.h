@@ -20,6 +20,7 @@ struct inspect_port {
 	int port;
 	int udp;
 	int relay_to; /* relays: the port the relay forwards to; 0 for a harness socket */
+	char name[32]; /* the case's name for the socket or relay ("c1", "talker") */
 };
 
 struct inspect_timeline {

@@ -128,6 +128,10 @@ static int add_frame(struct ladder *l, const struct trace *t, const struct trace
 		rs->server = lb;
 	r->kind = LADDER_PACKET;
 	r->udp = !tcp;
+	for (size_t i = 0; tl && i < tl->nharness; i++) /* the case's name for the harness's socket */
+		if (tl->harness[i].udp == !tcp && ((la == LADDER_HARNESS && tl->harness[i].port == a->port) ||
+						   (lb == LADDER_HARNESS && tl->harness[i].port == b->port)))
+			snprintf(r->who, sizeof r->who, "%s", tl->harness[i].name);
 	r->dir = f->dir;
 	r->from = f->dir ? lb : la;
 	r->to = f->dir ? la : lb;
@@ -184,9 +188,13 @@ static void aim_faults(struct ladder *l, const struct relay_sides *rs)
 	}
 }
 
+/* A frame a bulk band may hold: no SYN, FIN or RST, and no anomaly but a retransmission (counted). */
 static int plain(const struct ladder_row *r)
 {
-	return r->kind == LADDER_PACKET && !(r->marks & (LADDER_SYN | LADDER_FIN | LADDER_RST | LADDER_ODD));
+	if (r->kind != LADDER_PACKET || (r->marks & (LADDER_SYN | LADDER_FIN | LADDER_RST)))
+		return 0;
+	return !(r->marks & LADDER_ODD) || (r->marks & LADDER_RETRANS && strstr(r->notes, "retransmission") == r->notes &&
+					    !strchr(r->notes, ','));
 }
 
 /* Folds rows[i..j) (plain frames) into one BULK row per flow and sender, in order of first frame. */
@@ -205,10 +213,13 @@ static size_t fold(struct ladder *l, size_t i, size_t j, size_t w)
 			*g = copy;
 			g->kind = LADDER_BULK;
 			g->count = 0;
+			g->retrans = 0;
+			g->notes[0] = '\0';
 			g->len = 0;
 			g->preview[0] = '\0';
 		}
 		g->count++;
+		g->retrans += (r->marks & LADDER_RETRANS) != 0;
 		g->len += r->len;
 		g->frame_last = r->frame;
 		g->t_last = r->t;

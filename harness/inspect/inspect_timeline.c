@@ -30,6 +30,8 @@ static int load_ports(json_t *a, const char *port_key, int relay, struct inspect
 		p->port = (int)json_integer_value(port);
 		p->udp = json_is_true(json_object_get(e, "udp"));
 		p->relay_to = relay ? (int)json_integer_value(json_object_get(e, "to")) : 0;
+		const char *name = json_string_value(json_object_get(e, "name"));
+		snprintf(p->name, sizeof p->name, "%s", name ? name : "");
 	}
 	return 0;
 }

@@ -37,6 +37,8 @@ struct ladder_row {
 	char flow[16];           /* "tcp1", "udp2" */
 	char a[64], b[64];       /* the flow's client and server endpoints, as "127.0.0.1:9000" */
 	int dir;                 /* 0: sent by a (the client side), 1: by b */
+	char who[32];            /* the case's name for the harness's socket of the flow ("c1"), or "" */
+	size_t retrans;          /* BULK: retransmissions folded in */
 	char flags[16];          /* tcpdump style "[S.]" (TCP), "udp" */
 	unsigned marks;          /* LADDER_SYN, ... */
 	uint32_t seq, ack;       /* TCP, relative */

@@ -163,6 +163,8 @@ static void put_script(FILE *out, const char *script, int fail_line)
 		size_t n = e ? (size_t)(e - s) : strlen(s);
 		fprintf(out, "<li%s>", line == fail_line ? " class=\"failed\"" : "");
 		report_html_put(out, s, n, 0);
+		if (!n)
+			fputs("&#160;", out); /* an empty line keeps its number */
 		if (line == fail_line)
 			fputs("   \u2190 \u2717 failed here", out);
 		fputs("</li>", out);
@@ -207,12 +209,12 @@ static void put_link(FILE *out, const char *what, const char *path)
 	fputs("</code></a></li>", out);
 }
 
-static void put_case(FILE *out, const struct result *r, const struct report_html_case *x)
+static void put_case(FILE *out, const struct result *r, const struct report_html_case *x, size_t index)
 {
 	const char *cls, *words = verdict_words(r, &cls);
 	char id[300], pts[32], max[32];
 	case_id(r, id, sizeof id);
-	fprintf(out, "<section class=\"case %s\" id=\"%s\"><details open><summary><span class=\"v\">%s</span> ", cls, id,
+	fprintf(out, "<section class=\"case %s\" id=\"%s\"><details open=\"open\"><summary><span class=\"v\">%s</span> ", cls, id,
 		words);
 	report_html_puts(out, r->suite, 1);
 	fputc('/', out);
@@ -230,7 +232,7 @@ static void put_case(FILE *out, const struct result *r, const struct report_html
 		put_diff(out, r->expected, r->actual);
 	if (x && x->ladder) {
 		fputs("<h3>What happened on the wire</h3>\n", out);
-		report_html_ladder_svg(out, x->ladder);
+		report_html_ladder_svg(out, x->ladder, index);
 	} else if (x && x->ladder_error) {
 		fputs("<p>No ladder: ", out);
 		report_html_puts(out, x->ladder_error, 1);
@@ -316,7 +318,7 @@ int report_html_write(FILE *out, const struct report_run *run, const struct resu
 			continue;
 		if (!any++)
 			fputs("<h2>What went wrong, case by case</h2>\n", out);
-		put_case(out, &rs[i], extra ? &extra[i] : NULL);
+		put_case(out, &rs[i], extra ? &extra[i] : NULL, i);
 	}
 	report_html_tail(out);
 	if (fflush(out) != 0 || ferror(out)) {
@@ -337,7 +339,7 @@ int report_html_ladder_write(FILE *out, const char *title, const struct ladder *
 		if (l->lanes[i])
 			fprintf(out, "%s%s", k++ ? ", " : "", ladder_lane_name(l, (enum ladder_lane)i));
 	fputs(".</p>\n", out);
-	report_html_ladder_svg(out, l);
+	report_html_ladder_svg(out, l, 0);
 	report_html_tail(out);
 	if (fflush(out) != 0 || ferror(out)) {
 		snprintf(err, errlen, "write failed: %s", strerror(errno ? errno : EIO));

@@ -28,8 +28,9 @@ int report_html_write(FILE *out, const struct report_run *run, const struct resu
 /* A page with one capture's ladder (sockcheck inspect --html). title: the capture's name. 0 or -1. */
 int report_html_ladder_write(FILE *out, const char *title, const struct ladder *l, char *err, size_t errlen);
 
-/* Writes the ladder as an inline <svg class="ladder"> element (and its legend) into a page. */
-void report_html_ladder_svg(FILE *out, const struct ladder *l);
+/* Writes the ladder as an inline <svg class="ladder"> element (and its legend) into a page; index makes
+ * its element ids unique in the page (one ladder per failed case). */
+void report_html_ladder_svg(FILE *out, const struct ladder *l, size_t index);
 
 /* The class page of `sockcheck grade`: a gradebook and an item analysis. Strings borrowed. */
 struct report_html_class_row {

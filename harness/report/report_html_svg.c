@@ -11,6 +11,7 @@
 #define ROW_STEP 22    /* height of a step row */
 #define TOP 46         /* lane titles */
 #define MAX_ROWS 400   /* rows drawn; the rest is named, not drawn */
+#define GAP_MIN 0.25   /* seconds of silence drawn as a gap row */
 
 struct geo {
 	int x[LADDER_NLANES]; /* lane positions; 0 when absent */
@@ -28,6 +29,32 @@ static struct geo geometry(const struct ladder *l)
 		if (l->lanes[i])
 			g.x[i] = TIME_W + (W - TIME_W) * (2 * k++ + 1) / (2 * n);
 	return g;
+}
+
+/* At most about max bytes of s (whole characters), then an ellipsis. */
+static void put_cut(FILE *out, const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n <= max) {
+		report_html_puts(out, s, 1);
+		return;
+	}
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	report_html_put(out, s, max, 1);
+	fputs("\u2026", out);
+}
+
+/* Seconds of silence before row i worth showing (at least GAP_MIN since every earlier row ended), or 0. */
+static double gap_before(const struct ladder *l, size_t i)
+{
+	if (i == 0)
+		return 0;
+	double last = l->rows[0].t_last;
+	for (size_t k = 1; k < i; k++) /* bulk bands end late: the latest end so far */
+		last = l->rows[k].t_last > last ? l->rows[k].t_last : last;
+	double g = l->rows[i].t - last;
+	return g >= GAP_MIN ? g : 0;
 }
 
 static int row_height(const struct ladder_row *r)
@@ -64,10 +91,20 @@ static void put_packet_label(FILE *out, const struct ladder_row *r)
 {
 	const char *w = packet_words(r);
 	report_html_puts(out, r->flow, 1);
+	if (r->who[0]) {
+		fputs(" (", out);
+		report_html_puts(out, r->who, 1);
+		fputs(")", out);
+	}
 	fputc(' ', out);
-	if (r->kind == LADDER_BULK) {
-		fprintf(out, "\u22ef %zu frames folded (%u\u2013%u), %llu bytes over %.3f s", r->count, r->frame,
+	if (r->kind == LADDER_BULK && !r->len) {
+		fprintf(out, "\u22ef %zu ACKs folded (frames %u\u2013%u) in %.3f s", r->count, r->frame, r->frame_last,
+			r->t_last - r->t);
+	} else if (r->kind == LADDER_BULK) {
+		fprintf(out, "\u22ef %zu frames folded (%u\u2013%u): %llu bytes in %.3f s", r->count, r->frame,
 			r->frame_last, (unsigned long long)r->len, r->t_last - r->t);
+		if (r->retrans)
+			fprintf(out, ", \u26a0 %zu retransmitted", r->retrans);
 	} else {
 		if (w)
 			fprintf(out, "%s ", w);
@@ -81,8 +118,8 @@ static void put_packet_label(FILE *out, const struct ladder_row *r)
 		if (w && r->len)
 			fprintf(out, " len %llu", (unsigned long long)r->len);
 	}
-	if (r->preview[0]) {
-		fputs(r->kind == LADDER_BULK ? " first " : " ", out);
+	if (r->preview[0] && r->kind == LADDER_PACKET) {
+		fputc(' ', out);
 		report_html_puts(out, r->preview, 1);
 	}
 	if (r->kind == LADDER_PACKET && r->notes[0]) {
@@ -91,7 +128,7 @@ static void put_packet_label(FILE *out, const struct ladder_row *r)
 	}
 }
 
-static void draw_arrow(FILE *out, const struct geo *g, const struct ladder_row *r, int y)
+static void draw_arrow(FILE *out, const struct geo *g, const struct ladder_row *r, int y, size_t index)
 {
 	int x1 = g->x[r->from], x2 = g->x[r->to], mid = (x1 + x2) / 2;
 	const char *cls = r->kind == LADDER_BULK ? "bulk" : packet_class(r);
@@ -99,8 +136,8 @@ static void draw_arrow(FILE *out, const struct geo *g, const struct ladder_row *
 		x2 = x1 + 40;
 		mid = x1 + 20;
 	}
-	fprintf(out, "<line class=\"a %s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#head)\"/>", cls, x1,
-		y + 24, x2 + (x2 > x1 ? -3 : 3), y + 24);
+	fprintf(out, "<line class=\"a %s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#head%zu)\"/>", cls, x1,
+		y + 24, x2 + (x2 > x1 ? -3 : 3), y + 24, index);
 	fprintf(out, "<text class=\"lbl\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", mid, y + 17);
 	put_packet_label(out, r);
 	fputs("</text>\n", out);
@@ -122,7 +159,7 @@ static void draw_fault(FILE *out, const struct geo *g, const struct ladder_row *
 			end - (x2 > x1 ? 8 : -8), y + 20, end - (x2 > x1 ? 8 : -8), y + 28);
 	fprintf(out, "<text class=\"lbl fault\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s: ", (x1 + end) / 2, y + 17,
 		words[r->fault]);
-	report_html_puts(out, r->text, 1);
+	put_cut(out, r->text, 60);
 	fputs("</text>\n", out);
 }
 
@@ -136,33 +173,24 @@ static void draw_step(FILE *out, const struct ladder *l, const struct ladder_row
 		report_html_puts(out, l->case_file, 1);
 		fprintf(out, ":%d  ", r->line);
 	}
-	report_html_puts(out, r->text, 1);
+	put_cut(out, r->text, 104);
 	fputs("</text>\n", out);
 }
 
-void report_html_ladder_svg(FILE *out, const struct ladder *l)
+void report_html_ladder_svg(FILE *out, const struct ladder *l, size_t index)
 {
 	struct geo g = geometry(l);
 	size_t shown = l->nrows < MAX_ROWS ? l->nrows : MAX_ROWS;
 	int h = TOP + 8;
 	for (size_t i = 0; i < shown; i++)
-		h += row_height(&l->rows[i]);
+		h += row_height(&l->rows[i]) + (gap_before(l, i) > 0 ? ROW_STEP : 0);
 	fprintf(out, "<div class=\"ladder-box\"><svg class=\"ladder\" xmlns=\"http://www.w3.org/2000/svg\" "
 		     "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"ladder diagram\">\n",
 		W, h, W, h);
-	fputs("<style>text{font:12px 'DejaVu Sans Mono',monospace;fill:#111}.lane{stroke:#777;stroke-width:2}"
-	      ".lt{font:bold 14px 'DejaVu Sans',sans-serif}.a{stroke-width:2;stroke:#1f4e99}.a.ack{stroke:#888;"
-	      "stroke-dasharray:2 3}.a.syn{stroke:#176317;stroke-width:3}.a.fin{stroke:#a05a00;stroke-width:3}"
-	      ".a.rst{stroke:#b00020;stroke-width:4;stroke-dasharray:8 3}.a.odd{stroke:#7a1fa2;"
-	      "stroke-dasharray:6 3}.a.bulk{stroke:#1f4e99;stroke-width:7;stroke-opacity:.45}"
-	      ".a.fault{stroke:#b00020;stroke-width:2;stroke-dasharray:4 3}.x{font:bold 18px sans-serif;fill:#b00020}"
-	      ".fhead{fill:#b00020}.lbl{font-size:11.5px}.lbl.fault{fill:#b00020;font-weight:bold}"
-	      ".step{fill:#eef3fb}.step.failed{fill:#ffe0e0;stroke:#b00020;stroke-width:2}.st{fill:#234}"
-	      ".st.failed{font-weight:bold;fill:#b00020}.tm{fill:#555;font-size:11px}</style>\n"
-	      "<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"11\" "
+	fprintf(out, "<defs><marker id=\"head%zu\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"11\" "
 	      "markerHeight=\"11\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/>"
 	      "</marker></defs>\n",
-	      out);
+		index);
 	fprintf(out, "<text class=\"tm\" x=\"4\" y=\"20\">time (s)</text>\n");
 	for (int i = 0; i < LADDER_NLANES; i++) {
 		if (!l->lanes[i])
@@ -174,12 +202,19 @@ void report_html_ladder_svg(FILE *out, const struct ladder *l)
 	int y = TOP;
 	for (size_t i = 0; i < shown; i++) {
 		const struct ladder_row *r = &l->rows[i];
+		double gap = gap_before(l, i);
+		if (gap > 0) {
+			fprintf(out, "<text class=\"gap\" x=\"%d\" y=\"%d\">\u22ee %.2f s pass with nothing on the wire and "
+				     "no step</text>\n",
+				TIME_W + 2, y + 15, gap);
+			y += ROW_STEP;
+		}
 		if (r->kind != LADDER_STEP)
 			fprintf(out, "<text class=\"tm\" x=\"4\" y=\"%d\">%+.6f</text>", y + (r->kind == LADDER_NOTE ? 15 : 28),
 				r->t);
 		switch (r->kind) {
 		case LADDER_PACKET:
-		case LADDER_BULK: draw_arrow(out, &g, r, y); break;
+		case LADDER_BULK: draw_arrow(out, &g, r, y, index); break;
 		case LADDER_FAULT: draw_fault(out, &g, r, y); break;
 		case LADDER_STEP: draw_step(out, l, r, y); break;
 		case LADDER_NOTE:

@@ -35,6 +35,15 @@ static const char style[] =
 	".legend{font-size:13px;color:#333}.bar{display:inline-block;height:1em;background:#4a6fa5;"
 	"vertical-align:middle}.barbg{display:inline-block;width:12em;border:1px solid #888;"
 	"vertical-align:middle}\n"
+	":where(svg.ladder) text{font:12px 'DejaVu Sans Mono',monospace;fill:#111}.lane{stroke:#777;stroke-width:2}"
+	      ".lt{font:bold 14px 'DejaVu Sans',sans-serif}.a{stroke-width:2;stroke:#1f4e99}.a.ack{stroke:#888;"
+	      "stroke-dasharray:2 3}.a.syn{stroke:#176317;stroke-width:3}.a.fin{stroke:#a05a00;stroke-width:3}"
+	      ".a.rst{stroke:#b00020;stroke-width:4;stroke-dasharray:8 3}.a.odd{stroke:#7a1fa2;"
+	      "stroke-dasharray:6 3}.a.bulk{stroke:#1f4e99;stroke-width:7;stroke-opacity:.45}"
+	      ".a.fault{stroke:#b00020;stroke-width:2;stroke-dasharray:4 3}.x{font:bold 18px sans-serif;fill:#b00020}"
+	      ".fhead{fill:#b00020}.lbl{font-size:11.5px}.lbl.fault{fill:#b00020;font-weight:bold}"
+	      ".step{fill:#eef3fb}.step.failed{fill:#ffe0e0;stroke:#b00020;stroke-width:2}.st{fill:#234}"
+	      ".st.failed{font-weight:bold;fill:#b00020}.gap{font-style:italic;fill:#444}.tm{fill:#555;font-size:11px}\n"
 	"@media print{body{max-width:none;font-size:11pt}details>*{display:block}summary{list-style:none}"
 	".ladder-box{overflow:visible;border:none}pre{white-space:pre-wrap}section.case{break-inside:auto}}\n";
 
@@ -69,8 +78,8 @@ void report_html_puts(FILE *out, const char *s, int one_line)
 
 void report_html_head(FILE *out, const char *title)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n<title>",
 	      out);
 	report_html_puts(out, title, 1);
 	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
