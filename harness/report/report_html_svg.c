@@ -98,11 +98,17 @@ static void put_packet_label(FILE *out, const struct ladder_row *r)
 	}
 	fputc(' ', out);
 	if (r->kind == LADDER_BULK && !r->len) {
-		fprintf(out, "\u22ef %zu ACKs folded (frames %u\u2013%u) in %.3f s", r->count, r->frame, r->frame_last,
-			r->t_last - r->t);
+		fprintf(out, "\u22ef %zu ACKs folded (frames %u\u2013%u), %+.3f \u2192 %+.3f s", r->count, r->frame,
+			r->frame_last, r->t, r->t_last);
 	} else if (r->kind == LADDER_BULK) {
-		fprintf(out, "\u22ef %zu frames folded (%u\u2013%u): %llu bytes in %.3f s", r->count, r->frame,
-			r->frame_last, (unsigned long long)r->len, r->t_last - r->t);
+		char size[32];
+		if (r->len >= 10240)
+			snprintf(size, sizeof size, "%.1f %s", (double)r->len / (r->len >= 1048576 ? 1048576.0 : 1024.0),
+				 r->len >= 1048576 ? "MiB" : "KiB");
+		else
+			snprintf(size, sizeof size, "%llu bytes", (unsigned long long)r->len);
+		fprintf(out, "\u22ef %zu frames folded (%u\u2013%u): %s, %+.3f \u2192 %+.3f s", r->count, r->frame,
+			r->frame_last, size, r->t, r->t_last);
 		if (r->retrans)
 			fprintf(out, ", \u26a0 %zu retransmitted", r->retrans);
 	} else {
@@ -199,16 +205,20 @@ void report_html_ladder_svg(FILE *out, const struct ladder *l, size_t index)
 			ladder_lane_name(l, (enum ladder_lane)i));
 		fprintf(out, "<line class=\"lane\" x1=\"%d\" y1=\"30\" x2=\"%d\" y2=\"%d\"/>\n", g.x[i], g.x[i], h - 4);
 	}
-	int y = TOP;
+	int y = TOP, failed = 0;
 	for (size_t i = 0; i < shown; i++) {
 		const struct ladder_row *r = &l->rows[i];
 		double gap = gap_before(l, i);
 		if (gap > 0) {
-			fprintf(out, "<text class=\"gap\" x=\"%d\" y=\"%d\">\u22ee %.2f s pass with nothing on the wire and "
-				     "no step</text>\n",
-				TIME_W + 2, y + 15, gap);
+			fprintf(out, "<text class=\"gap\" x=\"%d\" y=\"%d\">\u22ee %.2f s of silence%s</text>\n", TIME_W + 2,
+				y + 15, gap,
+				failed == 1 ? ": the failed step waited in vain. Below: after the verdict, as the harness "
+					      "ends the case"
+					    : " on the wire, and no step");
+			failed += failed == 1;
 			y += ROW_STEP;
 		}
+		failed += failed == 0 && r->kind == LADDER_STEP && r->failed;
 		if (r->kind != LADDER_STEP)
 			fprintf(out, "<text class=\"tm\" x=\"4\" y=\"%d\">%+.6f</text>", y + (r->kind == LADDER_NOTE ? 15 : 28),
 				r->t);

@@ -127,7 +127,7 @@ static void test_run_page(void)
 	CHECK_HAS(h, ">program</text>");
 	CHECK_HAS(h, "FAILED HERE");
 	CHECK_HAS(h, "DROPPED by the relay");
-	CHECK_HAS(h, "700 frames folded");
+	CHECK_HAS(h, "700 frames folded (10\u2013709): 1.0 MiB");
 	CHECK_HAS(h, "tcp1 SYN [S]");
 	CHECK_HAS(h, "href=\"captures/r1/tcp-echo/half-close.pcap\"");
 	CHECK_INT(count(h, "http"), 1); /* no network resource: only the SVG namespace name */
