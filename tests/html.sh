@@ -41,7 +41,11 @@ cd "$tmp" || exit 1
   >"$tmp/run.out" 2>&1
 rc=$?
 [ $rc -eq 1 ] || fail "run exited $rc, expected 1: $(tail -5 "$tmp/run.out")"
-[ -s report.html ] || { fail "no report.html"; echo "html.sh: $failures failure(s)"; exit 1; }
+[ -s report.html ] || { fail "no report.html"; # 6. The class page of `sockcheck grade` (a sample model from the unit test): well-formed and valid.
+"$build/tests/report_html_test" --class class.html || fail "report_html_test --class failed"
+xmllint --noout class.html 2>/dev/null || fail "class.html is not well-formed"
+tidy -q -e class.html >"$tmp/tidy-class.out" 2>&1 || fail "tidy class.html: $(head -5 "$tmp/tidy-class.out")"
+echo "html.sh: $failures failure(s)"; exit 1; }
 
 # 2. Well-formed, valid, self-contained.
 xmllint --noout report.html 2>"$tmp/xmllint.err" || fail "not well-formed: $(head -3 "$tmp/xmllint.err")"
@@ -84,5 +88,9 @@ else
     grep -qF "$want" inspect.html || fail "inspect.html lacks '$want'"
   done
 fi
+# 6. The class page of `sockcheck grade` (a sample model from the unit test): well-formed and valid.
+"$build/tests/report_html_test" --class class.html || fail "report_html_test --class failed"
+xmllint --noout class.html 2>/dev/null || fail "class.html is not well-formed"
+tidy -q -e class.html >"$tmp/tidy-class.out" 2>&1 || fail "tidy class.html: $(head -5 "$tmp/tidy-class.out")"
 echo "html.sh: $failures failure(s)"
 [ $failures -eq 0 ]

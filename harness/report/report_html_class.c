@@ -46,7 +46,7 @@ static void put_gradebook(FILE *out, const struct report_html_class *c)
 		put_points(out, r->total);
 		fputs("</strong>/", out);
 		put_points(out, r->max);
-		fprintf(out, "</td><td><span class=\"v\">%s</span> ", full ? "\u2713" : "\u2717");
+		fputs("</td><td>", out);
 		report_html_puts(out, r->status, 1);
 		fputs("</td></tr>\n", out);
 	}
@@ -57,8 +57,8 @@ static void put_items(FILE *out, const struct report_html_class *c)
 {
 	if (!c->nitems)
 		return;
-	fputs("<h2>Item analysis</h2>\n<p>How many submissions passed each case, hardest first as given, and the "
-	      "failure most of the others share.</p>\n<table class=\"items\"><thead><tr><th>case</th><th>passed"
+	fputs("<h2>Item analysis</h2>\n<p>How many submissions passed each case, and the failure most of the "
+	      "others share.</p>\n<table class=\"items\"><thead><tr><th>case</th><th>passed"
 	      "</th><th></th><th>most common failure</th></tr></thead><tbody>\n",
 	      out);
 	for (size_t i = 0; i < c->nitems; i++) {
@@ -67,7 +67,7 @@ static void put_items(FILE *out, const struct report_html_class *c)
 		fputs("<tr class=\"item\"><td>", out);
 		report_html_puts(out, it->item, 1);
 		fprintf(out, "</td><td>%.0f%% of %zu</td><td><span class=\"barbg\"><span class=\"bar\" "
-			     "style=\"width:%.1f%%\"></span></span></td><td>",
+			     "style=\"width:%.1f%%\">&#160;</span></span></td><td>",
 			rate * 100.0, it->runs, rate * 100.0);
 		if (it->common_failure) {
 			fprintf(out, "%zu \u00d7 ", it->common_count);

@@ -145,19 +145,26 @@ static void test_run_page(void)
 	result_free(&rs[1]);
 }
 
+/* A sample class page into out (also what `report_html_test --class FILE` writes for tests/html.sh). */
+static int class_page(FILE *out)
+{
+	static const char *const parts[] = {"tcp-echo", "udp<client>"};
+	static const double maxes[] = {10, 5}, sa[] = {10, 2.5}, sb[] = {0, 0};
+	const struct report_html_class_row rows[] = {{"alice", "alice/report.html", sa, 12.5, 15, "graded"},
+						     {"bob & <eve>", NULL, sb, 0, 15, "build failed"}};
+	const struct report_html_item items[] = {{"tcp-echo/half-close", 0.5, 2, "expect c1 eof: <nothing>", 1},
+						 {"udp-client/lost-reply", 1.0, 2, NULL, 0}};
+	const struct report_html_class c = {"CS 341 <A2>", parts, maxes, 2, rows, 2, items, 2};
+	char err[128];
+	return report_html_class_write(out, &c, err, sizeof err);
+}
+
 static void test_class_page(void)
 {
-	const char *parts[] = {"tcp-echo", "udp<client>"};
-	double maxes[] = {10, 5}, sa[] = {10, 2.5}, sb[] = {0, 0};
-	struct report_html_class_row rows[] = {{"alice", "alice/report.html", sa, 12.5, 15, "graded"},
-					       {"bob & <eve>", NULL, sb, 0, 15, "build failed"}};
-	struct report_html_item items[] = {{"tcp-echo/half-close", 0.5, 2, "expect c1 eof: <nothing>", 1},
-					   {"udp-client/lost-reply", 1.0, 2, NULL, 0}};
-	struct report_html_class c = {"CS 341 <A2>", parts, maxes, 2, rows, 2, items, 2};
-	char *buf = NULL, err[128];
+	char *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
-	CHECK_INT(report_html_class_write(m, &c, err, sizeof err), 0);
+	CHECK_INT(class_page(m), 0);
 	fclose(m);
 	CHECK_INT(count(buf, "<tr class=\"submission "), 2);
 	CHECK_INT(count(buf, "<tr class=\"item\""), 2);
@@ -196,8 +203,15 @@ static void test_markdown(void)
 	result_free(&r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--class") == 0) {
+		FILE *f = fopen(argv[2], "w");
+		int rc = f ? class_page(f) : -1;
+		if (f && fclose(f) != 0)
+			rc = -1;
+		return rc ? 1 : 0;
+	}
 	test_run_page();
 	test_class_page();
 	test_markdown();

@@ -33,7 +33,7 @@ static const char style[] =
 	".esc{background:#e8e8ff;border-radius:2px}\n"
 	".ladder-box{overflow-x:auto;border:1px solid #ccc;margin:.3em 0}svg.ladder{display:block;max-width:100%;"
 	"height:auto}\n"
-	".legend{font-size:13px;color:#333}.bar{display:inline-block;height:1em;background:#4a6fa5;"
+	".legend{font-size:13px;color:#333}.bar{display:inline-block;height:1em;background:#4a6fa5;overflow:hidden;"
 	"vertical-align:middle}.barbg{display:inline-block;width:12em;border:1px solid #888;"
 	"vertical-align:middle}\n"
 	":where(svg.ladder) text{font:12px 'DejaVu Sans Mono',monospace;fill:#111}.lane{stroke:#777;stroke-width:2}"
