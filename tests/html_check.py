@@ -59,7 +59,9 @@ def check_png(path):
     im = Image.open(path).convert("RGB")
     w, h = im.size
     counts = {rgb: n for n, rgb in im.getcolors(maxcolors=1 << 24)}
-    want = {"failed step box": (0xFF, 0xE0, 0xE0), "SYN arrow": (0x17, 0x63, 0x17), "lane": (0x77, 0x77, 0x77)}
+    # Colours only the ladder's SVG uses (report_html_util.c), so the rest of the page cannot stand in.
+    want = {"failed step box": (0xFF, 0xD9, 0xD9), "step rows": (0xEE, 0xF3, 0xFB), "SYN arrow": (0x1B, 0x7A, 0x2B),
+            "lane": (0x77, 0x77, 0x77)}
     bad = [f"{w}x{h} is too small"] if w < 600 or h < 600 else []
     bad += [f"no {k} pixels (colour #{v[0]:02x}{v[1]:02x}{v[2]:02x}) in the picture"
             for k, v in want.items() if counts.get(v, 0) < 40]
