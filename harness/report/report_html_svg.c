@@ -187,7 +187,7 @@ void report_html_ladder_svg(FILE *out, const struct ladder *l, size_t index)
 {
 	struct geo g = geometry(l);
 	size_t shown = l->nrows < MAX_ROWS ? l->nrows : MAX_ROWS;
-	int h = TOP + 8;
+	int h = TOP + 8 + ROW_STEP; /* the last row: the end of the capture */
 	for (size_t i = 0; i < shown; i++)
 		h += row_height(&l->rows[i]) + (gap_before(l, i) > 0 ? ROW_STEP : 0);
 	fprintf(out, "<div class=\"ladder-box\"><svg class=\"ladder\" xmlns=\"http://www.w3.org/2000/svg\" "
@@ -236,6 +236,10 @@ void report_html_ladder_svg(FILE *out, const struct ladder *l, size_t index)
 		}
 		y += row_height(r);
 	}
+	if (shown == l->nrows)
+		fprintf(out, "<text class=\"gap\" x=\"%d\" y=\"%d\">\u25a0 end of the capture: nothing more went over the "
+			     "wire</text>\n",
+			TIME_W + 2, y + 15);
 	fputs("</svg></div>\n<p class=\"legend\">Time runs down. Solid arrow: data; dotted grey: ACK only; "
 	      "green: SYN (opening); brown: FIN (orderly close); red dashed: RST (abort); purple dashed: "
 	      "retransmission or other anomaly (\u26a0); wide band: bulk data folded; red \u2715: dropped by the "
