@@ -44,8 +44,8 @@ int report_markdown_write(FILE *out, const struct report_run *run, const struct 
 	int ok = !t.failed && !t.errors && !t.timeouts;
 	fprintf(out, "## sockcheck: %s %s/%s points\n\n", ok ? "\u2705 all passed," : "\u274c not all passed,",
 		report_util_points(t.points, pts, sizeof pts), report_util_points(t.points_max, max, sizeof max));
-	fprintf(out, "%zu cases: %zu passed, %zu failed, %zu timed out, %zu harness errors, %zu skipped, %zu warnings\n\n",
-		t.total, t.passed, t.failed, t.timeouts, t.errors, t.skipped, t.warnings);
+	fprintf(out, "%zu case%s: %zu passed, %zu failed, %zu timed out, %zu harness errors, %zu skipped, %zu warnings\n\n",
+		t.total, t.total == 1 ? "" : "s", t.passed, t.failed, t.timeouts, t.errors, t.skipped, t.warnings);
 	fputs("| verdict | case | points | what went wrong |\n|---|---|---|---|\n", out);
 	for (size_t i = 0; i < n; i++) {
 		const struct result *r = &rs[i];
