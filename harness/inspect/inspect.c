@@ -39,38 +39,6 @@ static const char *side(int dir)
 	return dir ? "server" : "client";
 }
 
-void inspect_tcp_ending(const struct trace_tcp *c, char *buf, size_t len)
-{
-	struct {
-		uint32_t frame;
-		const char *what;
-		int dir;
-	} ev[4];
-	size_t n = 0, o = 0;
-	for (int d = 0; d < 2; d++) {
-		if (c->d[d].fin_frame)
-			ev[n++] = (typeof(ev[0])){c->d[d].fin_frame, "FIN", d};
-		if (c->d[d].rst_frame) /* late: once both FINs were acknowledged (an answer to a stray segment) */
-			ev[n++] = (typeof(ev[0])){c->d[d].rst_frame, c->d[d].rst_after_close ? "late RST" : "RST", d};
-	}
-	if (!n) {
-		snprintf(buf, len, "open at the end of the capture (no FIN, no RST)");
-		return;
-	}
-	for (size_t i = 1; i < n; i++) /* at most 4: insertion sort by frame */
-		for (size_t j = i; j > 0 && ev[j].frame < ev[j - 1].frame; j--) {
-			typeof(ev[0]) tmp = ev[j];
-			ev[j] = ev[j - 1];
-			ev[j - 1] = tmp;
-		}
-	for (size_t i = 0; i < n; i++)
-		o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s from %s%s (frame %u)",
-				      i ? ", then " : "", ev[i].what, side(ev[i].dir), i == 0 && n > 1 ? " first" : "",
-				      ev[i].frame);
-	if (!c->d[0].rst_frame && !c->d[1].rst_frame && !(c->d[0].fin_frame && c->d[1].fin_frame))
-		snprintf(buf + o, o < len ? len - o : 0, "; %s never sent FIN", side(c->d[0].fin_frame ? 1 : 0));
-}
-
 static void handshake_str(const struct trace_tcp *c, char *buf, size_t len)
 {
 	if (c->handshake)

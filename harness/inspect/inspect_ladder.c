@@ -1,4 +1,4 @@
-/* inspect_ladder.c: builds the ladder model (ladder.h) from a capture, its timeline and the relay faults; previews and frame notes. */
+/* inspect_ladder.c: builds the ladder model (ladder.h) from a capture and its timeline; previews, notes, endings. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +68,43 @@ void inspect_frame_notes(const struct trace_frame *f, char *buf, size_t len)
 	if (f->flags & TRACE_F_SHORT)
 		snprintf(buf + o, o < len ? len - o : 0, "%scut by the snaplen: %u of %u bytes", o ? ", " : "",
 			 f->caplen, f->len);
+}
+
+static const char *flow_side(int dir)
+{
+	return dir ? "server" : "client";
+}
+
+void inspect_tcp_ending(const struct trace_tcp *c, char *buf, size_t len)
+{
+	struct {
+		uint32_t frame;
+		const char *what;
+		int dir;
+	} ev[4];
+	size_t n = 0, o = 0;
+	for (int d = 0; d < 2; d++) {
+		if (c->d[d].fin_frame)
+			ev[n++] = (typeof(ev[0])){c->d[d].fin_frame, "FIN", d};
+		if (c->d[d].rst_frame) /* late: once both FINs were acknowledged (an answer to a stray segment) */
+			ev[n++] = (typeof(ev[0])){c->d[d].rst_frame, c->d[d].rst_after_close ? "late RST" : "RST", d};
+	}
+	if (!n) {
+		snprintf(buf, len, "open at the end of the capture (no FIN, no RST)");
+		return;
+	}
+	for (size_t i = 1; i < n; i++) /* at most 4: insertion sort by frame */
+		for (size_t j = i; j > 0 && ev[j].frame < ev[j - 1].frame; j--) {
+			typeof(ev[0]) tmp = ev[j];
+			ev[j] = ev[j - 1];
+			ev[j - 1] = tmp;
+		}
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s from %s%s (frame %u)",
+				      i ? ", then " : "", ev[i].what, flow_side(ev[i].dir), i == 0 && n > 1 ? " first" : "",
+				      ev[i].frame);
+	if (!c->d[0].rst_frame && !c->d[1].rst_frame && !(c->d[0].fin_frame && c->d[1].fin_frame))
+		snprintf(buf + o, o < len ? len - o : 0, "; %s never sent FIN", flow_side(c->d[0].fin_frame ? 1 : 0));
 }
 
 /* The lane of endpoint e, whose peer in the flow is other. Without roles: client side / server side. */
@@ -251,6 +288,41 @@ static void collapse(struct ladder *l)
 	l->nrows = w;
 }
 
+/* The per-flow summary: who talked to whom, how much, and how each TCP connection ended. */
+static int add_flows(struct ladder *l, const struct trace *t, const struct inspect_timeline *tl)
+{
+	l->flows = calloc(t->ntcp + t->nudp + 1, sizeof *l->flows);
+	if (!l->flows)
+		return -1;
+	for (size_t i = 0; i < t->ntcp + t->nudp; i++) {
+		int udp = i >= t->ntcp;
+		const struct trace_tcp *c = udp ? NULL : &t->tcp[i];
+		const struct trace_udp *u = udp ? &t->udp[i - t->ntcp] : NULL;
+		const struct trace_endpoint *a = udp ? &u->a : &c->a, *b = udp ? &u->b : &c->b;
+		struct ladder_flow *f = &l->flows[l->nflows++];
+		f->udp = udp;
+		snprintf(f->flow, sizeof f->flow, "%s%zu", udp ? "udp" : "tcp", udp ? u->number : c->number);
+		trace_endpoint_str(a, f->a, sizeof f->a);
+		trace_endpoint_str(b, f->b, sizeof f->b);
+		f->lane[0] = lane_of(tl, a, b, udp, 0);
+		f->lane[1] = lane_of(tl, b, a, udp, 1);
+		if (f->lane[0] == f->lane[1] && f->lane[0] != LADDER_RELAY)
+			f->lane[0] = LADDER_HARNESS, f->lane[1] = LADDER_PROGRAM;
+		for (size_t k = 0; tl && k < tl->nharness; k++)
+			if (tl->harness[k].udp == udp && ((f->lane[0] == LADDER_HARNESS && tl->harness[k].port == a->port) ||
+							  (f->lane[1] == LADDER_HARNESS && tl->harness[k].port == b->port)))
+				snprintf(f->who, sizeof f->who, "%s", tl->harness[k].name);
+		for (int d = 0; d < 2; d++) {
+			f->bytes[d] = udp ? u->bytes[d] : c->d[d].wire_bytes;
+			f->packets[d] = udp ? u->packets[d] : c->d[d].packets;
+			f->retrans[d] = udp ? 0 : c->d[d].retransmissions;
+		}
+		if (c)
+			inspect_tcp_ending(c, f->ended, sizeof f->ended);
+	}
+	return 0;
+}
+
 int inspect_ladder_build(const struct trace *t, const struct inspect_timeline *tl, int fail_line, int collapse_bulk,
 			 struct ladder *l, char *err, size_t errlen)
 {
@@ -280,6 +352,8 @@ int inspect_ladder_build(const struct trace *t, const struct inspect_timeline *t
 		if (add_step(l, &tl->steps[k], base_us, fail_line) < 0)
 			goto oom;
 	aim_faults(l, &rs);
+	if (add_flows(l, t, tl) < 0)
+		goto oom;
 	if (collapse_bulk)
 		collapse(l);
 	return 0;

@@ -52,6 +52,14 @@ static void test_relay_roles(void)
 	/* The steps after the last frame are kept, in order. */
 	CHECK(l.rows[l.nrows - 1].kind == LADDER_STEP && strcmp(l.rows[l.nrows - 1].text, "wire all ports-only") == 0);
 	CHECK_STR(l.case_file, "lost-request.case");
+	/* The flows summed up: the program's conversation with the relay, the relay's with srv. */
+	CHECK_INT(l.nflows, 2);
+	if (l.nflows == 2) {
+		CHECK(l.flows[0].udp && l.flows[0].lane[0] == LADDER_PROGRAM && l.flows[0].lane[1] == LADDER_RELAY);
+		CHECK(l.flows[0].packets[0] == 2 && l.flows[0].bytes[0] == 10 && !l.flows[0].who[0]);
+		CHECK(l.flows[1].lane[0] == LADDER_RELAY && l.flows[1].lane[1] == LADDER_HARNESS);
+		CHECK_STR(l.flows[1].who, "srv");
+	}
 	ladder_free(&l);
 	inspect_timeline_free(&tl);
 
@@ -118,6 +126,9 @@ static void test_fold(void)
 	CHECK(k && k->count == 20 && k->len == 0 && k->dir == 1 && k->frame == 5 && k->frame_last == 43);
 	CHECK(l.rows[4].kind == LADDER_STEP && l.rows[4].failed);
 	CHECK(l.rows[7].kind == LADDER_PACKET && (l.rows[7].marks & LADDER_FIN));
+	CHECK_INT(l.nflows, 1);
+	CHECK(l.nflows == 1 && l.flows[0].bytes[0] == 40000 && l.flows[0].packets[1] == 42);
+	CHECK(l.nflows == 1 && strncmp(l.flows[0].ended, "FIN from client first", 21) == 0);
 	ladder_free(&l);
 	trace_free(t);
 }

@@ -35,6 +35,7 @@ void ladder_free(struct ladder *l)
 	for (size_t i = 0; i < l->nrows; i++)
 		free(l->rows[i].text);
 	free(l->rows);
+	free(l->flows);
 	free(l->case_file);
 	memset(l, 0, sizeof *l);
 }

@@ -53,6 +53,19 @@ struct ladder_row {
 	char *text;              /* STEP: the line's text; FAULT: the relay's words; NOTE: the note. Owned. */
 };
 
+/* One connection (TCP) or conversation (UDP) of the capture, summed up. */
+struct ladder_flow {
+	char flow[16];                /* "tcp1" */
+	char who[32];                 /* the case's name for the harness's socket, or "" */
+	char a[64], b[64];            /* client side and server side endpoints */
+	enum ladder_lane lane[2];     /* the lanes of a and b */
+	int udp;
+	uint64_t bytes[2];            /* payload bytes sent: [0] a -> b, [1] b -> a (retransmissions included) */
+	size_t packets[2];
+	size_t retrans[2];            /* TCP retransmissions */
+	char ended[200];              /* TCP: how it ended, in words ("FIN from client first (frame 6), ..."); UDP: "" */
+};
+
 struct ladder {
 	struct ladder_row *rows; /* in time order */
 	size_t nrows, cap;
@@ -61,6 +74,8 @@ struct ladder {
 	char *case_file;          /* the case file's base name, or NULL */
 	size_t frames;            /* frames in the capture */
 	size_t collapsed;         /* frames folded into BULK rows */
+	struct ladder_flow *flows; /* TCP connections first, then UDP conversations, by number */
+	size_t nflows;
 };
 
 /* Appends a zeroed row and returns it, or NULL when out of memory. */

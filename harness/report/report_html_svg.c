@@ -183,6 +183,52 @@ static void draw_step(FILE *out, const struct ladder *l, const struct ladder_row
 	fputs("</text>\n", out);
 }
 
+static void put_side(FILE *out, const struct ladder *l, const struct ladder_flow *f, int side)
+{
+	fprintf(out, "<td><strong>%s</strong>", ladder_lane_name(l, f->lane[side]));
+	if (f->who[0] && f->lane[side] == LADDER_HARNESS) {
+		fputs(" (", out);
+		report_html_puts(out, f->who, 1);
+		fputc(')', out);
+	}
+	fputs("<br /><code>", out);
+	report_html_puts(out, side ? f->b : f->a, 1);
+	fputs("</code></td>", out);
+}
+
+/* Each connection summed up: who with whom, how much each way, how it ended. */
+static void put_flows(FILE *out, const struct ladder *l)
+{
+	if (!l->nflows)
+		return;
+	fputs("<table class=\"flows\"><thead><tr><th>flow</th><th>client side</th><th>server side</th>"
+	      "<th>client \u2192 server</th><th>server \u2192 client</th><th>how it ended</th></tr></thead><tbody>\n",
+	      out);
+	for (size_t i = 0; i < l->nflows; i++) {
+		const struct ladder_flow *f = &l->flows[i];
+		fputs("<tr><td>", out);
+		report_html_puts(out, f->flow, 1);
+		fputs("</td>", out);
+		put_side(out, l, f, 0);
+		put_side(out, l, f, 1);
+		for (int d = 0; d < 2; d++) {
+			fprintf(out, "<td>%llu bytes in %zu %s", (unsigned long long)f->bytes[d], f->packets[d],
+				f->udp ? (f->packets[d] == 1 ? "datagram" : "datagrams")
+				       : (f->packets[d] == 1 ? "packet" : "packets"));
+			if (f->retrans[d])
+				fprintf(out, ", \u26a0 %zu retransmitted", f->retrans[d]);
+			fputs("</td>", out);
+		}
+		fputs("<td>", out);
+		if (f->udp)
+			fputs("(UDP has no connection to end)", out);
+		else
+			report_html_puts(out, f->ended, 1);
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</tbody></table>\n", out);
+}
+
 void report_html_ladder_svg(FILE *out, const struct ladder *l, size_t index)
 {
 	struct geo g = geometry(l);
@@ -255,4 +301,5 @@ void report_html_ladder_svg(FILE *out, const struct ladder *l, size_t index)
 		fprintf(out, " <strong>Only the first %zu of %zu rows are drawn</strong>; `sockcheck inspect` shows all.",
 			shown, l->nrows);
 	fputs("</p>\n", out);
+	put_flows(out, l);
 }

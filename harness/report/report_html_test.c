@@ -63,6 +63,14 @@ static void make_ladder(struct ladder *l)
 	r->frame_last = 709;
 	snprintf(r->flow, sizeof r->flow, "tcp1");
 	l->collapsed = 700;
+	l->flows = calloc(1, sizeof *l->flows);
+	l->nflows = 1;
+	snprintf(l->flows[0].flow, sizeof l->flows[0].flow, "tcp1");
+	snprintf(l->flows[0].who, sizeof l->flows[0].who, "c<1>");
+	l->flows[0].lane[1] = LADDER_PROGRAM;
+	l->flows[0].bytes[0] = 29;
+	l->flows[0].packets[0] = 3;
+	snprintf(l->flows[0].ended, sizeof l->flows[0].ended, "FIN from client first (frame 6)");
 	l->frames = 720;
 }
 
@@ -129,6 +137,9 @@ static void test_run_page(void)
 	CHECK_HAS(h, "DROPPED by the relay");
 	CHECK_HAS(h, "700 frames folded (10\u2013709): 1.0 MiB");
 	CHECK_HAS(h, "tcp1 SYN [S]");
+	CHECK_HAS(h, "<td><strong>harness</strong> (c&lt;1&gt;)");
+	CHECK_HAS(h, "<td>29 bytes in 3 packets</td>");
+	CHECK_HAS(h, "<td>FIN from client first (frame 6)</td>");
 	CHECK_HAS(h, "href=\"captures/r1/tcp-echo/half-close.pcap\"");
 	CHECK_INT(count(h, "http"), 1); /* no network resource: only the SVG namespace name */
 	free(h);
