@@ -2,11 +2,9 @@
 #include "inspect.h"
 #include "ladder.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PREVIEW_CHARS 32
 
 /* ANSI colours, or "" when colour is off. */
 struct palette {

@@ -58,6 +58,12 @@ static void make_ladder(struct ladder *l)
 	r = ladder_add(l, LADDER_FAULT);
 	r->from = LADDER_RELAY, r->to = LADDER_PROGRAM, r->fault = LADDER_FAULT_DROP;
 	ladder_set_text(r, "path: udp s2c #1 drop");
+	r = ladder_add(l, LADDER_FAULT);
+	r->from = LADDER_RELAY, r->to = LADDER_HARNESS, r->fault = ladder_fault_parse("path: udp c2s #2 duplicate");
+	ladder_set_text(r, "path: udp c2s #2 duplicate");
+	r = ladder_add(l, LADDER_FAULT);
+	r->from = LADDER_RELAY, r->to = LADDER_PROGRAM, r->fault = ladder_fault_parse("path: tcp conn 1 s2c delay 200ms");
+	ladder_set_text(r, "path: tcp conn 1 s2c delay 200ms");
 	r = ladder_add(l, LADDER_BULK);
 	r->from = LADDER_HARNESS, r->to = LADDER_PROGRAM, r->count = 700, r->len = 1048576, r->frame = 10;
 	r->frame_last = 709;
@@ -135,6 +141,8 @@ static void test_run_page(void)
 	CHECK_HAS(h, ">program</text>");
 	CHECK_HAS(h, "FAILED HERE");
 	CHECK_HAS(h, "DROPPED by the relay");
+	CHECK_HAS(h, "DUPLICATED by the relay: path: udp c2s #2 duplicate");
+	CHECK_HAS(h, "DELAYED by the relay: path: tcp conn 1 s2c delay 200ms");
 	CHECK_HAS(h, "700 frames folded (10\u2013709): 1.0 MiB");
 	CHECK_HAS(h, "tcp1 SYN [S]");
 	CHECK_HAS(h, "<td><strong>harness</strong> (c&lt;1&gt;)");
