@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* ANSI colours, or "" when colour is off. */
 struct palette {
 	const char *reset, *syn, *fin, *rst, *retrans, *err, *step, *dim;
