@@ -142,6 +142,25 @@ static void put_diff(FILE *out, const char *exp, const char *act)
 	fputs("</div>\n", out);
 }
 
+/* The case file's leading comment lines (what the case checks, in the author's words), without "# ". */
+static void put_rule(FILE *out, const char *script)
+{
+	int any = 0;
+	for (const char *s = script; s && *s == '#';) {
+		const char *e = strchr(s, '\n');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		const char *t = s + 1 + (s[1] == ' ');
+		size_t tn = n - (size_t)(t - s);
+		if (tn && strncmp(t, "Contract:", 9) != 0) {
+			fputs(any++ ? " " : "<dt>the rule</dt><dd>", out);
+			report_html_put(out, t, tn, 1);
+		}
+		s += n + (e != NULL);
+	}
+	if (any)
+		fputs("</dd>", out);
+}
+
 /* The "# Contract: ..." comment of the case file, the clause it checks. */
 static void put_clause(FILE *out, const char *script)
 {
@@ -222,6 +241,7 @@ static void put_case(FILE *out, const struct result *r, const struct report_html
 	fprintf(out, " \u2014 %s/%s points</summary>\n<dl class=\"facts\">",
 		report_util_points(r->points, pts, sizeof pts), report_util_points(r->points_max, max, sizeof max));
 	put_fact(out, "about", r->description, 0);
+	put_rule(out, x ? x->script : NULL);
 	put_clause(out, x ? x->script : NULL);
 	put_fact(out, "message", r->message, 0);
 	put_fact(out, "step", r->step, 1);

@@ -111,7 +111,7 @@ static void test_run_page(void)
 	rs[1].points = rs[1].points_max = 1;
 	struct ladder l;
 	make_ladder(&l);
-	struct report_html_case x[2] = {{&l, NULL, "# Contract: tcp-echo 3\nname half-close\n\n\n\n\n\n\nexpect c1 eof\n"},
+	struct report_html_case x[2] = {{&l, NULL, "# The server must <echo> it.\n# Contract: tcp-echo 3\n# Then close.\nname half-close\n\n\n\n\nexpect c1 eof\n"},
 					{0}};
 	char *h = page(rs, 2, x);
 	/* One row per case; a section (with its ladder) only for the failure. */
@@ -135,6 +135,7 @@ static void test_run_page(void)
 	/* The script with the failing line 9 marked, and the clause. */
 	CHECK_HAS(h, "<li class=\"failed\">expect c1 eof   \u2190 \u2717 failed here</li>");
 	CHECK_HAS(h, "<dt>clause</dt><dd>tcp-echo 3</dd>");
+	CHECK_HAS(h, "<dt>the rule</dt><dd>The server must &lt;echo&gt; it. Then close.</dd>");
 	/* The ladder: lanes, the failed step, the drop, the folded bulk. */
 	CHECK_HAS(h, ">harness</text>");
 	CHECK_HAS(h, ">relay</text>");
