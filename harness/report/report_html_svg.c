@@ -163,8 +163,14 @@ static void draw_fault(FILE *out, const struct geo *g, const struct ladder_row *
 	else
 		fprintf(out, "<polygon class=\"fhead\" points=\"%d,%d %d,%d %d,%d\"/>", end, y + 24,
 			end - (x2 > x1 ? 8 : -8), y + 20, end - (x2 > x1 ? 8 : -8), y + 28);
-	fprintf(out, "<text class=\"lbl fault\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s: ", (x1 + end) / 2, y + 17,
+	fprintf(out, "<text class=\"lbl fault\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s", (x1 + end) / 2, y + 17,
 		words[r->fault]);
+	const char *dir = r->text ? strstr(r->text, "s2c") : NULL, *c2s = r->text ? strstr(r->text, "c2s") : NULL;
+	const char *num = r->text ? strchr(r->text, '#') : NULL;
+	if (dir || c2s) /* the relay's words, said for a person: "s2c #1" is the server's first answer */
+		fprintf(out, " (%s%.*s%s%s)", num ? "#" : "", num ? (int)strspn(num + 1, "0123456789") : 0,
+			num ? num + 1 : "", num ? ", " : "", dir ? "server \u2192 client" : "client \u2192 server");
+	fputs(": ", out);
 	put_cut(out, r->text, 60);
 	fputs("</text>\n", out);
 }

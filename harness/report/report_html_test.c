@@ -142,8 +142,9 @@ static void test_run_page(void)
 	CHECK_HAS(h, ">program</text>");
 	CHECK_HAS(h, "FAILED HERE");
 	CHECK_HAS(h, "DROPPED by the relay");
-	CHECK_HAS(h, "DUPLICATED by the relay: path: udp c2s #2 duplicate");
-	CHECK_HAS(h, "DELAYED by the relay: path: tcp conn 1 s2c delay 200ms");
+	CHECK_HAS(h, "DROPPED by the relay (#1, server \u2192 client): path: udp s2c #1 drop");
+	CHECK_HAS(h, "DUPLICATED by the relay (#2, client \u2192 server): path: udp c2s #2 duplicate");
+	CHECK_HAS(h, "DELAYED by the relay (server \u2192 client): path: tcp conn 1 s2c delay 200ms");
 	CHECK_HAS(h, "700 frames folded (10\u2013709): 1.0 MiB");
 	CHECK_HAS(h, "tcp1 SYN [S]");
 	CHECK_HAS(h, "<td><strong>harness</strong> (c&lt;1&gt;)");
