@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_html.h"
 #include "cmd_opts.h"
 #include "cmd_run_check.h"
 #include "cmd_sandbox.h"
@@ -35,7 +36,8 @@ struct opts {
 	int jobs;
 	int no_capture;
 	int strict;                 /* SHOULD cases count fully */
-	const char *also[REPORT_JSON + 1]; /* --tap, --junit, --json: extra reports, by format */
+	const char *also[REPORT_MARKDOWN + 1]; /* --tap, --junit, --json, --markdown: extra reports, by format */
+	const char *html;           /* --html FILE: the report with ladders */
 	double time_scale;
 	uint64_t seed;
 	char bindir[PATH_MAX];
@@ -55,10 +57,11 @@ struct job {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sockcheck run [--server CMD] [--client CMD] [-j N] [--format text|tap|junit|json]\n"
+		"usage: sockcheck run [--server CMD] [--client CMD] [-j N] [--format text|tap|junit|json|markdown]\n"
 		"                     [--output FILE] [--filter PATTERN] [--time-scale X] [--seed N]\n"
 		"                     [--captures DIR] [--keep-captures failed|all|none] [--no-capture]\n"
-		"                     [--strict] [--tap FILE] [--junit FILE] [--json FILE] CASE_OR_DIR...\n\n"
+		"                     [--strict] [--tap FILE] [--junit FILE] [--json FILE] [--markdown FILE]\n"
+		"                     [--html FILE] CASE_OR_DIR...\n\n"
 		"Runs each case in its own network and PID namespace against the program under test.\n"
 		"  --server CMD       the server under test; {port} and {host} are substituted\n"
 		"                     (default: the suite's reference, from suite.conf)\n"
@@ -66,10 +69,13 @@ static void usage(FILE *out)
 		"                     (and {host} where the suite's reference takes it), and every\n"
 		"                     selected case must run a program given: else a usage error\n"
 		"  -j, --jobs N       cases in parallel (default 1)\n"
-		"  --format F         text (default), tap (TAP 13: prove and TAP 14 tools), junit, json\n"
+		"  --format F         text (default), tap (TAP 13: prove and TAP 14 tools), junit, json,\n"
+		"                     markdown (a summary table, e.g. for $GITHUB_STEP_SUMMARY)\n"
 		"  --output FILE      write the report there instead of standard output\n"
-		"  --tap FILE, --junit FILE, --json FILE\n"
+		"  --tap FILE, --junit FILE, --json FILE, --markdown FILE\n"
 		"                     also write that report to FILE (each once; beside the main one)\n"
+		"  --html FILE        also write one self-contained page: each failure with its ladder\n"
+		"                     (the packets, the steps, the relay's faults), script and output\n"
 		"  --strict           SHOULD cases count fully: a failure fails the run and costs its points\n"
 		"                     (default: it is a warning, exit status 0, full points)\n"
 		"  --filter PATTERN   only cases whose SUITE/NAME matches the shell pattern\n"
@@ -93,6 +99,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"no-capture", no_argument, 0, 'N'},      {"help", no_argument, 0, 'h'},
 		{"strict", no_argument, 0, 'X'},          {"tap", required_argument, 0, 'T'},
 		{"junit", required_argument, 0, 'J'},     {"json", required_argument, 0, 'D'},
+		{"markdown", required_argument, 0, 'M'},  {"html", required_argument, 0, 'H'},
 		CMD_SANDBOX_LONGOPTS,                     {0, 0, 0, 0},
 	};
 	o->time_scale = cmd_opts_time_scale_env();
@@ -123,7 +130,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'f':
 			if (report_format_parse(optarg, &o->format) != 0) {
-				fprintf(stderr, "sockcheck run: unknown format '%s' (text, tap, junit, json)\n", optarg);
+				fprintf(stderr, "sockcheck run: unknown format '%s' (text, tap, junit, json, markdown)\n", optarg);
 				return -1;
 			}
 			break;
@@ -162,12 +169,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'T':
 		case 'J':
-		case 'D': {
+		case 'D':
+		case 'M': {
 			/* Given twice is refused by cmd_opts_once() above. */
-			enum report_format f = ch == 'T' ? REPORT_TAP : ch == 'J' ? REPORT_JUNIT : REPORT_JSON;
+			enum report_format f = ch == 'T'   ? REPORT_TAP
+					       : ch == 'J' ? REPORT_JUNIT
+					       : ch == 'M' ? REPORT_MARKDOWN
+							   : REPORT_JSON;
 			o->also[f] = optarg;
 			break;
 		}
+		case 'H':
+			o->html = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -589,7 +603,11 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "sockcheck run: %s\n", err);
 		status = EXIT_USAGE;
 	}
-	for (int f = 0; f <= REPORT_JSON; f++) {
+	if (o.html && cmd_html_write(o.html, &run, rs, m, err, sizeof err) != 0) {
+		fprintf(stderr, "sockcheck run: %s\n", err);
+		status = EXIT_USAGE;
+	}
+	for (int f = 0; f <= REPORT_MARKDOWN; f++) {
 		if (o.also[f] && report_write_path((enum report_format)f, o.also[f], &run, rs, m, err, sizeof err) != 0) {
 			fprintf(stderr, "sockcheck run: %s\n", err);
 			status = EXIT_USAGE;

@@ -1,11 +1,9 @@
 /* inspect.c: explaining a capture to a person: flow summary, ladder diagram, one flow's stream. */
 #include "inspect.h"
+#include "ladder.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define PREVIEW_CHARS 32
 
 /* ANSI colours, or "" when colour is off. */
 struct palette {
@@ -36,98 +34,6 @@ static void frames_str(uint32_t first, uint32_t last, char *buf, size_t len)
 static const char *side(int dir)
 {
 	return dir ? "server" : "client";
-}
-
-void inspect_preview(const unsigned char *p, size_t n, size_t max, char *buf, size_t len)
-{
-	size_t o = 0;
-	char tmp[8];
-	if (len < 8) {
-		if (len)
-			buf[0] = '\0';
-		return;
-	}
-	buf[o++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = p[i];
-		switch (c) {
-		case '\n': snprintf(tmp, sizeof tmp, "\\n"); break;
-		case '\r': snprintf(tmp, sizeof tmp, "\\r"); break;
-		case '\t': snprintf(tmp, sizeof tmp, "\\t"); break;
-		case '\0': snprintf(tmp, sizeof tmp, "\\0"); break;
-		case '"': snprintf(tmp, sizeof tmp, "\\\""); break;
-		case '\\': snprintf(tmp, sizeof tmp, "\\\\"); break;
-		default:
-			if (c >= 0x20 && c < 0x7f)
-				snprintf(tmp, sizeof tmp, "%c", c);
-			else
-				snprintf(tmp, sizeof tmp, "\\x%02x", c);
-		}
-		size_t tl = strlen(tmp);
-		if (o - 1 + tl > max || o + tl + 5 > len) {
-			snprintf(buf + o, len - o, "\"...");
-			return;
-		}
-		memcpy(buf + o, tmp, tl);
-		o += tl;
-	}
-	snprintf(buf + o, len - o, "\"");
-}
-
-void inspect_frame_notes(const struct trace_frame *f, char *buf, size_t len)
-{
-	static const struct {
-		unsigned flag;
-		const char *text;
-	} notes[] = {
-		{TRACE_F_RETRANS, "retransmission"},
-		{TRACE_F_PARTIAL_RETRANS, "partial retransmission"},
-		{TRACE_F_OUT_OF_ORDER, "out of order"},
-		{TRACE_F_GAP, "previous segment not captured"},
-		{TRACE_F_DATA_AFTER_FIN, "data after FIN"},
-		{TRACE_F_CONFLICT, "bytes differ from the first copy"},
-		{TRACE_F_OUT_OF_WINDOW, "far beyond the stream, not reassembled"},
-	};
-	size_t o = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
-		if (f->flags & notes[i].flag)
-			o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s", o ? ", " : "", notes[i].text);
-	if (f->flags & TRACE_F_SHORT)
-		snprintf(buf + o, o < len ? len - o : 0, "%scut by the snaplen: %u of %u bytes", o ? ", " : "",
-			 f->caplen, f->len);
-}
-
-void inspect_tcp_ending(const struct trace_tcp *c, char *buf, size_t len)
-{
-	struct {
-		uint32_t frame;
-		const char *what;
-		int dir;
-	} ev[4];
-	size_t n = 0, o = 0;
-	for (int d = 0; d < 2; d++) {
-		if (c->d[d].fin_frame)
-			ev[n++] = (typeof(ev[0])){c->d[d].fin_frame, "FIN", d};
-		if (c->d[d].rst_frame) /* late: once both FINs were acknowledged (an answer to a stray segment) */
-			ev[n++] = (typeof(ev[0])){c->d[d].rst_frame, c->d[d].rst_after_close ? "late RST" : "RST", d};
-	}
-	if (!n) {
-		snprintf(buf, len, "open at the end of the capture (no FIN, no RST)");
-		return;
-	}
-	for (size_t i = 1; i < n; i++) /* at most 4: insertion sort by frame */
-		for (size_t j = i; j > 0 && ev[j].frame < ev[j - 1].frame; j--) {
-			typeof(ev[0]) tmp = ev[j];
-			ev[j] = ev[j - 1];
-			ev[j - 1] = tmp;
-		}
-	for (size_t i = 0; i < n; i++)
-		o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s from %s%s (frame %u)",
-				      i ? ", then " : "", ev[i].what, side(ev[i].dir), i == 0 && n > 1 ? " first" : "",
-				      ev[i].frame);
-	if (!c->d[0].rst_frame && !c->d[1].rst_frame && !(c->d[0].fin_frame && c->d[1].fin_frame))
-		snprintf(buf + o, o < len ? len - o : 0, "; %s never sent FIN", side(c->d[0].fin_frame ? 1 : 0));
 }
 
 static void handshake_str(const struct trace_tcp *c, char *buf, size_t len)
@@ -194,116 +100,80 @@ static void print_summary(FILE *out, const struct trace *t, const struct palette
 	}
 }
 
-static void addr_str(const struct decode_packet *p, int dst, char *buf, size_t len)
-{
-	char a[64];
-	if (!inet_ntop(p->family, dst ? p->dst : p->src, a, sizeof a))
-		snprintf(a, sizeof a, "?");
-	snprintf(buf, len, "%s", a);
-}
-
 /* Column widths of the ladder: flow labels, client and server endpoints. */
 struct widths {
 	int label, left, right;
 };
 
-static struct widths ladder_widths(const struct trace *t)
+static struct widths ladder_widths(const struct ladder *l)
 {
 	struct widths w = {4, 8, 8};
-	char buf[80];
-	for (int proto = 0; proto < 2; proto++) {
-		size_t n = proto ? t->nudp : t->ntcp;
-		for (size_t i = 0; i < n; i++) {
-			const struct trace_endpoint *a = proto ? &t->udp[i].a : &t->tcp[i].a;
-			const struct trace_endpoint *b = proto ? &t->udp[i].b : &t->tcp[i].b;
-			int l = snprintf(buf, sizeof buf, "%s%zu", proto ? "udp" : "tcp", i + 1);
-			w.label = l > w.label ? l : w.label;
-			trace_endpoint_str(a, buf, sizeof buf);
-			w.left = (int)strlen(buf) > w.left ? (int)strlen(buf) : w.left;
-			trace_endpoint_str(b, buf, sizeof buf);
-			w.right = (int)strlen(buf) > w.right ? (int)strlen(buf) : w.right;
-		}
+	for (size_t i = 0; i < l->nrows; i++) {
+		const struct ladder_row *r = &l->rows[i];
+		if (r->kind != LADDER_PACKET && r->kind != LADDER_BULK)
+			continue;
+		int n = (int)strlen(r->flow), a = (int)strlen(r->a), b = (int)strlen(r->b);
+		w.label = n > w.label ? n : w.label;
+		w.left = a > w.left ? a : w.left;
+		w.right = b > w.right ? b : w.right;
 	}
 	return w;
 }
 
-static void print_flow_frame(FILE *out, const struct trace *t, const struct trace_frame *f, const struct widths *w,
-			     const struct palette *pl)
+static void print_packet(FILE *out, const struct ladder_row *r, const struct widths *w, const struct palette *pl)
 {
-	const struct decode_packet *p = &f->pkt;
-	int tcp = f->proto == TRACE_TCP;
-	const struct trace_endpoint *a = tcp ? &t->tcp[f->flow].a : &t->udp[f->flow].a;
-	const struct trace_endpoint *b = tcp ? &t->tcp[f->flow].b : &t->udp[f->flow].b;
-	char label[32], left[80], right[80], preview[PREVIEW_CHARS + 16], notes[256];
-
-	snprintf(label, sizeof label, "%s%zu", tcp ? "tcp" : "udp", f->flow + 1);
-	trace_endpoint_str(a, left, sizeof left);
-	trace_endpoint_str(b, right, sizeof right);
-	fprintf(out, "  %-*s  %-*s %s %-*s  ", w->label, label, w->left, left, f->dir ? "<---" : "--->", w->right,
-		right);
-	if (tcp) {
-		char flags[16];
-		decode_flags_str(p->flags, flags, sizeof flags);
-		const char *col = p->flags & DECODE_TCP_RST ? pl->rst
-				  : p->flags & DECODE_TCP_SYN ? pl->syn
-				  : p->flags & DECODE_TCP_FIN ? pl->fin
-							      : "";
-		fprintf(out, "%s%-5s%s seq %u", col, flags, *col ? pl->reset : "", f->rel_seq);
-		if (f->ack_valid)
-			fprintf(out, " ack %u", f->rel_ack);
+	fprintf(out, "  %-*s  %-*s %s %-*s  ", w->label, r->flow, w->left, r->a, r->dir ? "<---" : "--->", w->right,
+		r->b);
+	if (r->kind == LADDER_BULK) {
+		fprintf(out, "%s%zu frames (%u-%u), %llu bytes%s", pl->dim, r->count, r->frame, r->frame_last,
+			(unsigned long long)r->len, pl->reset);
+	} else if (!r->udp) {
+		const char *col = r->marks & LADDER_RST ? pl->rst
+				  : r->marks & LADDER_SYN ? pl->syn
+				  : r->marks & LADDER_FIN ? pl->fin
+							  : "";
+		fprintf(out, "%s%-5s%s seq %u", col, r->flags, *col ? pl->reset : "", r->seq);
+		if (r->ack_valid)
+			fprintf(out, " ack %u", r->ack);
 	} else {
 		fprintf(out, "udp  ");
 	}
-	fprintf(out, " len %zu", p->wire_payload_len);
-	if (p->payload_len) {
-		inspect_preview(p->payload, p->payload_len, PREVIEW_CHARS, preview, sizeof preview);
-		fprintf(out, "  %s", preview);
-	}
-	inspect_frame_notes(f, notes, sizeof notes);
-	if (*notes) {
-		const char *col = f->flags & (TRACE_F_RETRANS | TRACE_F_PARTIAL_RETRANS) ? pl->retrans : pl->err;
-		fprintf(out, "  %s(%s)%s", col, notes, pl->reset);
-	}
+	if (r->kind == LADDER_PACKET)
+		fprintf(out, " len %llu", (unsigned long long)r->len);
+	if (r->preview[0])
+		fprintf(out, "  %s", r->preview);
+	if (r->kind == LADDER_PACKET && r->notes[0])
+		fprintf(out, "  %s(%s)%s", r->marks & LADDER_RETRANS ? pl->retrans : pl->err, r->notes, pl->reset);
 	fprintf(out, "\n");
 }
 
-static void print_ladder(FILE *out, const struct trace *t, const struct inspect_options *o, const struct palette *pl)
+/* Draws the ladder model in the terminal: one line per row, steps and faults as comments. */
+static void print_ladder(FILE *out, const struct ladder *l, const struct palette *pl)
 {
-	struct widths w = ladder_widths(t);
-	long shown = -1;
-	const char *casefile = NULL;
-	if (o->tl) {
-		casefile = strrchr(o->tl->file, '/');
-		casefile = casefile ? casefile + 1 : o->tl->file;
-	}
+	struct widths w = ladder_widths(l);
 	fprintf(out, "\nladder (client on the left; time relative to frame 1):\n");
-	for (size_t i = 0; i < t->nframes; i++) {
-		const struct trace_frame *f = &t->frames[i];
-		/* Every step (and relay decision) since the previous frame, so none is hidden. */
-		long st = inspect_timeline_step_at(o->tl, f->ts_us);
-		for (long k = shown + 1; k <= st; k++) {
-			const struct inspect_step *e = &o->tl->steps[k];
-			if (e->line < 0)
-				fprintf(out, "%s  # fault: %s%s\n", pl->step, e->text, pl->reset);
+	for (size_t i = 0; i < l->nrows; i++) {
+		const struct ladder_row *r = &l->rows[i];
+		switch (r->kind) {
+		case LADDER_STEP:
+			fprintf(out, "%s  # %s:%d %s%s\n", pl->step, l->case_file ? l->case_file : "", r->line, r->text,
+				pl->reset);
+			continue;
+		case LADDER_FAULT:
+			fprintf(out, "%s  # fault: %s%s\n", pl->step, r->text, pl->reset);
+			continue;
+		case LADDER_NOTE:
+			fprintf(out, "%6u %10.6f", r->frame, r->t);
+			if (r->marks & LADDER_ODD)
+				fprintf(out, "  %s! %s%s\n", pl->err, r->text, pl->reset);
 			else
-				fprintf(out, "%s  # %s:%d %s%s\n", pl->step, casefile, e->line, e->text, pl->reset);
-		}
-		if (st > shown)
-			shown = st;
-		fprintf(out, "%6u %10.6f", f->number, trace_rel_time(t, f));
-		if (f->error) {
-			fprintf(out, "  %s! %s%s\n", pl->err, f->error, pl->reset);
-		} else if (f->proto != TRACE_NONE) {
-			print_flow_frame(out, t, f, &w, pl);
-		} else if (f->pkt.family) {
-			char s[64], d[64], notes[256];
-			addr_str(&f->pkt, 0, s, sizeof s);
-			addr_str(&f->pkt, 1, d, sizeof d);
-			inspect_frame_notes(f, notes, sizeof notes);
-			fprintf(out, "  %s -> %s  %s%s%s%s\n", s, d, f->pkt.note, *notes ? " (" : "", notes,
-				*notes ? ")" : "");
-		} else {
-			fprintf(out, "  %s\n", f->pkt.note);
+				fprintf(out, "  %s\n", r->text);
+			continue;
+		case LADDER_PACKET:
+		case LADDER_BULK:
+			fprintf(out, "%6u %10.6f", r->frame, r->t);
+			print_packet(out, r, &w, pl);
+			continue;
 		}
 	}
 }
@@ -322,7 +192,14 @@ void inspect_print(FILE *out, const struct trace *t, const struct inspect_option
 		fprintf(out, "%s%zu frames cut by the snaplen (%d)%s\n", pl.err, t->short_frames, t->snaplen, pl.reset);
 	fprintf(out, "\n");
 	print_summary(out, t, &pl);
-	print_ladder(out, t, o, &pl);
+	struct ladder l;
+	char err[64];
+	if (inspect_ladder_build(t, o->tl, 0, 0, &l, err, sizeof err) < 0) {
+		fprintf(out, "\nladder: %s\n", err);
+		return;
+	}
+	print_ladder(out, &l, &pl);
+	ladder_free(&l);
 }
 
 static int printable(const unsigned char *p, size_t n)

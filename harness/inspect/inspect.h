@@ -15,11 +15,23 @@ struct inspect_step {
 	char *text;
 };
 
+/* Who owns which port (timelines from sockcheck 2026-12 on; absent in older ones). */
+struct inspect_port {
+	int port;
+	int udp;
+	int relay_to; /* relays: the port the relay forwards to; 0 for a harness socket */
+	char name[32]; /* the case's name for the socket or relay ("c1", "talker") */
+};
+
 struct inspect_timeline {
 	char *case_name;
 	char *file;                 /* the case file as the runner named it */
 	struct inspect_step *steps; /* sorted by time */
 	size_t nsteps;
+	int roles;                  /* 1 when the file names the ports below */
+	int program_port;           /* the port the program under test serves on (a server case) */
+	struct inspect_port *harness, *relays; /* local ports of the harness's sockets; relays' listen ports */
+	size_t nharness, nrelays;
 };
 
 /* Reads a timeline JSON file ({"version":1,"case":...,"file":...,"steps":[{"t","line","text"}]}).
@@ -28,6 +40,15 @@ int inspect_timeline_load(const char *path, struct inspect_timeline *tl, char *e
 void inspect_timeline_free(struct inspect_timeline *tl);
 /* Index of the latest step at or before ts_us, or -1. */
 long inspect_timeline_step_at(const struct inspect_timeline *tl, int64_t ts_us);
+
+/* Builds the ladder model (ladder.h) of a capture and its timeline (tl may be NULL): one row per frame,
+ * step and relay fault, in time order; steps after the last frame are kept. fail_line > 0 marks the step of
+ * that case line as the failing one. collapse: runs of plain data/ACK frames between events fold into one
+ * BULK row per flow and direction (for pages; the terminal shows every frame). 0, or -1 when out of memory
+ * (err says so). Caller frees with ladder_free(). */
+struct ladder;
+int inspect_ladder_build(const struct trace *t, const struct inspect_timeline *tl, int fail_line, int collapse,
+			 struct ladder *out, char *err, size_t errlen);
 
 /* Which flow --follow selects. */
 struct inspect_flow_ref {

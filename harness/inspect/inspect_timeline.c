@@ -15,6 +15,41 @@ static int by_time(const void *x, const void *y)
 	return a->line < b->line ? -1 : a->line > b->line;
 }
 
+/* The optional "program_port", "sockets" [{port, udp}] and "relays" [{listen, to, udp}]. -1: out of memory. */
+static int load_ports(json_t *a, const char *port_key, int relay, struct inspect_port **out, size_t *n)
+{
+	size_t k = json_array_size(a);
+	*out = calloc(k ? k : 1, sizeof **out);
+	if (!*out)
+		return -1;
+	for (size_t i = 0; i < k; i++) {
+		json_t *e = json_array_get(a, i), *port = json_object_get(e, port_key);
+		if (!json_is_integer(port))
+			continue;
+		struct inspect_port *p = &(*out)[(*n)++];
+		p->port = (int)json_integer_value(port);
+		p->udp = json_is_true(json_object_get(e, "udp"));
+		p->relay_to = relay ? (int)json_integer_value(json_object_get(e, "to")) : 0;
+		const char *name = json_string_value(json_object_get(e, "name"));
+		snprintf(p->name, sizeof p->name, "%s", name ? name : "");
+	}
+	return 0;
+}
+
+static int load_roles(json_t *root, struct inspect_timeline *tl)
+{
+	json_t *pp = json_object_get(root, "program_port");
+	json_t *socks = json_object_get(root, "sockets"), *relays = json_object_get(root, "relays");
+	if (!json_is_integer(pp) || !json_is_array(socks))
+		return 0;
+	tl->roles = 1;
+	tl->program_port = (int)json_integer_value(pp);
+	if (load_ports(socks, "port", 0, &tl->harness, &tl->nharness) < 0 ||
+	    load_ports(relays, "listen", 1, &tl->relays, &tl->nrelays) < 0)
+		return -1;
+	return 0;
+}
+
 int inspect_timeline_load(const char *path, struct inspect_timeline *tl, char *err, size_t errlen)
 {
 	json_error_t je;
@@ -80,6 +115,12 @@ int inspect_timeline_load(const char *path, struct inspect_timeline *tl, char *e
 		}
 	}
 	qsort(tl->steps, tl->nsteps, sizeof *tl->steps, by_time);
+	if (load_roles(root, tl) < 0) {
+		snprintf(err, errlen, "out of memory");
+		json_decref(root);
+		inspect_timeline_free(tl);
+		return -1;
+	}
 	json_decref(root);
 	return 0;
 }
@@ -89,6 +130,8 @@ void inspect_timeline_free(struct inspect_timeline *tl)
 	for (size_t i = 0; i < tl->nsteps; i++)
 		free(tl->steps[i].text);
 	free(tl->steps);
+	free(tl->harness);
+	free(tl->relays);
 	free(tl->case_name);
 	free(tl->file);
 	memset(tl, 0, sizeof *tl);

@@ -10,7 +10,7 @@
 #include "report_util.h"
 #include "utf8.h"
 
-static const char *const format_names[] = {"text", "tap", "junit", "json"};
+static const char *const format_names[] = {"text", "tap", "junit", "json", "markdown"};
 
 int report_format_parse(const char *s, enum report_format *out)
 {
@@ -47,6 +47,9 @@ int report_write(enum report_format f, FILE *out, const struct report_run *run, 
 		break;
 	case REPORT_JSON:
 		rc = report_json_write(out, run, rs, n, err, errlen);
+		break;
+	case REPORT_MARKDOWN:
+		rc = report_markdown_write(out, run, rs, n, err, errlen);
 		break;
 	default:
 		snprintf(err, errlen, "report: unknown format %d", (int)f);

@@ -1,4 +1,4 @@
-/* report.h: writes the results of a run as text, TAP 14, JUnit XML or JSON (docs/report-formats.md). */
+/* report.h: writes the results of a run as text, TAP 14, JUnit XML, JSON or Markdown (docs/report-formats.md). */
 #ifndef SOCKCHECK_REPORT_H
 #define SOCKCHECK_REPORT_H
 
@@ -8,9 +8,9 @@
 
 #include "result.h"
 
-enum report_format { REPORT_TEXT, REPORT_TAP, REPORT_JUNIT, REPORT_JSON };
+enum report_format { REPORT_TEXT, REPORT_TAP, REPORT_JUNIT, REPORT_JSON, REPORT_MARKDOWN };
 
-/* "text", "tap", "junit" or "json" into *out. Returns 0, or -1 for any other string (or NULL). */
+/* "text", "tap", "junit", "json" or "markdown" into *out. Returns 0, or -1 for any other string (or NULL). */
 int report_format_parse(const char *s, enum report_format *out);
 
 /* What the run was, for the record. Strings are borrowed; any may be NULL (written as absent/null). */

@@ -64,5 +64,7 @@ int report_junit_write(FILE *out, const struct report_run *run, const struct res
 		       char *err, size_t errlen);
 int report_json_write(FILE *out, const struct report_run *run, const struct result *rs, size_t n,
 		      char *err, size_t errlen);
+int report_markdown_write(FILE *out, const struct report_run *run, const struct result *rs, size_t n,
+			  char *err, size_t errlen);
 
 #endif

@@ -111,6 +111,32 @@ static char *sibling(const char *pcap, const char *suffix)
 	return s;
 }
 
+/* The harness's own sockets (their local ports), so a ladder can tell harness, relay and program apart. */
+static json_t *timeline_sockets(const struct run_ctx *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < c->nconns; i++) {
+		const struct run_conn *cn = c->conns[i];
+		if (cn->kind != RUN_CONN_TCP && cn->kind != RUN_CONN_UDP && cn->kind != RUN_CONN_LISTEN_TCP)
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:i, s:b}", "name", cn->name ? cn->name : "", "port",
+						   run_addr_port(&cn->local), "udp", cn->kind == RUN_CONN_UDP));
+	}
+	return a;
+}
+
+static json_t *timeline_relays(const struct run_ctx *c)
+{
+	json_t *a = json_array();
+	const char *name;
+	int udp, lport, tport;
+	struct sockaddr_storage laddr;
+	for (size_t i = 0; a && run_relay_info(c, i, &name, &udp, &lport, &tport, &laddr) == 0; i++)
+		json_array_append_new(a, json_pack("{s:s, s:b, s:i, s:i}", "name", name, "udp", udp, "listen", lport,
+						   "to", tport));
+	return a;
+}
+
 static int write_timeline(struct run_ctx *c, const char *path)
 {
 	size_t nlines;
@@ -123,8 +149,10 @@ static int write_timeline(struct run_ctx *c, const char *path)
 		json_array_append_new(steps, json_pack("{s:f, s:i, s:s}", "t", c->events[i].t, "line", line,
 						       "text", text));
 	}
-	json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:o, s:o}", "version", 1, "case", c->sc->name, "file",
-				c->sc->path, "clock", "realtime", "steps", steps, "faults", run_relays_events(c));
+	json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:i, s:o, s:o}", "version", 1, "case", c->sc->name,
+				"file", c->sc->path, "clock", "realtime", "steps", steps, "faults", run_relays_events(c),
+				"program_port", c->sc->port, "sockets", timeline_sockets(c), "relays",
+				timeline_relays(c));
 	int rc = doc ? json_dump_file(doc, path, JSON_INDENT(1)) : -1;
 	json_decref(doc);
 	for (size_t i = 0; i < nlines; i++)
