@@ -107,6 +107,7 @@ struct run_ctx {
 	/* capture (run_wire.c) */
 	void *capture;
 	int capture_fd;
+	void *capture_done; /* finished, its socket not yet released (run_wire_release) */
 	/* relays started by `relay` steps (run_relay.c) */
 	struct run_relay **relays;
 	size_t nrelays;

@@ -251,7 +251,8 @@ enum run_status run_wire_finish(struct run_ctx *c, enum run_status s)
 	}
 	struct capture_stats st = {0};
 	char err[CAPTURE_ERRBUF_SIZE];
-	int closed = capture_close(c->capture, &st, err);
+	int closed = capture_finish(c->capture, &st, err);
+	c->capture_done = c->capture;
 	c->capture = NULL;
 	c->capture_fd = -1;
 	c->r->capture_packets = st.packets;
@@ -277,4 +278,11 @@ enum run_status run_wire_finish(struct run_ctx *c, enum run_status s)
 	free(timeline);
 	free(faults);
 	return s;
+}
+
+void run_wire_release(struct run_ctx *c)
+{
+	if (!c->o->release_capture_at_exit)
+		capture_release(c->capture_done);
+	c->capture_done = NULL;
 }
