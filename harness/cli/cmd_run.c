@@ -49,6 +49,14 @@ struct job {
 	size_t len;
 };
 
+/* Twice the online cores: a case mostly waits (for the program, its timers, the kernel), so more cases
+ * than cores fill the waiting time; measured in bench/README.md. */
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 2 : n > 32 ? 64 : (int)(2 * n);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -62,7 +70,8 @@ static void usage(FILE *out)
 		"  --client CMD       the client under test, likewise. A command must hold {port}\n"
 		"                     (and {host} where the suite's reference takes it), and every\n"
 		"                     selected case must run a program given: else a usage error\n"
-		"  -j, --jobs N       cases in parallel (default 1)\n"
+		"  -j, --jobs N       cases in parallel (default: twice the CPU cores, as cases mostly wait;\n"
+		"                     bench/README.md)\n"
 		"  --format F         text (default), tap (TAP 13: prove and TAP 14 tools), junit, json\n"
 		"  --output FILE      write the report there instead of standard output\n"
 		"  --tap FILE, --junit FILE, --json FILE\n"
@@ -92,7 +101,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{0, 0, 0, 0},
 	};
 	o->time_scale = cmd_opts_time_scale_env();
-	o->jobs = 1;
+	o->jobs = default_jobs();
 	o->seed = 1;
 	int ch;
 	char *end;
