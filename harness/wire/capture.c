@@ -54,7 +54,7 @@ static int64_t rx_packets(const char *iface)
 	return n;
 }
 
-struct capture *capture_open(const char *iface, const char *path, char errbuf[CAPTURE_ERRBUF_SIZE])
+struct capture *capture_open(const char *iface, const char *path, int ring_bytes, char errbuf[CAPTURE_ERRBUF_SIZE])
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
 	struct capture *c = calloc(1, sizeof *c);
@@ -73,7 +73,7 @@ struct capture *capture_open(const char *iface, const char *path, char errbuf[CA
 	/* Not immediate mode: libpcap then uses TPACKET_V3, packets packed into blocks that the kernel hands
 	 * over when full or after CAPTURE_BLOCK_MS (bench/capture-buffer.md). */
 	if (pcap_set_snaplen(c->p, CAPTURE_SNAPLEN) || pcap_set_promisc(c->p, 0) ||
-	    pcap_set_immediate_mode(c->p, 0) || pcap_set_buffer_size(c->p, CAPTURE_BUFFER_BYTES) ||
+	    pcap_set_immediate_mode(c->p, 0) || pcap_set_buffer_size(c->p, ring_bytes) ||
 	    pcap_set_timeout(c->p, CAPTURE_BLOCK_MS)) {
 		snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "capture on %s: cannot set options: %s", iface,
 			 pcap_geterr(c->p));

@@ -6,9 +6,12 @@
 
 #define CAPTURE_ERRBUF_SIZE 512
 
-/* Kernel ring (TPACKET_V3: packets packed into blocks) and how long a block may stay open before the
- * kernel hands it over. Sizes and figures: bench/capture-buffer.md. */
-#define CAPTURE_BUFFER_BYTES (8 << 20)
+/* Kernel ring sizes (TPACKET_V3: packets packed into 256 KiB blocks) and how long a block may stay open
+ * before the kernel hands it over. A case that moves little needs the small ring; one that sends or
+ * expects a megabyte or more at once gets the large one, which holds everything a harness socket's
+ * buffers can put on lo while the harness is not scheduled. Sizes and figures: bench/capture-buffer.md. */
+#define CAPTURE_BUFFER_BYTES (4 << 20)
+#define CAPTURE_BUFFER_LARGE (32 << 20)
 #define CAPTURE_BLOCK_MS 2
 #define CAPTURE_SNAPLEN 262144
 
@@ -21,10 +24,10 @@ struct capture_stats {
 struct capture;
 
 /* Opens a live capture on `iface` ("lo") of the current netns: full snaplen, incoming packets only (on lo
- * that is every packet once), a packed ring, non-blocking, writing every packet to the pcap file `path` (link type as captured, host clock
+ * that is every packet once), a packed ring of ring_bytes, non-blocking, writing every packet to the pcap file `path` (link type as captured, host clock
  * timestamps). Returns NULL with the reason (e.g. no permission) in errbuf. Caller ends with
  * capture_close(). */
-struct capture *capture_open(const char *iface, const char *path, char errbuf[CAPTURE_ERRBUF_SIZE]);
+struct capture *capture_open(const char *iface, const char *path, int ring_bytes, char errbuf[CAPTURE_ERRBUF_SIZE]);
 /* A pollable fd (readable when packets are pending). */
 int capture_fd(struct capture *c);
 /* Writes all pending packets to the file. 0 or -1. */

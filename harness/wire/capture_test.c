@@ -23,7 +23,7 @@ UNIT_STATE;
 static void test_errors(void)
 {
 	char err[CAPTURE_ERRBUF_SIZE] = "";
-	struct capture *c = capture_open("nosuchif0", "/tmp/sockcheck-capture-test-never.pcap", err);
+	struct capture *c = capture_open("nosuchif0", "/tmp/sockcheck-capture-test-never.pcap", CAPTURE_BUFFER_BYTES, err);
 	CHECK(c == NULL);
 	CHECK(strstr(err, "nosuchif0") != NULL);
 }
@@ -49,7 +49,7 @@ static int burst(const char *first)
 {
 	char path[512], err[CAPTURE_ERRBUF_SIZE];
 	snprintf(path, sizeof path, "%s.burst", first);
-	struct capture *c = capture_open("lo", path, err);
+	struct capture *c = capture_open("lo", path, CAPTURE_BUFFER_BYTES, err);
 	if (!c) {
 		fprintf(stderr, "capture_open: %s\n", err);
 		return 1;
@@ -86,7 +86,7 @@ static int child(const char *path)
 		perror("lo up");
 		return 1;
 	}
-	struct capture *c = capture_open("lo", path, err);
+	struct capture *c = capture_open("lo", path, CAPTURE_BUFFER_BYTES, err);
 	if (!c) {
 		fprintf(stderr, "capture_open: %s\n", err);
 		return 1;
