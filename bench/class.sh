@@ -24,7 +24,9 @@ submission() {
 		echo "-"
 		return
 	fi
-	local muts=("$BUILD"/mutants/"$p"/*)
+	# argv-unchecked fails only when started without arguments, which a submission never is
+	local muts=() f
+	for f in "$BUILD"/mutants/"$p"/*; do [[ $f == */argv-unchecked ]] || muts+=("$f"); done
 	local m=${muts[$(((k / 2) % ${#muts[@]}))]}
 	echo "$role" "$m $args"
 }
@@ -41,7 +43,7 @@ for j in $JOBS; do
 			[ "$opt" != - ] && extra=("$opt" "$cmd")
 			/usr/bin/time -f %M -o "$T/m" "$SC" run -j "$j" --keep-captures none "${extra[@]}" \
 				"cases/$p" >"$T/out" 2>&1 && rc=0 || rc=$?
-			cat "$T/m" >>"$T/rss"
+			tail -1 "$T/m" >>"$T/rss" # GNU time adds "Command exited with non-zero status N" first
 			runs=$((runs + 1))
 			# a correct submission must pass (0), a defective one fail (1); anything else is a fault
 			want=0

@@ -33,7 +33,7 @@ int capture_fd(struct capture *c);
 /* Writes all pending packets to the file. 0 or -1. */
 int capture_pump(struct capture *c, char errbuf[CAPTURE_ERRBUF_SIZE]);
 /* Drains until every packet the interface received since capture_open (the kernel's counter) is in the
- * file or counted as dropped (at most 1 s, else -1), reads the statistics, flushes and closes the file.
+ * file or counted as dropped (at most 3 s, else -1), reads the statistics, flushes and closes the file.
  * Packets sent after this call starts may be missed: stop traffic first. The socket stays open until
  * capture_release(). 0 or -1. st may be NULL. */
 int capture_finish(struct capture *c, struct capture_stats *st, char errbuf[CAPTURE_ERRBUF_SIZE]);
