@@ -4,10 +4,18 @@ would write them (no isolation, no capture, no wire checks). Usage: check.py NAM
 import random
 import socket
 import sys
+import time
 
 
 def connect(port):
-    s = socket.create_connection(("127.0.0.1", port), timeout=15)
+    for _ in range(1000):  # the server was just started: wait until it accepts (10 s)
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=15)
+            break
+        except ConnectionRefusedError:
+            time.sleep(0.01)
+    else:
+        raise OSError("the server never accepted")
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return s
 
