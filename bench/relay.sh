@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # bench/relay.sh: UDP pass-through datagrams per second: direct, through `sockcheck relay --udp` (as a
 # case runs it, and with --gso), through socat. Not a test.
-# Usage: bench/relay.sh [BUILD_DIR]   (env: RUNS=3 COUNT64=2000000 COUNT1400=1000000)
+# TCP: bytes per second of one connection, direct and through `sockcheck relay --tcp`.
+# Usage: bench/relay.sh [BUILD_DIR]   (env: RUNS=3 COUNT64=2000000 COUNT1400=1000000 TCPBYTES=536870912
+#        PROTO=both|udp|tcp). Exits 0 when every run delivered everything, 1 otherwise.
 set -euo pipefail
 BUILD=$(cd "${1:-build}" && pwd)
 RUNS=${RUNS:-3}
 COUNT64=${COUNT64:-2000000}
 COUNT1400=${COUNT1400:-1000000}
 BLAST=$BUILD/bench/udpblast
+TBLAST=$BUILD/bench/tcpblast
+TCPBYTES=${TCPBYTES:-536870912}
+PROTO=${PROTO:-both}
 SOCKCHECK=${SOCKCHECK:-$BUILD/sockcheck}
-[ -x "$BLAST" ] && [ -x "$SOCKCHECK" ] || { echo "build first: cmake --build $BUILD" >&2; exit 2; }
+[ -x "$BLAST" ] && [ -x "$TBLAST" ] && [ -x "$SOCKCHECK" ] || { echo "build first: cmake --build $BUILD" >&2; exit 2; }
 command -v socat >/dev/null || { echo "socat is needed" >&2; exit 2; }
 
 if [ -z "${BENCH_IN_NETNS:-}" ]; then
@@ -20,7 +25,7 @@ fi
 ip link set lo up
 
 T=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$T"' EXIT
 SINK=9000 FRONT=9001
 
 wait_for() { for _ in $(seq 250); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.02; done; return 1; }
@@ -56,12 +61,46 @@ one() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+# one_tcp MODE: prints the receiver's rate (MB/s) for TCPBYTES over one connection.
+one_tcp() {
+	local mode=$1 port=$SINK front_pid=
+	timeout 300 "$TBLAST" recv $SINK "$TCPBYTES" >"$T/trecv" 2>"$T/trecv.err" &
+	local rpid=$!
+	wait_for "$T/trecv.err" ready
+	if [ "$mode" = relay ]; then
+		timeout 300 "$SOCKCHECK" relay --tcp --listen $FRONT --to 127.0.0.1:$SINK --seed 1 \
+			--duration 290s 2>"$T/front.err" &
+		front_pid=$!
+		wait_for "$T/front.err" seed
+		port=$FRONT
+	fi
+	"$TBLAST" send "$port" "$TCPBYTES"
+	wait $rpid || echo "tcp $mode: incomplete: $(cat "$T/trecv")" >>"$T/short"
+	[ -n "$front_pid" ] && { kill -INT $front_pid 2>/dev/null; wait $front_pid 2>/dev/null || true; }
+	sed -n 's/.*: \([0-9]*\) MB\/s$/\1/p' "$T/trecv"
+}
+
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "runs per figure: $RUNS, modes interleaved within each run; median; receiver-side rate from first"
 echo "to last datagram; 'vs direct' is the median of the per-run ratios"
-printf '%-6s %-9s %14s %10s\n' size mode "datagrams/s" "vs direct"
-for size in 64 1400; do
+if [ "$PROTO" != udp ]; then
+	: >"$T/tdirect" >"$T/trelay" >"$T/tratio"
+	for _ in $(seq "$RUNS"); do
+		d=$(one_tcp direct)
+		v=$(one_tcp relay)
+		echo "$d" >>"$T/tdirect"
+		echo "$v" >>"$T/trelay"
+		awk "BEGIN {print $v / $d}" >>"$T/tratio"
+	done
+	printf '%-6s %-9s %14s %10s\n' tcp mode "MB/s" "vs direct"
+	printf '%-6s %-9s %14s %9s\n' tcp direct "$(median <"$T/tdirect")" 1.00x
+	printf '%-6s %-9s %14s %9.2fx\n' tcp relay "$(median <"$T/trelay")" "$(median <"$T/tratio")"
+	echo "per run (direct, relay, ratio): $(paste -d, "$T/tdirect" "$T/trelay" "$T/tratio" | tr '\n' ' ')"
+fi
+[ "$PROTO" = tcp ] && sizes="" || sizes="64 1400"
+[ -n "$sizes" ] && printf '%-6s %-9s %14s %10s\n' size mode "datagrams/s" "vs direct"
+for size in $sizes; do
 	count=$COUNT64
 	[ "$size" = 1400 ] && count=$COUNT1400
 	: >"$T/direct" >"$T/relay" >"$T/relay-gso" >"$T/socat" >"$T/ratio.relay" >"$T/ratio.relay-gso" >"$T/ratio.socat"
@@ -81,6 +120,13 @@ for size in 64 1400; do
 	{ echo "== size $size: receiver lines in run order (direct, relay, relay-gso, socat, direct, ...)"; cat "$T/detail"; } >>"$T/all"
 	: >"$T/detail"
 done
-echo
-echo "delivered counts (datagrams the receiver got of those sent):"
-cat "$T/all"
+if [ -n "$sizes" ]; then
+	echo
+	echo "delivered counts (datagrams the receiver got of those sent):"
+	cat "$T/all"
+fi
+if [ -s "$T/short" ]; then
+	cat "$T/short"
+	exit 1
+fi
+exit 0

@@ -54,6 +54,14 @@ struct job {
 	size_t len;
 };
 
+/* Twice the online cores: a case mostly waits (for the program, its timers, the kernel), so more cases
+ * than cores fill the waiting time; measured in bench/README.md. */
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 2 : n > 32 ? 64 : (int)(2 * n);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -68,7 +76,8 @@ static void usage(FILE *out)
 		"  --client CMD       the client under test, likewise. A command must hold {port}\n"
 		"                     (and {host} where the suite's reference takes it), and every\n"
 		"                     selected case must run a program given: else a usage error\n"
-		"  -j, --jobs N       cases in parallel (default 1)\n"
+		"  -j, --jobs N       cases in parallel (default: twice the CPU cores, as cases mostly wait;\n"
+		"                     bench/README.md)\n"
 		"  --format F         text (default), tap (TAP 13: prove and TAP 14 tools), junit, json,\n"
 		"                     markdown (a summary table, e.g. for $GITHUB_STEP_SUMMARY)\n"
 		"  --output FILE      write the report there instead of standard output\n"
@@ -103,7 +112,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		CMD_SANDBOX_LONGOPTS,                     {0, 0, 0, 0},
 	};
 	o->time_scale = cmd_opts_time_scale_env();
-	o->jobs = 1;
+	o->jobs = default_jobs();
 	o->seed = 1;
 	int ch;
 	char *end;
@@ -332,7 +341,7 @@ static void worker(const struct opts *o, const char *run_id, const struct suite_
 {
 	struct result r;
 	struct run_options ro = {.server_cmd = o->server, .client_cmd = o->client, .time_scale = o->time_scale,
-				 .seed = o->seed, .keep = o->keep, .sandbox = &o->sandbox.cfg};
+				 .seed = o->seed, .keep = o->keep, .sandbox = &o->sandbox.cfg, .release_capture_at_exit = 1};
 	char err[512], *ref_server = NULL, *ref_client = NULL, *capture = NULL;
 	char *repro = reproduce_line(o, sc, s);
 	ro.reproduce = repro;
@@ -356,6 +365,9 @@ static void worker(const struct opts *o, const char *run_id, const struct suite_
 			break;
 		off += (size_t)n;
 	}
+	/* EOF now: the runner takes the result while this process exits (and the kernel releases the
+	 * capture's socket, which takes a while: bench/README.md). */
+	close(fd);
 	_exit(text ? 0 : 3);
 }
 
@@ -383,8 +395,33 @@ static int start_job(const struct opts *o, const char *run_id, const struct suit
 	return 0;
 }
 
-/* Reads what the worker wrote; at EOF reaps it and turns its JSON into the result. 1 when finished. */
-static int drain_job(struct job *j, const struct suite_case *sc, struct result *r, int force_kill)
+/* Workers that delivered their result and are still exiting: reaped later, so that a worker's exit
+ * (the capture socket's release) overlaps the next case. */
+struct exiting {
+	pid_t *pid;
+	size_t n, cap;
+};
+
+/* Reaps what has exited; with block, waits for all. */
+static void reap_exiting(struct exiting *x, int block)
+{
+	for (size_t i = 0; i < x->n;) {
+		pid_t got;
+		do
+			got = waitpid(x->pid[i], NULL, block ? 0 : WNOHANG);
+		while (got < 0 && errno == EINTR);
+		if (got == 0) {
+			i++;
+			continue;
+		}
+		x->pid[i] = x->pid[--x->n]; /* exited (or not ours any more: ECHILD) */
+	}
+}
+
+/* Reads what the worker wrote; at EOF turns its JSON into the result and reaps the worker, now or (when it
+ * delivered a result and is still exiting) later via x. 1 when finished. */
+static int drain_job(struct job *j, const struct suite_case *sc, struct result *r, int force_kill,
+		     struct exiting *x)
 {
 	char buf[65536];
 	for (;;) {
@@ -407,17 +444,26 @@ static int drain_job(struct job *j, const struct suite_case *sc, struct result *
 	}
 	if (force_kill)
 		kill(j->pid, SIGKILL);
-	int status = 0;
-	waitpid(j->pid, &status, 0);
 	close(j->fd);
 	memset(r, 0, sizeof *r);
 	json_error_t jerr;
 	json_t *doc = j->buf ? json_loads(j->buf, 0, &jerr) : NULL;
 	char err[256];
+	int status = 0, ok = !force_kill && doc && result_from_json(doc, r, err, sizeof err) == 0;
+	pid_t *v = ok && x->n == x->cap ? realloc(x->pid, (x->cap * 2 + 8) * sizeof *v) : NULL;
+	if (v) {
+		x->pid = v;
+		x->cap = x->cap * 2 + 8;
+	}
+	if (ok && x->n < x->cap && waitpid(j->pid, &status, WNOHANG) == 0)
+		x->pid[x->n++] = j->pid;
+	else if (!ok)
+		while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+			;
 	if (force_kill)
 		harness_error(r, sc, NULL, "harness: the case's worker did not finish %.0fs after the case timeout and was killed",
 			      WATCHDOG_SLACK);
-	else if (!doc || result_from_json(doc, r, err, sizeof err) != 0)
+	else if (!ok)
 		harness_error(r, sc, NULL, "harness: the case's worker %s without a result (%s %d)",
 			      WIFSIGNALED(status) ? "died" : "exited", WIFSIGNALED(status) ? "signal" : "status",
 			      WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
@@ -427,16 +473,51 @@ static int drain_job(struct job *j, const struct suite_case *sc, struct result *
 	return 1;
 }
 
+struct by_timeout {
+	double timeout;
+	size_t index;
+};
+
+/* Longest timeout first (then file order): a long case started last would run alone at the end. */
+static int longest_first(const void *a, const void *b)
+{
+	const struct by_timeout *x = a, *y = b;
+	if (x->timeout != y->timeout)
+		return x->timeout < y->timeout ? 1 : -1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The order in which cases start (the report keeps file order). NULL when out of memory. */
+static size_t *start_order(struct scenario **scn, size_t n)
+{
+	struct by_timeout *v = calloc(n ? n : 1, sizeof *v);
+	size_t *order = calloc(n ? n : 1, sizeof *order);
+	if (!v || !order) {
+		free(v);
+		free(order);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct by_timeout){.timeout = scn[i] ? scn[i]->timeout : 0, .index = i};
+	qsort(v, n, sizeof *v, longest_first);
+	for (size_t i = 0; i < n; i++)
+		order[i] = v[i].index;
+	free(v);
+	return order;
+}
+
 static void run_all(const struct opts *o, const char *run_id, struct suite_case *cases, struct scenario **scn,
 		    struct result *rs, size_t n, int progress)
 {
 	struct job *jobs = calloc((size_t)o->jobs, sizeof *jobs);
+	size_t *order = start_order(scn, n);
+	struct exiting x = {0};
 	size_t next = 0, done = 0, running = 0, finished = 0, total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += scn[i] != NULL; /* the progress line counts the cases that run */
-	while (jobs && done < n) {
+	while (jobs && order && done < n) {
 		while (running < (size_t)o->jobs && next < n) {
-			size_t i = next++;
+			size_t i = order[next++];
 			if (!scn[i]) { /* unparseable or filtered: its result is already final */
 				done++;
 				continue;
@@ -456,9 +537,11 @@ static void run_all(const struct opts *o, const char *run_id, struct suite_case 
 		for (size_t k = 0; k < running; k++)
 			pfd[k] = (struct pollfd){.fd = jobs[k].fd, .events = POLLIN};
 		poll(pfd, running, 1000);
+		reap_exiting(&x, 0);
 		for (size_t k = 0; k < running;) {
 			int overdue = (double)time(NULL) > jobs[k].deadline;
-			if ((pfd[k].revents || overdue) && drain_job(&jobs[k], &cases[jobs[k].index], &rs[jobs[k].index], overdue)) {
+			if ((pfd[k].revents || overdue) && drain_job(&jobs[k], &cases[jobs[k].index], &rs[jobs[k].index], overdue,
+							     &x)) {
 				done++;
 				finished++;
 				jobs[k] = jobs[--running];
@@ -470,6 +553,9 @@ static void run_all(const struct opts *o, const char *run_id, struct suite_case 
 			k++;
 		}
 	}
+	reap_exiting(&x, 1);
+	free(x.pid);
+	free(order);
 	if (progress)
 		report_progress_end(stderr);
 	free(jobs);

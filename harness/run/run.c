@@ -152,10 +152,11 @@ static int has_start(const struct scenario_step *steps, size_t n, enum scenario_
 	return 0;
 }
 
-/* Closes the harness's sockets gracefully after reading what waits, so the capture ends with FINs. */
+/* Closes the harness's sockets gracefully after reading what is already there, so the capture ends with
+ * FINs. No waiting for more: the steps have ended, and what a program sends later is its own business. */
 static void close_all(struct run_ctx *c)
 {
-	run_wait(c, run_now() + 0.05 * c->o->time_scale, NULL, NULL);
+	run_wait(c, run_now() + 0.001, NULL, NULL);
 	for (size_t i = 0; i < c->nconns; i++)
 		if (c->conns[i]->kind != RUN_CONN_STREAM_IN)
 			run_conn_close(c->conns[i]);
@@ -214,6 +215,7 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 		run_relays_stop(c);
 		run_programs_report(c);
 		s = run_wire_finish(c, s);
+		run_wire_release(c);
 	}
 
 	r->verdict = s == RUN_OK ? VERDICT_PASS : s == RUN_FAIL ? VERDICT_FAIL : s == RUN_TIMEOUT ? VERDICT_TIMEOUT

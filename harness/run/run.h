@@ -21,6 +21,9 @@ struct run_options {
 	enum run_keep keep;
 	const char *reproduce;    /* one-line command that re-runs this case alone */
 	const struct sandbox_config *sandbox; /* what programs see and may use; NULL: the defaults */
+	/* 1: the capture's packet socket is left open for the process's exit to release (its release waits
+	 * for an RCU grace period, ~25 ms): for a worker that exits right after reporting the result. */
+	int release_capture_at_exit;
 };
 
 /* Runs sc. Must be called in a single-threaded process dedicated to this case (it enters namespaces).

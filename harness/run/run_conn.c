@@ -56,6 +56,36 @@ void run_conn_close(struct run_conn *cn)
 	cn->npending = 0;
 }
 
+/* 1 if a wire step of steps may judge the TCP connection `name` (it needs the bytes to the end): one that
+ * names it, a group, a template, or any relay (its facts mark the connections behind it). */
+static int wire_needs(const struct scenario_step *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct scenario_step *st = &v[i];
+		if (st->kind == SCENARIO_STEP_REPEAT && wire_needs(st->u.repeat.body, st->u.repeat.nbody, name))
+			return 1;
+		if (st->kind == SCENARIO_STEP_RELAY)
+			return 1;
+		if (st->kind != SCENARIO_STEP_WIRE)
+			continue;
+		const char *t = st->target;
+		if (!t || strchr(t, '{') || strcmp(t, name) == 0 || strcmp(t, "all") == 0 || strcmp(t, "client") == 0 ||
+		    strcmp(t, "server") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void run_conn_forget(struct run_ctx *c, struct run_conn *cn)
+{
+	if (cn->kind != RUN_CONN_TCP || cn->fd >= 0 || wire_needs(c->sc->steps, c->sc->nsteps, cn->name))
+		return;
+	bytes_free(&cn->sent);
+	bytes_free(&cn->out);
+	bytes_free(&cn->rx);
+	cn->out_off = cn->consumed = cn->echo_mark = 0;
+}
+
 void run_conns_free(struct run_ctx *c)
 {
 	for (size_t i = 0; i < c->nconns; i++) {
@@ -84,12 +114,16 @@ static void keep_rx(struct run_conn *cn, const unsigned char *p, size_t n)
 		cn->overflow = 1; /* reported once by report_overflow() */
 }
 
-void run_conn_read(struct run_conn *cn)
+int run_conn_read(struct run_conn *cn)
 {
 	unsigned char buf[READ_CHUNK];
+	size_t moved = 0;
 	while (!cn->echo_window || cn->out.len - cn->out_off < cn->echo_window) {
+		if (moved >= RUN_IO_BUDGET)
+			return 1;
 		ssize_t n = read(cn->fd, buf, sizeof buf);
 		if (n > 0) {
+			moved += (size_t)n;
 			keep_rx(cn, buf, (size_t)n);
 			if (cn->echo_window && bytes_append(&cn->out, buf, (size_t)n) == 0)
 				cn->consumed = cn->rx.len; /* echoed, not left for an expect */
@@ -105,8 +139,9 @@ void run_conn_read(struct run_conn *cn)
 			cn->rd_errno = errno;
 			cn->eof = 1;
 		}
-		return;
+		return 0;
 	}
+	return 0;
 }
 
 static void read_dgrams(struct run_conn *cn)
@@ -155,11 +190,15 @@ static void accept_pending(struct run_conn *cn)
 
 void run_conn_write(struct run_conn *cn)
 {
-	while (cn->out_off < cn->out.len) {
-		ssize_t n = write(cn->fd, cn->out.p + cn->out_off, cn->out.len - cn->out_off);
+	for (size_t moved = 0; cn->out_off < cn->out.len; ) {
+		if (moved >= RUN_IO_BUDGET)
+			return;
+		size_t left = cn->out.len - cn->out_off;
+		ssize_t n = write(cn->fd, cn->out.p + cn->out_off, left < RUN_IO_BUDGET ? left : RUN_IO_BUDGET);
 		if (n > 0) {
 			bytes_append(&cn->sent, cn->out.p + cn->out_off, (size_t)n);
 			cn->out_off += (size_t)n;
+			moved += (size_t)n;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -170,7 +209,9 @@ void run_conn_write(struct run_conn *cn)
 		}
 		return;
 	}
-	cn->out.len = cn->out_off = 0;
+	/* All written: give the memory back (a 64 MiB send would otherwise hold it to the end). */
+	bytes_free(&cn->out);
+	cn->out_off = 0;
 }
 
 static void finish_connect(struct run_conn *cn)

@@ -23,6 +23,7 @@
 #define RUN_SETTLE_MAX 1.0
 
 #define RUN_STREAM_CAP (8u << 20) /* program stdout/stderr kept per stream (tcp-client/no-deadlock prints 8 MiB) */
+#define RUN_IO_BUDGET (1u << 20)    /* bytes one read or write pass moves before the loop goes on */
 #define RUN_SOCKET_CAP (256u << 20) /* bytes kept per harness socket and direction */
 
 enum run_conn_kind {
@@ -109,6 +110,7 @@ struct run_ctx {
 	/* capture (run_wire.c) */
 	void *capture;
 	int capture_fd;
+	void *capture_done; /* finished, its socket not yet released (run_wire_release) */
 	/* relays started by `relay` steps (run_relay.c) */
 	struct run_relay **relays;
 	size_t nrelays;
@@ -138,9 +140,14 @@ void run_addr_text(const struct sockaddr_storage *ss, char *out, size_t len);
 struct run_conn *run_conn_find(struct run_ctx *c, const char *name);
 struct run_conn *run_conn_add(struct run_ctx *c, const char *name, enum run_conn_kind kind, int fd);
 void run_conn_close(struct run_conn *cn);
+/* After the harness closed a TCP connection: frees the bytes it sent and received unless a wire step may
+ * still judge them (1 GiB through 16 connections then needs one connection's worth, not 16). */
+void run_conn_forget(struct run_ctx *c, struct run_conn *cn);
 void run_conns_free(struct run_ctx *c);
 /* Reads what a stream endpoint has waiting (up to its echo window); writes what is queued on it. */
-void run_conn_read(struct run_conn *cn);
+/* Read and write what the socket takes, at most RUN_IO_BUDGET bytes per call, so that the loop pumps the
+ * capture between (bench/capture-buffer.md). run_conn_read returns 1 when it stopped at the budget. */
+int run_conn_read(struct run_conn *cn);
 void run_conn_write(struct run_conn *cn);
 /* Waits until cond(c, arg) holds, the deadline passes or the case times out, serving every endpoint
  * (reading, writing queued data) and the capture meanwhile. Returns 1 cond held, 0 deadline,

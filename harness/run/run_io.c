@@ -331,6 +331,13 @@ enum run_status run_step_send(struct run_ctx *c, const struct scenario_step *st,
 	enum run_status s = RUN_OK;
 	if (cn->kind == RUN_CONN_UDP) {
 		s = send_dgram(c, cn, data, len);
+	} else if (st->u.send.pieces == 0 && cn->out.len == 0 && !cn->reset && !cn->wr_shut) {
+		/* Nothing queued: the rendered bytes become the queue, no second copy of a large send. */
+		bytes_free(&cn->out);
+		cn->out = (struct bytes){.p = data, .len = len, .cap = len};
+		cn->out_off = 0;
+		data = NULL;
+		s = send_stream(c, cn, NULL, 0, st->u.send.nowait);
 	} else if (st->u.send.pieces == 0) {
 		s = send_stream(c, cn, data, len, st->u.send.nowait);
 	} else {
@@ -352,7 +359,8 @@ enum run_status run_step_send(struct run_ctx *c, const struct scenario_step *st,
 static void drain_now(struct run_conn *cn)
 {
 	if (cn->kind == RUN_CONN_TCP && cn->fd >= 0 && !cn->eof && !cn->reset)
-		run_conn_read(cn);
+		while (run_conn_read(cn) == 1)
+			;
 }
 
 enum run_status run_step_peer(struct run_ctx *c, const struct scenario_step *st, const char *name)
@@ -385,11 +393,13 @@ enum run_status run_step_peer(struct run_ctx *c, const struct scenario_step *st,
 	case SCENARIO_STEP_CLOSE:
 		drain_now(cn);
 		run_conn_close(cn);
+		run_conn_forget(c, cn);
 		return RUN_OK;
 	case SCENARIO_STEP_ABORT: {
 		struct linger lg = {.l_onoff = 1, .l_linger = 0};
 		setsockopt(cn->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 		run_conn_close(cn);
+		run_conn_forget(c, cn);
 		return RUN_OK;
 	}
 	case SCENARIO_STEP_PAUSE:

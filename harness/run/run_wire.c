@@ -36,6 +36,34 @@ static int mkdirs(const char *path)
 	return 0;
 }
 
+/* Bytes of the largest send or expected byte string of the steps (without rendering them). */
+static uint64_t largest_data(const struct scenario_step *v, size_t n)
+{
+	uint64_t most = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct scenario_data *d = NULL;
+		if (v[i].kind == SCENARIO_STEP_REPEAT) {
+			uint64_t k = largest_data(v[i].u.repeat.body, v[i].u.repeat.nbody);
+			most = k > most ? k : most;
+		} else if (v[i].kind == SCENARIO_STEP_SEND) {
+			d = &v[i].u.send.data;
+		} else if (v[i].kind == SCENARIO_STEP_EXPECT && v[i].u.expect.kind == SCENARIO_EXPECT_BYTES) {
+			d = &v[i].u.expect.data;
+		}
+		uint64_t total = 0;
+		for (size_t k = 0; d && k < d->n; k++)
+			total += d->items[k].kind == SCENARIO_DATA_BYTES ? d->items[k].len : d->items[k].size;
+		most = total > most ? total : most;
+	}
+	return most;
+}
+
+/* The small ring, or the large one for a case that moves a megabyte or more at once. */
+static int ring_bytes(const struct scenario_step *v, size_t n)
+{
+	return largest_data(v, n) >= (1u << 20) ? CAPTURE_BUFFER_LARGE : CAPTURE_BUFFER_BYTES;
+}
+
 void run_wire_start(struct run_ctx *c)
 {
 	const char *path = c->o->capture_path;
@@ -54,7 +82,7 @@ void run_wire_start(struct run_ctx *c)
 			   strerror(errno));
 		return;
 	}
-	c->capture = capture_open("lo", path, err);
+	c->capture = capture_open("lo", path, ring_bytes(c->sc->steps, c->sc->nsteps), err);
 	if (!c->capture) {
 		result_set(&c->r->notes, "wire checks skipped: cannot capture on lo: %s", err);
 		return;
@@ -282,7 +310,8 @@ enum run_status run_wire_finish(struct run_ctx *c, enum run_status s)
 	}
 	struct capture_stats st = {0};
 	char err[CAPTURE_ERRBUF_SIZE];
-	int closed = capture_close(c->capture, &st, err);
+	int closed = capture_finish(c->capture, &st, err);
+	c->capture_done = c->capture;
 	c->capture = NULL;
 	c->capture_fd = -1;
 	c->r->capture_packets = st.packets;
@@ -308,4 +337,11 @@ enum run_status run_wire_finish(struct run_ctx *c, enum run_status s)
 	free(timeline);
 	free(faults);
 	return s;
+}
+
+void run_wire_release(struct run_ctx *c)
+{
+	if (!c->o->release_capture_at_exit)
+		capture_release(c->capture_done);
+	c->capture_done = NULL;
 }

@@ -13,5 +13,7 @@ int run_wire_pump(struct run_ctx *c);
  * steps (only if the case passed so far), writes the timeline and keeps or deletes the files.
  * Returns the case's final status. */
 enum run_status run_wire_finish(struct run_ctx *c, enum run_status s);
+/* Releases the finished capture's socket, unless the options leave that to the process's exit. */
+void run_wire_release(struct run_ctx *c);
 
 #endif

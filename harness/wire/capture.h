@@ -6,31 +6,42 @@
 
 #define CAPTURE_ERRBUF_SIZE 512
 
-/* Kernel ring size. Measured with nobody pumping (bench/capture-buffer.md): 64 MiB holds an 8 MiB TCP
- * transfer on lo without a drop (16 MiB drops ~130 packets), so a 1 MiB+ case is safe even if the runner
- * pumps late. */
-#define CAPTURE_BUFFER_BYTES (64 << 20)
+/* Kernel ring sizes (TPACKET_V3: packets packed into 256 KiB blocks) and how long a block may stay open
+ * before the kernel hands it over. A case that moves little needs the small ring; one that sends or
+ * expects a megabyte or more at once gets the large one, which holds everything a harness socket's
+ * buffers can put on lo while the harness is not scheduled. Sizes and figures: bench/capture-buffer.md. */
+#define CAPTURE_BUFFER_BYTES (4 << 20)
+#define CAPTURE_BUFFER_LARGE (32 << 20)
+#define CAPTURE_BLOCK_MS 2
 #define CAPTURE_SNAPLEN 262144
 
 struct capture_stats {
 	uint64_t packets; /* written to the file */
 	uint64_t drops;   /* ps_drop + ps_ifdrop: a drop makes the capture unreliable */
-	uint64_t recv;    /* ps_recv (on lo each packet counts about twice: judge loss by drops only) */
+	uint64_t recv;    /* ps_recv: packets the ring took (incoming only), dropped ones included */
 };
 
 struct capture;
 
-/* Opens a live capture on `iface` ("lo") of the current netns: full snaplen, immediate mode, a large
- * buffer, non-blocking, writing every packet to the pcap file `path` (link type as captured, host clock
+/* Opens a live capture on `iface` ("lo") of the current netns: full snaplen, incoming packets only (on lo
+ * that is every packet once), a packed ring of ring_bytes, non-blocking, writing every packet to the pcap file `path` (link type as captured, host clock
  * timestamps). Returns NULL with the reason (e.g. no permission) in errbuf. Caller ends with
  * capture_close(). */
-struct capture *capture_open(const char *iface, const char *path, char errbuf[CAPTURE_ERRBUF_SIZE]);
+struct capture *capture_open(const char *iface, const char *path, int ring_bytes, char errbuf[CAPTURE_ERRBUF_SIZE]);
 /* A pollable fd (readable when packets are pending). */
 int capture_fd(struct capture *c);
 /* Writes all pending packets to the file. 0 or -1. */
 int capture_pump(struct capture *c, char errbuf[CAPTURE_ERRBUF_SIZE]);
-/* Drains until 50 ms pass without a packet (at most 1 s), reads the statistics, flushes and closes the
- * file and frees c (always, even on error). 0 or -1. st may be NULL. */
+/* Drains until every packet the interface received since capture_open (the kernel's counter) is in the
+ * file or counted as dropped (at most 3 s, else -1), reads the statistics, flushes and closes the file.
+ * Packets sent after this call starts may be missed: stop traffic first. The socket stays open until
+ * capture_release(). 0 or -1. st may be NULL. */
+int capture_finish(struct capture *c, struct capture_stats *st, char errbuf[CAPTURE_ERRBUF_SIZE]);
+/* Closes the socket and frees c (NULL is fine). The kernel waits for an RCU grace period to release a
+ * packet socket (about 25 ms on a loaded 2-core machine, bench/README.md): a process about to exit may
+ * leave this to its exit instead, so whoever waits for its result does not wait for the release. */
+void capture_release(struct capture *c);
+/* capture_finish() then capture_release(), always. */
 int capture_close(struct capture *c, struct capture_stats *st, char errbuf[CAPTURE_ERRBUF_SIZE]);
 
 #endif

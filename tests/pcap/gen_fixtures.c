@@ -127,7 +127,7 @@ static void wait_child(pid_t pid)
 static struct capture *cap_begin(const char *path)
 {
 	char err[CAPTURE_ERRBUF_SIZE];
-	struct capture *c = capture_open("lo", path, err);
+	struct capture *c = capture_open("lo", path, CAPTURE_BUFFER_BYTES, err);
 	if (!c) {
 		fprintf(stderr, "gen_fixtures: %s\n", err);
 		exit(2);
