@@ -87,7 +87,7 @@ static void worker_checks(struct tally *t)
 	if (s >= 0)
 		close(s);
 	char cerr[CAPTURE_ERRBUF_SIZE];
-	struct capture *c = capture_open("lo", "/dev/null", 0, cerr);
+	struct capture *c = capture_open("lo", "/dev/null", CAPTURE_BUFFER_BYTES, cerr);
 	if (c && capture_close(c, NULL, cerr) == 0)
 		line(t, "ok", "libpcap on lo", "captures work in the case's namespace");
 	else
