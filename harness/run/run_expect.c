@@ -15,6 +15,7 @@ struct want {
 	const struct scenario_expect *e;
 	const unsigned char *exp;
 	size_t explen;
+	char rx_err[256]; /* LINE, MATCH: why a search hit a limit (then the verdict is error) */
 };
 
 static size_t unread(const struct run_conn *cn)
@@ -114,6 +115,26 @@ static void transform(unsigned char *out, const unsigned char *p, size_t n, int 
 		out[i] = upper && p[i] >= 'a' && p[i] <= 'z' ? (unsigned char)(p[i] - 32) : p[i];
 }
 
+/* Searches data for the expectation's regex: 1 match (*eo: where it ends), 0 none, -1 a limit was hit (the
+ * reason is in w->rx_err). */
+static int search(struct want *w, const unsigned char *p, size_t n, size_t *eo)
+{
+	size_t so, end = 0;
+	int r = pregex_search(w->e->regex, p, n, &so, &end, w->rx_err, sizeof w->rx_err);
+	if (eo)
+		*eo = end;
+	return r;
+}
+
+/* A regex that hit a matching limit cannot judge the program: the case's regex is at fault, not the program. */
+static enum run_status regex_limit(struct run_ctx *c, struct want *w, const char *what)
+{
+	run_detail(&c->r->expected, "data matching /%s/", w->e->regex_src);
+	run_detail(&c->r->actual, "no verdict: %s", w->rx_err);
+	return run_fail(c, RUN_ERROR, "expect %s %s /%s/: the regex cannot be judged: %s", w->cn->name, what,
+			w->e->regex_src, w->rx_err);
+}
+
 static int line_ready(struct run_ctx *c, void *arg)
 {
 	(void)c;
@@ -126,8 +147,8 @@ static int match_ready(struct run_ctx *c, void *arg)
 	(void)c;
 	struct want *w = arg;
 	struct run_conn *cn = w->cn;
-	regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)unread(cn)}};
-	if (unread(cn) && regexec(&w->e->regex, (const char *)cn->rx.p + cn->consumed, 1, m, REG_STARTEND) == 0)
+	/* A match, or a limit hit (expect_pattern reports it): either way, waiting longer decides nothing. */
+	if (unread(cn) && search(w, cn->rx.p + cn->consumed, unread(cn), NULL) != 0)
 		return 1;
 	return cn->eof || cn->reset;
 }
@@ -148,8 +169,10 @@ static enum run_status expect_pattern(struct run_ctx *c, struct want *w, double 
 		const unsigned char *nl = memchr(got, '\n', have);
 		if (nl) {
 			size_t len = (size_t)(nl - got);
-			regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)len}};
-			if (regexec(&w->e->regex, (const char *)got, 1, m, REG_STARTEND) == 0) {
+			int m = search(w, got, len, NULL);
+			if (m < 0)
+				return regex_limit(c, w, "line");
+			if (m == 1) {
 				cn->consumed += len + 1;
 				return RUN_OK;
 			}
@@ -160,9 +183,12 @@ static enum run_status expect_pattern(struct run_ctx *c, struct want *w, double 
 					w->e->regex_src);
 		}
 	} else {
-		regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)have}};
-		if (have && regexec(&w->e->regex, (const char *)got, 1, m, REG_STARTEND) == 0) {
-			cn->consumed += (size_t)m[0].rm_eo;
+		size_t eo = 0;
+		int m = have ? search(w, got, have, &eo) : 0;
+		if (m < 0)
+			return regex_limit(c, w, "match");
+		if (m == 1) {
+			cn->consumed += eo;
 			return RUN_OK;
 		}
 	}
@@ -291,8 +317,10 @@ static enum run_status expect_dgram(struct run_ctx *c, struct want *w, double wi
 	cn->last_from = d->from;
 	cn->has_last_from = !cn->peer.ss_family;
 	if (w->e->kind == SCENARIO_EXPECT_LINE || w->e->kind == SCENARIO_EXPECT_MATCH) {
-		regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)d->len}};
-		if (regexec(&w->e->regex, d->p ? (const char *)d->p : "", 1, m, REG_STARTEND) == 0)
+		int m = search(w, d->p, d->len, NULL);
+		if (m < 0)
+			return regex_limit(c, w, w->e->kind == SCENARIO_EXPECT_LINE ? "line" : "match");
+		if (m == 1)
 			return RUN_OK;
 		char pa[200];
 		bytes_preview(d->p, d->len, 120, pa, sizeof pa);

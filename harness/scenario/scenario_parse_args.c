@@ -520,12 +520,14 @@ int sp_regex(struct sparser *p, const struct scenario_tok *t, int literal, int w
 		p->oom = 1;
 		return -1;
 	}
-	int rc = regcomp(&e->regex, src, REG_EXTENDED);
-	if (rc != 0) {
-		char msg[200];
-		regerror(rc, &e->regex, msg, sizeof msg);
+	char msg[200];
+	size_t off = 0;
+	e->regex = pregex_compile(src, strlen(src), &off, msg, sizeof msg);
+	if (!e->regex) {
 		free(src);
-		return sp_error_at(p, t, "%s: invalid regex: %s", p->stmt, msg);
+		/* Point at the character PCRE2 names (after the opening '/'); a literal is reported at its start. */
+		int col = literal ? t->col : t->col + 1 + (int)(off < t->len ? off : t->len);
+		return sp_error(p, t->line, col, "%s: invalid regex: %s", p->stmt, msg);
 	}
 	e->regex_src = src;
 	return 0;

@@ -72,7 +72,7 @@ void sp_step_free(struct scenario_step *st)
 	case SCENARIO_STEP_EXPECT:
 		sp_data_free(&st->u.expect.data);
 		if (st->u.expect.regex_src) {
-			regfree(&st->u.expect.regex);
+			pregex_free(st->u.expect.regex);
 			free(st->u.expect.regex_src);
 		}
 		break;
