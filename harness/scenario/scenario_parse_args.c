@@ -214,12 +214,46 @@ int sp_address(struct sparser *p, const char *what, char **out)
 
 /* ---- names ---- */
 
+/* FNV-1a: names are looked up on every step, so a case with 100,000 names must not compare each with all. */
+static size_t name_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static size_t *name_slot(const struct sparser *p, const char *name)
+{
+	size_t mask = p->nslots - 1;
+	for (size_t i = name_hash(name) & mask;; i = (i + 1) & mask)
+		if (!p->name_slots[i] || strcmp(p->names[p->name_slots[i] - 1].name, name) == 0)
+			return &p->name_slots[i];
+}
+
+/* Keeps the index at most half full. Returns 0 or -1 on allocation failure. */
+static int name_index_grow(struct sparser *p)
+{
+	if (2 * (p->nnames + 1) <= p->nslots)
+		return 0;
+	size_t n = p->nslots ? 2 * p->nslots : 64;
+	size_t *v = calloc(n, sizeof *v);
+	if (!v)
+		return -1;
+	free(p->name_slots);
+	p->name_slots = v;
+	p->nslots = n;
+	for (size_t k = 0; k < p->nnames; k++)
+		*name_slot(p, p->names[k].name) = k + 1;
+	return 0;
+}
+
 struct spname *sp_find_name(struct sparser *p, const char *name)
 {
-	for (size_t k = p->nnames; k-- > 0;)
-		if (strcmp(p->names[k].name, name) == 0)
-			return &p->names[k];
-	return NULL;
+	if (!p->nslots)
+		return NULL;
+	size_t *slot = name_slot(p, name);
+	return *slot ? &p->names[*slot - 1] : NULL;
 }
 
 int sp_add_name(struct sparser *p, const char *name, enum spname_kind kind, int udp)
@@ -241,11 +275,13 @@ int sp_add_name(struct sparser *p, const char *name, enum spname_kind kind, int 
 		p->capnames = cap;
 	}
 	char *s = strdup(name);
-	if (!s) {
+	if (!s || name_index_grow(p) < 0) {
+		free(s);
 		p->oom = 1;
 		return -1;
 	}
 	p->names[p->nnames++] = (struct spname){.name = s, .kind = kind, .udp = udp};
+	*name_slot(p, s) = p->nnames;
 	return 0;
 }
 

@@ -53,6 +53,9 @@ struct sparser {
 	int phantom;                   /* repeats opened beyond the depth limit (already reported) */
 	struct spname *names;
 	size_t nnames, capnames;
+	size_t *name_slots;            /* a hash index of names: slot -> index + 1 (0: empty); nslots a power of 2 */
+	size_t nslots;
+	size_t nsteps_total;           /* steps pushed so far, in every block (SCENARIO_MAX_STEPS) */
 	const char *stmt;              /* the statement keyword being parsed, for messages */
 	struct scenario_step *relay;   /* an open relay block: its fault lines come next, until `end` */
 };
