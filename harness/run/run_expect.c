@@ -23,6 +23,13 @@ static size_t unread(const struct run_conn *cn)
 	return cn->rx.len - cn->consumed;
 }
 
+/* The first unread byte (never NULL + offset: an empty buffer has no storage yet). */
+static const unsigned char *unread_at(const struct run_conn *cn)
+{
+	static const unsigned char none[1];
+	return cn->rx.p ? cn->rx.p + cn->consumed : none;
+}
+
 /* Fills expected/actual with previews and hex dumps around the first difference. */
 static void explain_bytes(struct run_ctx *c, const unsigned char *exp, size_t explen, const unsigned char *got,
 			  size_t gotlen, size_t base)
@@ -75,7 +82,7 @@ static int bytes_ready(struct run_ctx *c, void *arg)
 	(void)c;
 	struct want *w = arg;
 	size_t have = unread(w->cn);
-	const unsigned char *got = w->cn->rx.p + w->cn->consumed;
+	const unsigned char *got = unread_at(w->cn);
 	size_t n = have < w->explen ? have : w->explen;
 	return have >= w->explen || memcmp(got, w->exp, n) != 0 || w->cn->eof || w->cn->reset;
 }
@@ -89,7 +96,7 @@ static enum run_status expect_bytes(struct run_ctx *c, struct want *w, double wi
 	if (r == -2)
 		return RUN_ERROR;
 	size_t have = unread(cn);
-	const unsigned char *got = cn->rx.p + cn->consumed;
+	const unsigned char *got = unread_at(cn);
 	size_t n = have < w->explen ? have : w->explen;
 	if (have >= w->explen && memcmp(got, w->exp, w->explen) == 0) {
 		cn->consumed += w->explen;
@@ -139,7 +146,7 @@ static int line_ready(struct run_ctx *c, void *arg)
 {
 	(void)c;
 	struct run_conn *cn = ((struct want *)arg)->cn;
-	return memchr(cn->rx.p + cn->consumed, '\n', unread(cn)) || cn->eof || cn->reset;
+	return memchr(unread_at(cn), '\n', unread(cn)) || cn->eof || cn->reset;
 }
 
 static int match_ready(struct run_ctx *c, void *arg)
@@ -148,7 +155,7 @@ static int match_ready(struct run_ctx *c, void *arg)
 	struct want *w = arg;
 	struct run_conn *cn = w->cn;
 	/* A match, or a limit hit (expect_pattern reports it): either way, waiting longer decides nothing. */
-	if (unread(cn) && search(w, cn->rx.p + cn->consumed, unread(cn), NULL) != 0)
+	if (unread(cn) && search(w, unread_at(cn), unread(cn), NULL) != 0)
 		return 1;
 	return cn->eof || cn->reset;
 }
@@ -162,7 +169,7 @@ static enum run_status expect_pattern(struct run_ctx *c, struct want *w, double 
 		return RUN_TIMEOUT;
 	if (r == -2)
 		return RUN_ERROR;
-	const unsigned char *got = cn->rx.p + cn->consumed;
+	const unsigned char *got = unread_at(cn);
 	size_t have = unread(cn);
 	char pa[200];
 	if (line) {
@@ -221,11 +228,11 @@ static enum run_status expect_end(struct run_ctx *c, struct want *w, double with
 		return RUN_ERROR;
 	if (unread(cn) > 0) {
 		char pa[200];
-		bytes_preview(cn->rx.p + cn->consumed, unread(cn), 64, pa, sizeof pa);
+		bytes_preview(unread_at(cn), unread(cn), 64, pa, sizeof pa);
 		run_detail(&c->r->expected, "%s with no more data", what);
 		run_detail(&c->r->actual, "%zu more bytes %s", unread(cn), pa);
 		char dump[DETAIL_MAX] = "";
-		bytes_hexdump(cn->rx.p + cn->consumed, unread(cn), cn->consumed, DUMP_ROWS, dump, sizeof dump);
+		bytes_hexdump(unread_at(cn), unread(cn), cn->consumed, DUMP_ROWS, dump, sizeof dump);
 		run_detail(&c->r->actual, "%s", dump);
 		return run_fail(c, RUN_FAIL, "expect %s %s: %zu unexpected bytes arrived first, starting at offset %zu",
 				cn->name, kw, unread(cn), cn->consumed);
@@ -264,7 +271,7 @@ static enum run_status expect_silence(struct run_ctx *c, struct want *w, double 
 		return RUN_ERROR;
 	if (r == 0)
 		return RUN_OK;
-	const unsigned char *p = cn->kind == RUN_CONN_UDP ? cn->in[cn->in_next].p : cn->rx.p + cn->consumed;
+	const unsigned char *p = cn->kind == RUN_CONN_UDP ? cn->in[cn->in_next].p : unread_at(cn);
 	size_t n = cn->kind == RUN_CONN_UDP ? cn->in[cn->in_next].len : unread(cn);
 	char pa[200];
 	bytes_preview(p, n, 64, pa, sizeof pa);
