@@ -20,6 +20,14 @@ void pregex_free(struct pregex *re)
 	free(re);
 }
 
+size_t pregex_size(const struct pregex *re)
+{
+	size_t n = 0;
+	if (pcre2_pattern_info(re->code, PCRE2_INFO_SIZE, &n) != 0)
+		return 0;
+	return n;
+}
+
 struct pregex *pregex_compile(const char *pattern, size_t len, size_t *erroff, char *err, size_t errlen)
 {
 	*erroff = 0;

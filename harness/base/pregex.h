@@ -18,6 +18,8 @@ struct pregex;
  * the offset in the pattern the reason refers to. */
 struct pregex *pregex_compile(const char *pattern, size_t len, size_t *erroff, char *err, size_t errlen);
 void pregex_free(struct pregex *re);
+/* The compiled size in bytes (compile time grows with it: callers bound the sum over a file). */
+size_t pregex_size(const struct pregex *re);
 
 /* Searches s[0..n) (any bytes, NUL included). Returns 1 with the leftmost match in [*so, *eo), 0 when
  * nothing matches, or -1 when the search hit a limit (or ran out of memory): err then says which, and

@@ -98,8 +98,26 @@ static void test_line_and_file(void)
 	free(t);
 }
 
+static void test_regex_budget(void)
+{
+	size_t ns;
+	/* 1000 regexes that each compile to ~13 KiB: the first over 1 MiB is reported, the rest not compiled. */
+	char *t = lines("server {server}\nconnect c1\n", "expect c1 match /(.*){1,1000}(.*){1,1000}/ %d\n", 1000);
+	for (char *c = t; (c = strstr(c, "/ ")) != NULL;) /* drop the line numbers: "/ 12\n" -> "/\n" */
+		memmove(c + 1, strchr(c, '\n'), strlen(strchr(c, '\n')) + 1);
+	double t0 = now();
+	char *d = diags_of(t, &ns);
+	double secs = now() - t0;
+	CHECK(strstr(d, "expect: the case's regexes compile to more than 1 MiB (the limit;") != NULL);
+	CHECK(strchr(d, '\n') == NULL); /* one diagnostic */
+	CHECK(secs < 0.5);               /* measured 0.03 s; 0.8 s when every regex was compiled */
+	free(d);
+	free(t);
+}
+
 int main(void)
 {
+	test_regex_budget();
 	test_steps();
 	test_line_and_file();
 	return unit_summary();

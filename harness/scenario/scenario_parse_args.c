@@ -556,6 +556,10 @@ int sp_regex(struct sparser *p, const struct scenario_tok *t, int literal, int w
 		p->oom = 1;
 		return -1;
 	}
+	if (p->regex_bytes > SCENARIO_MAX_REGEX_BYTES) { /* reported once, at the regex that went over */
+		free(src);
+		return -1;
+	}
 	char msg[200];
 	size_t off = 0;
 	e->regex = pregex_compile(src, strlen(src), &off, msg, sizeof msg);
@@ -566,6 +570,11 @@ int sp_regex(struct sparser *p, const struct scenario_tok *t, int literal, int w
 		return sp_error(p, t->line, col, "%s: invalid regex: %s", p->stmt, msg);
 	}
 	e->regex_src = src;
+	/* Compiling takes time in proportion to the compiled size: a file's regexes share one budget. */
+	p->regex_bytes += pregex_size(e->regex);
+	if (p->regex_bytes > SCENARIO_MAX_REGEX_BYTES)
+		return sp_error_at(p, t, "%s: the case's regexes compile to more than 1 MiB (the limit; a counted "
+				   "repetition such as {1,1000} copies its group that many times)", p->stmt);
 	return 0;
 }
 
