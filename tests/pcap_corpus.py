@@ -50,7 +50,7 @@ def fragmented(doc):
 
 CONV = re.compile(r"<->\s+\S+\s+(.*)$")
 FRAMES = re.compile(r"(\d+)\s+[\d,.]+\s+(?:bytes|kB|MB|GB)")
-TUNNEL = re.compile(r"\b(gre|vxlan|geneve|ipip|ip6ip|l2tp|gtp|erspan|mpls|teredo|ayiya)\b")
+TUNNEL = re.compile(r"\b(gre|vxlan|geneve|ipip|ip6ip|l2tp|gtp|erspan|mpls|teredo|ayiya|macsec|nsh)\b")
 
 
 def tshark_counts(path):

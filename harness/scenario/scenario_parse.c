@@ -238,7 +238,8 @@ static int statement(struct sparser *p)
 			p->first_step_line = kw->line;
 		return sp_step(p, kw);
 	}
-	const char *near = kw->kind == SCENARIO_TOK_WORD
+	/* No suggestion once diagnostics are only counted (SCENARIO_MAX_DIAGS): it is the costly part. */
+	const char *near = kw->kind == SCENARIO_TOK_WORD && p->ndiags < SCENARIO_MAX_DIAGS
 				   ? sp_closest(kw->text, keywords, sizeof keywords / sizeof keywords[0])
 				   : NULL;
 	if (near)
@@ -285,6 +286,13 @@ static void emit_diags(struct sparser *p, struct scenario_diags *diags)
 			m = NULL;
 		push_diag(diags, m);
 		free(p->diags[k].msg);
+	}
+	if (p->more_errors) {
+		char *m = NULL;
+		if (asprintf(&m, "%s:%d:%d: %zu more error(s) from here on, not listed (only the first %d are; fix "
+				 "these first)", p->path, p->more_line, p->more_col, p->more_errors, SCENARIO_MAX_DIAGS) < 0)
+			m = NULL;
+		push_diag(diags, m);
 	}
 	free(p->diags);
 	p->diags = NULL;
@@ -373,7 +381,7 @@ struct scenario *scenario_parse_string(const char *path_label, const char *text,
 	s->steps = p.frames[0].steps;
 	s->nsteps = p.frames[0].n;
 
-	int failed = p.ndiags > 0 || p.oom;
+	int failed = p.ndiags > 0 || p.more_errors || p.oom;
 	emit_diags(&p, diags);
 	if (p.oom)
 		add_plain_diag(diags, path_label, "out of memory");

@@ -17,6 +17,13 @@
 
 static int sp_verror(struct sparser *p, int line, int col, const char *fmt, va_list ap)
 {
+	if (p->ndiags >= SCENARIO_MAX_DIAGS) { /* counted, not kept: a file of 100,000 errors lints quickly */
+		if (!p->more_errors++) {
+			p->more_line = line;
+			p->more_col = col;
+		}
+		return -1;
+	}
 	char msg[512];
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (p->ndiags == p->capdiags) {
