@@ -43,7 +43,7 @@ grep -h -E '^\s+(loss|drop|delay|duplicate|hold|stall|reorder|corrupt|reset|spli
 
 # The whole pcap corpus once through inspect's code under ASan (-runs=0: every seed, then stop), whatever
 # the time limit below leaves out.
-"$fz/fuzz_pcap" -runs=0 -timeout=10 -rss_limit_mb=2048 "$work/fuzz_pcap" >"$work/pcap-seeds.log" 2>&1 ||
+"$fz/fuzz_pcap" -runs=0 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$work/" "$work/fuzz_pcap" >"$work/pcap-seeds.log" 2>&1 ||
   { fail "fuzz_pcap: a capture of the corpus failed under ASan"; grep -E 'ERROR|SUMMARY|runtime error' "$work/pcap-seeds.log" | head; }
 echo "fuzz_pcap: $(ls "$work/fuzz_pcap" | wc -l) captures read under ASan: $(grep -c . "$work/pcap-seeds.log" >/dev/null && grep -o 'INITED.*' "$work/pcap-seeds.log" | head -1)"
 

@@ -21,7 +21,7 @@ if [ ! -x "$fz" ]; then
   echo "FAIL: $fz missing (tests/hardening-build.sh builds it)"
   exit 1
 fi
-"$fz" -runs=0 -timeout=10 -rss_limit_mb=4096 "$work/corpus" >"$work/asan.log" 2>&1 ||
+"$fz" -runs=0 -timeout=10 -rss_limit_mb=4096 -artifact_prefix="$work/" "$work/corpus" >"$work/asan.log" 2>&1 ||
   { echo "FAIL: the malformed cases under ASan:"; grep -E 'ERROR|SUMMARY|runtime error|Test unit' "$work/asan.log" | head; failures=$((failures + 1)); }
 grep -o 'INITED.*' "$work/asan.log" | sed 's/^/malformed cases under ASan: /' | head -1
 [ $failures -eq 0 ]
