@@ -19,9 +19,10 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 [ -x "$fz/fuzz_case" ] || { echo "fuzz-smoke: FAIL: $fz/fuzz_case missing (tests/hardening-build.sh)"; exit 1; }
 if [ ! -d "$corpus" ]; then
-  echo "fuzz-smoke: FAIL: the shared pcap corpus is missing: $corpus (CI machines have ../shared/corpus/pcap" \
-    "beside the project; elsewhere set SOCKCHECK_PCAP_CORPUS)"
-  exit 1
+  msg="the shared pcap corpus is missing: $corpus (CI machines have ../shared/corpus/pcap beside the project; elsewhere set SOCKCHECK_PCAP_CORPUS)"
+  if [ "${CI:-}" = true ]; then echo "fuzz-smoke: FAIL: $msg"; exit 1; fi
+  echo "fuzz-smoke: NOTE: $msg; fuzz_pcap is seeded with tests/pcap only"
+  corpus=$work/no-corpus
 fi
 
 seed() { # seed TARGET FILES...: copies files into the target's working corpus
@@ -43,7 +44,7 @@ grep -h -E '^\s+(loss|drop|delay|duplicate|hold|stall|reorder|corrupt|reset|spli
 
 # The whole pcap corpus once through inspect's code under ASan (-runs=0: every seed, then stop), whatever
 # the time limit below leaves out.
-"$fz/fuzz_pcap" -runs=0 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$work/" "$work/fuzz_pcap" >"$work/pcap-seeds.log" 2>&1 ||
+"$fz/fuzz_pcap" -runs=0 -timeout=60 -rss_limit_mb=2048 -artifact_prefix="$work/" "$work/fuzz_pcap" >"$work/pcap-seeds.log" 2>&1 ||
   { fail "fuzz_pcap: a capture of the corpus failed under ASan"; grep -E 'ERROR|SUMMARY|runtime error' "$work/pcap-seeds.log" | head; }
 echo "fuzz_pcap: $(ls "$work/fuzz_pcap" | wc -l) captures read under ASan: $(grep -c . "$work/pcap-seeds.log" >/dev/null && grep -o 'INITED.*' "$work/pcap-seeds.log" | head -1)"
 
@@ -51,7 +52,7 @@ for t in fuzz_case fuzz_suite fuzz_pcap fuzz_frames fuzz_fault; do
   n=$(ls "$work/$t" | wc -l)
   mkdir -p "$work/art-$t"
   start=$(date +%s)
-  "$fz/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  "$fz/$t" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/art-$t/" "$work/$t" >"$work/$t.log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")
