@@ -510,12 +510,15 @@ int sp_data(struct sparser *p, struct scenario_data *d)
 	const struct scenario_tok *first = sp_peek(p);
 	const char *stmt = p->stmt;
 	while (sp_data_starts(p)) {
-		struct scenario_data_item *v = realloc(d->items, (d->n + 1) * sizeof *v);
-		if (!v) {
-			p->oom = 1;
-			return -1;
+		/* Room doubles when n reaches a power of 2 (one realloc per item is quadratic under ASan). */
+		if ((d->n & (d->n - 1)) == 0) {
+			struct scenario_data_item *v = realloc(d->items, (d->n ? 2 * d->n : 1) * sizeof *v);
+			if (!v) {
+				p->oom = 1;
+				return -1;
+			}
+			d->items = v;
 		}
-		d->items = v;
 		struct scenario_data_item *it = &d->items[d->n++];
 		memset(it, 0, sizeof *it);
 		const struct scenario_tok *t = sp_peek(p);
