@@ -323,6 +323,10 @@ static void test_utf8(void)
 	CHECK_INT(cp, -1);
 	CHECK(utf8_valid("h\xc3\xa9", 3));
 	CHECK(!utf8_valid("a\0b", 3));
+	/* Terminal-safe copies: ESC, CSI (C1, as UTF-8), DEL, tab, NUL and invalid bytes are escaped. */
+	char *p = utf8_printable("a\x1b[31mb\xc2\x9b\x7f\t\0\xff h\xc3\xa9", 17);
+	CHECK_STR(p, "a\\x1b[31mb\\xc2\\x9b\\x7f\\x09\\x00\\xff h\xc3\xa9");
+	free(p);
 }
 
 int main(void)

@@ -1,6 +1,7 @@
 /* utf8.c: strict UTF-8 decoding and repair (invalid bytes and NUL become U+FFFD). */
 #include "utf8.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,32 @@ char *utf8_sanitize(const char *s, size_t len)
 		if (cp <= 0) {
 			memcpy(o, UTF8_REPLACEMENT, 3);
 			o += 3;
+		} else {
+			memcpy(o, s + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *utf8_printable(const char *s, size_t len)
+{
+	/* Worst case every byte becomes \xNN. */
+	if (len > (SIZE_MAX - 1) / 4)
+		return NULL;
+	char *out = malloc(len * 4 + 1), *o = out;
+	if (!out)
+		return NULL;
+	size_t i = 0;
+	while (i < len) {
+		int32_t cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+		/* C0 controls (ESC starts terminal sequences), DEL, C1 controls (U+0080..U+009F) and invalid bytes. */
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)) {
+			for (size_t k = 0; k < n; k++)
+				o += sprintf(o, "\\x%02x", (unsigned char)s[i + k]);
 		} else {
 			memcpy(o, s + i, n);
 			o += n;

@@ -19,4 +19,9 @@ int utf8_valid(const char *s, size_t len);
  * Caller frees with free(); NULL when out of memory. */
 char *utf8_sanitize(const char *s, size_t len);
 
+/* A NUL-terminated copy of the len bytes at s that is safe to print on a terminal: control bytes (C0, DEL,
+ * C1 such as ESC and CSI), NULs and invalid bytes become \xNN; valid printable UTF-8 is kept. Caller frees
+ * with free(); NULL when out of memory. */
+char *utf8_printable(const char *s, size_t len);
+
 #endif

@@ -29,3 +29,33 @@ double cmd_opts_time_scale_env(void)
 	const char *env = getenv("SOCKCHECK_TIME_SCALE");
 	return env && *env ? strtod(env, NULL) : 1.0;
 }
+
+void cmd_opts_append_quoted(char **cmd, const char *s)
+{
+	int plain = *s != '\0';
+	for (const char *p = s; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+", *p))
+			plain = 0;
+	size_t need = strlen(*cmd) + 4 * strlen(s) + 4;
+	char *out = realloc(*cmd, need);
+	if (!out)
+		return;
+	*cmd = out;
+	char *o = out + strlen(out);
+	*o++ = ' ';
+	if (plain) {
+		strcpy(o, s);
+		return;
+	}
+	*o++ = '\'';
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o++ = '\'';
+	*o = '\0';
+}

@@ -21,4 +21,8 @@ int cmd_opts_once(struct cmd_opts_seen *s, const struct option *longs, int ch, c
  * and not empty, read with strtod (not a number gives 0), else 1. */
 double cmd_opts_time_scale_env(void);
 
+/* Appends " s" to the malloc'd *cmd, single-quoted for sh unless s is plain (letters, digits, -_./=:,+).
+ * On out of memory *cmd is left as it was. */
+void cmd_opts_append_quoted(char **cmd, const char *s);
+
 #endif

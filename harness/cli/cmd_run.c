@@ -218,36 +218,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 }
 
 /* Appends s to the command line, single-quoted for the shell when it needs it. */
-static void append_quoted(char **cmd, const char *s)
-{
-	int plain = *s != '\0';
-	for (const char *p = s; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+", *p))
-			plain = 0;
-	size_t need = strlen(*cmd) + 4 * strlen(s) + 4;
-	char *out = realloc(*cmd, need);
-	if (!out)
-		return;
-	*cmd = out;
-	char *o = out + strlen(out);
-	*o++ = ' ';
-	if (plain) {
-		strcpy(o, s);
-		return;
-	}
-	*o++ = '\'';
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'') {
-			memcpy(o, "'\\''", 4);
-			o += 4;
-		} else {
-			*o++ = *p;
-		}
-	}
-	*o++ = '\'';
-	*o = '\0';
-}
-
 /* The command that runs this case again, alone: an included case is selected by name in its suite's
  * directory, so that it runs under that suite with that suite's reference. */
 static char *reproduce_line(const struct opts *o, const struct suite_case *sc, const struct scenario *s)
@@ -255,35 +225,35 @@ static char *reproduce_line(const struct opts *o, const struct suite_case *sc, c
 	char *cmd = strdup(o->self);
 	if (!cmd)
 		return NULL;
-	append_quoted(&cmd, "run");
+	cmd_opts_append_quoted(&cmd, "run");
 	if (o->server) {
-		append_quoted(&cmd, "--server");
-		append_quoted(&cmd, o->server);
+		cmd_opts_append_quoted(&cmd, "--server");
+		cmd_opts_append_quoted(&cmd, o->server);
 	}
 	if (o->client) {
-		append_quoted(&cmd, "--client");
-		append_quoted(&cmd, o->client);
+		cmd_opts_append_quoted(&cmd, "--client");
+		cmd_opts_append_quoted(&cmd, o->client);
 	}
 	char num[64];
 	snprintf(num, sizeof num, "%llu", (unsigned long long)o->seed);
-	append_quoted(&cmd, "--seed");
-	append_quoted(&cmd, num);
+	cmd_opts_append_quoted(&cmd, "--seed");
+	cmd_opts_append_quoted(&cmd, num);
 	if (o->time_scale != 1.0) {
 		snprintf(num, sizeof num, "%g", o->time_scale);
-		append_quoted(&cmd, "--time-scale");
-		append_quoted(&cmd, num);
+		cmd_opts_append_quoted(&cmd, "--time-scale");
+		cmd_opts_append_quoted(&cmd, num);
 	}
-	cmd_sandbox_reproduce(&o->sandbox, append_quoted, &cmd);
+	cmd_sandbox_reproduce(&o->sandbox, cmd_opts_append_quoted, &cmd);
 	if (sc->included) {
 		char *filter = NULL;
 		if (asprintf(&filter, "%s/%s", sc->suite, s->name) < 0)
 			return cmd;
-		append_quoted(&cmd, "--filter");
-		append_quoted(&cmd, filter);
-		append_quoted(&cmd, sc->dir);
+		cmd_opts_append_quoted(&cmd, "--filter");
+		cmd_opts_append_quoted(&cmd, filter);
+		cmd_opts_append_quoted(&cmd, sc->dir);
 		free(filter);
 	} else {
-		append_quoted(&cmd, sc->path);
+		cmd_opts_append_quoted(&cmd, sc->path);
 	}
 	return cmd;
 }

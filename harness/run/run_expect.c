@@ -17,11 +17,19 @@ struct want {
 	size_t explen;
 	size_t checked; /* bytes of exp already found equal from checked_at: each wake-up compares only what */
 	size_t checked_at; /* arrived since (the stream's read offset then) */
+	char rx_err[256]; /* LINE, MATCH: why a search hit a limit (then the verdict is error) */
 };
 
 static size_t unread(const struct run_conn *cn)
 {
 	return cn->rx.len - cn->consumed;
+}
+
+/* The first unread byte (never NULL + offset: an empty buffer has no storage yet). */
+static const unsigned char *unread_at(const struct run_conn *cn)
+{
+	static const unsigned char none[1];
+	return cn->rx.p ? cn->rx.p + cn->consumed : none;
 }
 
 /* Fills expected/actual with previews and hex dumps around the first difference. */
@@ -76,7 +84,7 @@ static int bytes_ready(struct run_ctx *c, void *arg)
 	(void)c;
 	struct want *w = arg;
 	size_t have = unread(w->cn);
-	const unsigned char *got = w->cn->rx.p + w->cn->consumed;
+	const unsigned char *got = unread_at(w->cn);
 	size_t n = have < w->explen ? have : w->explen;
 	if (w->checked_at != w->cn->consumed) {
 		w->checked = 0;
@@ -97,7 +105,7 @@ static enum run_status expect_bytes(struct run_ctx *c, struct want *w, double wi
 	if (r == -2)
 		return RUN_ERROR;
 	size_t have = unread(cn);
-	const unsigned char *got = cn->rx.p + cn->consumed;
+	const unsigned char *got = unread_at(cn);
 	size_t n = have < w->explen ? have : w->explen;
 	if (have >= w->explen && memcmp(got, w->exp, w->explen) == 0) {
 		cn->consumed += w->explen;
@@ -123,11 +131,31 @@ static void transform(unsigned char *out, const unsigned char *p, size_t n, int 
 		out[i] = upper && p[i] >= 'a' && p[i] <= 'z' ? (unsigned char)(p[i] - 32) : p[i];
 }
 
+/* Searches data for the expectation's regex: 1 match (*eo: where it ends), 0 none, -1 a limit was hit (the
+ * reason is in w->rx_err). */
+static int search(struct want *w, const unsigned char *p, size_t n, size_t *eo)
+{
+	size_t so, end = 0;
+	int r = pregex_search(w->e->regex, p, n, &so, &end, w->rx_err, sizeof w->rx_err);
+	if (eo)
+		*eo = end;
+	return r;
+}
+
+/* A regex that hit a matching limit cannot judge the program: the case's regex is at fault, not the program. */
+static enum run_status regex_limit(struct run_ctx *c, struct want *w, const char *what)
+{
+	run_detail(&c->r->expected, "data matching /%s/", w->e->regex_src);
+	run_detail(&c->r->actual, "no verdict: matching stopped at a limit");
+	return run_fail(c, RUN_ERROR, "expect %s %s /%s/: the regex cannot be judged: %s", w->cn->name, what,
+			w->e->regex_src, w->rx_err);
+}
+
 static int line_ready(struct run_ctx *c, void *arg)
 {
 	(void)c;
 	struct run_conn *cn = ((struct want *)arg)->cn;
-	return memchr(cn->rx.p + cn->consumed, '\n', unread(cn)) || cn->eof || cn->reset;
+	return memchr(unread_at(cn), '\n', unread(cn)) || cn->eof || cn->reset;
 }
 
 static int match_ready(struct run_ctx *c, void *arg)
@@ -135,8 +163,8 @@ static int match_ready(struct run_ctx *c, void *arg)
 	(void)c;
 	struct want *w = arg;
 	struct run_conn *cn = w->cn;
-	regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)unread(cn)}};
-	if (unread(cn) && regexec(&w->e->regex, (const char *)cn->rx.p + cn->consumed, 1, m, REG_STARTEND) == 0)
+	/* A match, or a limit hit (expect_pattern reports it): either way, waiting longer decides nothing. */
+	if (unread(cn) && search(w, unread_at(cn), unread(cn), NULL) != 0)
 		return 1;
 	return cn->eof || cn->reset;
 }
@@ -150,15 +178,17 @@ static enum run_status expect_pattern(struct run_ctx *c, struct want *w, double 
 		return RUN_TIMEOUT;
 	if (r == -2)
 		return RUN_ERROR;
-	const unsigned char *got = cn->rx.p + cn->consumed;
+	const unsigned char *got = unread_at(cn);
 	size_t have = unread(cn);
 	char pa[200];
 	if (line) {
 		const unsigned char *nl = memchr(got, '\n', have);
 		if (nl) {
 			size_t len = (size_t)(nl - got);
-			regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)len}};
-			if (regexec(&w->e->regex, (const char *)got, 1, m, REG_STARTEND) == 0) {
+			int m = search(w, got, len, NULL);
+			if (m < 0)
+				return regex_limit(c, w, "line");
+			if (m == 1) {
 				cn->consumed += len + 1;
 				return RUN_OK;
 			}
@@ -169,9 +199,12 @@ static enum run_status expect_pattern(struct run_ctx *c, struct want *w, double 
 					w->e->regex_src);
 		}
 	} else {
-		regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)have}};
-		if (have && regexec(&w->e->regex, (const char *)got, 1, m, REG_STARTEND) == 0) {
-			cn->consumed += (size_t)m[0].rm_eo;
+		size_t eo = 0;
+		int m = have ? search(w, got, have, &eo) : 0;
+		if (m < 0)
+			return regex_limit(c, w, "match");
+		if (m == 1) {
+			cn->consumed += eo;
 			return RUN_OK;
 		}
 	}
@@ -204,11 +237,11 @@ static enum run_status expect_end(struct run_ctx *c, struct want *w, double with
 		return RUN_ERROR;
 	if (unread(cn) > 0) {
 		char pa[200];
-		bytes_preview(cn->rx.p + cn->consumed, unread(cn), 64, pa, sizeof pa);
+		bytes_preview(unread_at(cn), unread(cn), 64, pa, sizeof pa);
 		run_detail(&c->r->expected, "%s with no more data", what);
 		run_detail(&c->r->actual, "%zu more bytes %s", unread(cn), pa);
 		char dump[DETAIL_MAX] = "";
-		bytes_hexdump(cn->rx.p + cn->consumed, unread(cn), cn->consumed, DUMP_ROWS, dump, sizeof dump);
+		bytes_hexdump(unread_at(cn), unread(cn), cn->consumed, DUMP_ROWS, dump, sizeof dump);
 		run_detail(&c->r->actual, "%s", dump);
 		return run_fail(c, RUN_FAIL, "expect %s %s: %zu unexpected bytes arrived first, starting at offset %zu",
 				cn->name, kw, unread(cn), cn->consumed);
@@ -247,7 +280,7 @@ static enum run_status expect_silence(struct run_ctx *c, struct want *w, double 
 		return RUN_ERROR;
 	if (r == 0)
 		return RUN_OK;
-	const unsigned char *p = cn->kind == RUN_CONN_UDP ? cn->in[cn->in_next].p : cn->rx.p + cn->consumed;
+	const unsigned char *p = cn->kind == RUN_CONN_UDP ? cn->in[cn->in_next].p : unread_at(cn);
 	size_t n = cn->kind == RUN_CONN_UDP ? cn->in[cn->in_next].len : unread(cn);
 	char pa[200];
 	bytes_preview(p, n, 64, pa, sizeof pa);
@@ -311,8 +344,10 @@ static enum run_status expect_dgram(struct run_ctx *c, struct want *w, double wi
 	cn->last_from = d->from;
 	cn->has_last_from = !cn->peer.ss_family;
 	if (w->e->kind == SCENARIO_EXPECT_LINE || w->e->kind == SCENARIO_EXPECT_MATCH) {
-		regmatch_t m[1] = {{.rm_so = 0, .rm_eo = (regoff_t)d->len}};
-		if (regexec(&w->e->regex, d->p ? (const char *)d->p : "", 1, m, REG_STARTEND) == 0)
+		int m = search(w, d->p, d->len, NULL);
+		if (m < 0)
+			return regex_limit(c, w, w->e->kind == SCENARIO_EXPECT_LINE ? "line" : "match");
+		if (m == 1)
 			return RUN_OK;
 		char pa[200];
 		bytes_preview(d->p, d->len, 120, pa, sizeof pa);
@@ -354,8 +389,10 @@ static enum run_status expect_transformed(struct run_ctx *c, struct want *w, dou
 	if (!in_place && !exp)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
 	if (!in_place) {
-		transform(exp, cn->sent.p + off, n, upper);
-		transform(exp + n, cn->out.p + cn->out_off, queued, upper);
+		if (n) /* an empty buffer may have no storage: no NULL + offset (UBSan) */
+			transform(exp, cn->sent.p + off, n, upper);
+		if (queued)
+			transform(exp + n, cn->out.p + cn->out_off, queued, upper);
 	}
 	n += queued;
 	w->exp = in_place ? cn->sent.p + off : exp;

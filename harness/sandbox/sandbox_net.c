@@ -346,7 +346,7 @@ static int bound_inactive_in(int family, int port, char errbuf[SANDBOX_ERRBUF_SI
 		}
 		if (n == 0)
 			break;
-		int len = (int)n;
+		unsigned int len = (unsigned int)n; /* unsigned: NLMSG_OK compares it with nlmsg_len (clang -Wsign-compare) */
 		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
 				/* An error (e.g. a kernel without inet_diag) means "cannot tell": not found. */

@@ -2,9 +2,10 @@
 #ifndef SOCKCHECK_SCENARIO_H
 #define SOCKCHECK_SCENARIO_H
 
-#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "pregex.h"
 
 /* Deadline not given in the file: the runner applies its default (scaled by --time-scale). */
 #define SCENARIO_DEFAULT_WITHIN (-1.0)
@@ -75,8 +76,8 @@ struct scenario_expect {
 	double within;              /* seconds; SCENARIO_DEFAULT_WITHIN when not given; SILENCE: the span */
 	double over;                /* IDLE: the window measured, seconds; SCENARIO_DEFAULT_WITHIN when not given */
 	struct scenario_data data;  /* BYTES */
-	char *regex_src;            /* LINE, MATCH: the pattern as written (POSIX extended) */
-	regex_t regex;              /* LINE, MATCH: compiled by the parser */
+	char *regex_src;            /* LINE, MATCH: the pattern as written (POSIX extended syntax) */
+	struct pregex *regex;       /* LINE, MATCH: compiled by the parser (PCRE2, bounded); freed with the step */
 	int exit_code;              /* EXIT */
 	int exit_nonzero;           /* EXIT: any non-zero status (or death by signal) */
 	int exit_signal;            /* EXIT: `exit N or SIG`: death by this signal passes too (0: not given) */

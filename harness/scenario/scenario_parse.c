@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scenario_parse_internal.h"
+#include "utf8.h"
 
 void scenario_free(struct scenario *s)
 {
@@ -172,9 +173,14 @@ static int header(struct sparser *p, const struct scenario_tok *kw, int h)
 				return -1;
 			if (t->kind == SCENARIO_TOK_STRING || t->kind == SCENARIO_TOK_REGEX)
 				return sp_error_at(p, t, "tags: expected a word, found '%s'", sp_show(p, t, b, sizeof b));
-			char **tv = realloc(s->tags, (s->ntags + 1) * sizeof *tv);
-			if (tv)
-				s->tags = tv;
+			/* Room doubles when ntags reaches a power of 2: one realloc per tag was quadratic under ASan
+			 * (half a million tags: 179 s), whose realloc always copies. */
+			char **tv = s->tags;
+			if ((s->ntags & (s->ntags - 1)) == 0) { /* 0, 1, 2, 4, ...: the array is full */
+				tv = realloc(s->tags, (s->ntags ? 2 * s->ntags : 1) * sizeof *tv);
+				if (tv)
+					s->tags = tv;
+			}
 			if (!tv || !(tv[s->ntags] = strdup(t->text))) {
 				p->oom = 1;
 				return -1;
@@ -255,7 +261,8 @@ static int statement(struct sparser *p)
 			p->first_step_line = kw->line;
 		return sp_step(p, kw);
 	}
-	const char *near = kw->kind == SCENARIO_TOK_WORD
+	/* No suggestion once diagnostics are only counted (SCENARIO_MAX_DIAGS): it is the costly part. */
+	const char *near = kw->kind == SCENARIO_TOK_WORD && p->ndiags < SCENARIO_MAX_DIAGS
 				   ? sp_closest(kw->text, keywords, sizeof keywords / sizeof keywords[0])
 				   : NULL;
 	if (near)
@@ -276,6 +283,21 @@ static int diag_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Appends a diagnostic, made safe for a terminal (a case file's escape sequences and invalid bytes are shown as
+ * \xNN, never sent raw). Takes ownership of m (may be NULL: out of memory, nothing added). */
+static void push_diag(struct scenario_diags *diags, char *m)
+{
+	char *safe = m ? utf8_printable(m, strlen(m)) : NULL;
+	free(m);
+	char **v = safe ? realloc(diags->msgs, (diags->n + 1) * sizeof *v) : NULL;
+	if (!v) {
+		free(safe);
+		return;
+	}
+	diags->msgs = v;
+	diags->msgs[diags->n++] = safe;
+}
+
 /* Moves the collected diagnostics into `diags` as "file:line:col: message", sorted by position. */
 static void emit_diags(struct sparser *p, struct scenario_diags *diags)
 {
@@ -283,15 +305,17 @@ static void emit_diags(struct sparser *p, struct scenario_diags *diags)
 		qsort(p->diags, p->ndiags, sizeof *p->diags, diag_cmp);
 	for (size_t k = 0; k < p->ndiags; k++) {
 		char *m = NULL;
-		char **v = realloc(diags->msgs, (diags->n + 1) * sizeof *v);
-		if (v) {
-			diags->msgs = v;
-			if (asprintf(&m, "%s:%d:%d: %s", p->path, p->diags[k].line, p->diags[k].col, p->diags[k].msg) < 0)
-				m = NULL;
-		}
-		if (m)
-			diags->msgs[diags->n++] = m;
+		if (asprintf(&m, "%s:%d:%d: %s", p->path, p->diags[k].line, p->diags[k].col, p->diags[k].msg) < 0)
+			m = NULL;
+		push_diag(diags, m);
 		free(p->diags[k].msg);
+	}
+	if (p->more_errors) {
+		char *m = NULL;
+		if (asprintf(&m, "%s:%d:%d: %zu more error(s) from here on, not listed (only the first %d are; fix "
+				 "these first)", p->path, p->more_line, p->more_col, p->more_errors, SCENARIO_MAX_DIAGS) < 0)
+			m = NULL;
+		push_diag(diags, m);
 	}
 	free(p->diags);
 	p->diags = NULL;
@@ -301,12 +325,9 @@ static void emit_diags(struct sparser *p, struct scenario_diags *diags)
 static void add_plain_diag(struct scenario_diags *diags, const char *path, const char *msg)
 {
 	char *m = NULL;
-	char **v = realloc(diags->msgs, (diags->n + 1) * sizeof *v);
-	if (!v)
-		return;
-	diags->msgs = v;
-	if (asprintf(&m, "%s:1:1: %s", path, msg) >= 0)
-		diags->msgs[diags->n++] = m;
+	if (asprintf(&m, "%s:1:1: %s", path, msg) < 0)
+		m = NULL;
+	push_diag(diags, m);
 }
 
 /* The default case name: the file name without directories and without ".case". */
@@ -320,9 +341,30 @@ static char *default_name(const char *path)
 	return strndup(base, n);
 }
 
+/* Reports every line longer than SCENARIO_MAX_LINE (at the first byte past the limit). */
+static void long_lines(struct sparser *p)
+{
+	int line = 1;
+	for (const char *c = p->text; *c; line++) {
+		const char *nl = strchr(c, '\n');
+		size_t n = nl ? (size_t)(nl - c) : strlen(c);
+		if (n > SCENARIO_MAX_LINE)
+			sp_error(p, line, SCENARIO_MAX_LINE + 1, "the line has %zu bytes, above the limit of %d (split "
+				 "the data over several send steps)", n, SCENARIO_MAX_LINE);
+		c += n + (nl != NULL);
+	}
+}
+
 struct scenario *scenario_parse_string(const char *path_label, const char *text, struct scenario_diags *diags)
 {
 	struct sparser p = {.path = path_label, .text = text};
+	size_t size = strlen(text);
+	if (size > SCENARIO_MAX_FILE) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "the case file is larger than the limit of 16 MiB (%zu bytes read)", size);
+		add_plain_diag(diags, path_label, msg);
+		return NULL;
+	}
 	struct scenario *s = calloc(1, sizeof *s);
 	if (!s || scenario_lex(text, &p.toks) < 0) {
 		free(s);
@@ -330,6 +372,7 @@ struct scenario *scenario_parse_string(const char *path_label, const char *text,
 		return NULL;
 	}
 	p.s = s;
+	long_lines(&p);
 	s->points = 1;
 	s->timeout = 30;
 	s->port = 9000;
@@ -361,13 +404,14 @@ struct scenario *scenario_parse_string(const char *path_label, const char *text,
 	s->steps = p.frames[0].steps;
 	s->nsteps = p.frames[0].n;
 
-	int failed = p.ndiags > 0 || p.oom;
+	int failed = p.ndiags > 0 || p.more_errors || p.oom;
 	emit_diags(&p, diags);
 	if (p.oom)
 		add_plain_diag(diags, path_label, "out of memory");
 	for (size_t k = 0; k < p.nnames; k++)
 		free(p.names[k].name);
 	free(p.names);
+	free(p.name_slots);
 	scenario_lex_free(&p.toks);
 	if (failed) {
 		scenario_free(s);
@@ -391,8 +435,12 @@ struct scenario *scenario_parse_file(const char *path, struct scenario_diags *di
 	char buf[8192];
 	size_t n;
 	int bad = !mem;
-	while (!bad && (n = fread(buf, 1, sizeof buf, f)) > 0)
+	size_t total = 0;
+	/* Reads at most one chunk past the size limit: scenario_parse_string reports a file that big. */
+	while (!bad && total <= SCENARIO_MAX_FILE && (n = fread(buf, 1, sizeof buf, f)) > 0) {
 		bad = fwrite(buf, 1, n, mem) != n;
+		total += n;
+	}
 	int rerr = ferror(f) ? errno : 0;
 	fclose(f);
 	if (mem)
@@ -410,12 +458,9 @@ struct scenario *scenario_parse_file(const char *path, struct scenario_diags *di
 			if (*c == '\n')
 				line++, col = 0;
 		char *m = NULL;
-		char **v = realloc(diags->msgs, (diags->n + 1) * sizeof *v);
-		if (v) {
-			diags->msgs = v;
-			if (asprintf(&m, "%s:%d:%d: a NUL byte in the case file (is it a text file?)", path, line, col) >= 0)
-				diags->msgs[diags->n++] = m;
-		}
+		if (asprintf(&m, "%s:%d:%d: a NUL byte in the case file (is it a text file?)", path, line, col) < 0)
+			m = NULL;
+		push_diag(diags, m);
 		free(text);
 		return NULL;
 	}

@@ -17,6 +17,13 @@
 
 static int sp_verror(struct sparser *p, int line, int col, const char *fmt, va_list ap)
 {
+	if (p->ndiags >= SCENARIO_MAX_DIAGS) { /* counted, not kept: a file of 100,000 errors lints quickly */
+		if (!p->more_errors++) {
+			p->more_line = line;
+			p->more_col = col;
+		}
+		return -1;
+	}
 	char msg[512];
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (p->ndiags == p->capdiags) {
@@ -220,12 +227,46 @@ int sp_address(struct sparser *p, const char *what, char **out)
 
 /* ---- names ---- */
 
+/* FNV-1a: names are looked up on every step, so a case with 100,000 names must not compare each with all. */
+static size_t name_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static size_t *name_slot(const struct sparser *p, const char *name)
+{
+	size_t mask = p->nslots - 1;
+	for (size_t i = name_hash(name) & mask;; i = (i + 1) & mask)
+		if (!p->name_slots[i] || strcmp(p->names[p->name_slots[i] - 1].name, name) == 0)
+			return &p->name_slots[i];
+}
+
+/* Keeps the index at most half full. Returns 0 or -1 on allocation failure. */
+static int name_index_grow(struct sparser *p)
+{
+	if (2 * (p->nnames + 1) <= p->nslots)
+		return 0;
+	size_t n = p->nslots ? 2 * p->nslots : 64;
+	size_t *v = calloc(n, sizeof *v);
+	if (!v)
+		return -1;
+	free(p->name_slots);
+	p->name_slots = v;
+	p->nslots = n;
+	for (size_t k = 0; k < p->nnames; k++)
+		*name_slot(p, p->names[k].name) = k + 1;
+	return 0;
+}
+
 struct spname *sp_find_name(struct sparser *p, const char *name)
 {
-	for (size_t k = p->nnames; k-- > 0;)
-		if (strcmp(p->names[k].name, name) == 0)
-			return &p->names[k];
-	return NULL;
+	if (!p->nslots)
+		return NULL;
+	size_t *slot = name_slot(p, name);
+	return *slot ? &p->names[*slot - 1] : NULL;
 }
 
 int sp_add_name(struct sparser *p, const char *name, enum spname_kind kind, int udp)
@@ -247,11 +288,13 @@ int sp_add_name(struct sparser *p, const char *name, enum spname_kind kind, int 
 		p->capnames = cap;
 	}
 	char *s = strdup(name);
-	if (!s) {
+	if (!s || name_index_grow(p) < 0) {
+		free(s);
 		p->oom = 1;
 		return -1;
 	}
 	p->names[p->nnames++] = (struct spname){.name = s, .kind = kind, .udp = udp};
+	*name_slot(p, s) = p->nnames;
 	return 0;
 }
 
@@ -473,12 +516,15 @@ int sp_data(struct sparser *p, struct scenario_data *d)
 	const struct scenario_tok *first = sp_peek(p);
 	const char *stmt = p->stmt;
 	while (sp_data_starts(p)) {
-		struct scenario_data_item *v = realloc(d->items, (d->n + 1) * sizeof *v);
-		if (!v) {
-			p->oom = 1;
-			return -1;
+		/* Room doubles when n reaches a power of 2 (one realloc per item is quadratic under ASan). */
+		if ((d->n & (d->n - 1)) == 0) {
+			struct scenario_data_item *v = realloc(d->items, (d->n ? 2 * d->n : 1) * sizeof *v);
+			if (!v) {
+				p->oom = 1;
+				return -1;
+			}
+			d->items = v;
 		}
-		d->items = v;
 		struct scenario_data_item *it = &d->items[d->n++];
 		memset(it, 0, sizeof *it);
 		const struct scenario_tok *t = sp_peek(p);
@@ -526,14 +572,25 @@ int sp_regex(struct sparser *p, const struct scenario_tok *t, int literal, int w
 		p->oom = 1;
 		return -1;
 	}
-	int rc = regcomp(&e->regex, src, REG_EXTENDED);
-	if (rc != 0) {
-		char msg[200];
-		regerror(rc, &e->regex, msg, sizeof msg);
+	if (p->regex_bytes > SCENARIO_MAX_REGEX_BYTES) { /* reported once, at the regex that went over */
 		free(src);
-		return sp_error_at(p, t, "%s: invalid regex: %s", p->stmt, msg);
+		return -1;
+	}
+	char msg[200];
+	size_t off = 0;
+	e->regex = pregex_compile(src, strlen(src), &off, msg, sizeof msg);
+	if (!e->regex) {
+		free(src);
+		/* Point at the character PCRE2 names (after the opening '/'); a literal is reported at its start. */
+		int col = literal ? t->col : t->col + 1 + (int)(off < t->len ? off : t->len);
+		return sp_error(p, t->line, col, "%s: invalid regex: %s", p->stmt, msg);
 	}
 	e->regex_src = src;
+	/* Compiling takes time in proportion to the compiled size: a file's regexes share one budget. */
+	p->regex_bytes += pregex_size(e->regex);
+	if (p->regex_bytes > SCENARIO_MAX_REGEX_BYTES)
+		return sp_error_at(p, t, "%s: the case's regexes compile to more than 1 MiB (the limit; a counted "
+				   "repetition such as {1,1000} copies its group that many times)", p->stmt);
 	return 0;
 }
 

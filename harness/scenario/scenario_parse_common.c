@@ -22,6 +22,13 @@ int sp_port_value(struct sparser *p, int *out)
 int sp_push_step(struct sparser *p, struct scenario_step *st)
 {
 	struct spframe *f = &p->frames[p->depth];
+	if (++p->nsteps_total > SCENARIO_MAX_STEPS) {
+		if (p->nsteps_total == SCENARIO_MAX_STEPS + 1)
+			sp_error(p, st->line, st->col, "%s: the case has more than %d steps (the limit; split it into "
+				 "several cases, or use repeat)", p->stmt, SCENARIO_MAX_STEPS);
+		sp_step_free(st);
+		return -1;
+	}
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
 		struct scenario_step *v = realloc(f->steps, cap * sizeof *v);
@@ -73,7 +80,7 @@ void sp_step_free(struct scenario_step *st)
 	case SCENARIO_STEP_EXPECT:
 		sp_data_free(&st->u.expect.data);
 		if (st->u.expect.regex_src) {
-			regfree(&st->u.expect.regex);
+			pregex_free(st->u.expect.regex);
 			free(st->u.expect.regex_src);
 		}
 		break;

@@ -53,6 +53,12 @@ struct sparser {
 	int phantom;                   /* repeats opened beyond the depth limit (already reported) */
 	struct spname *names;
 	size_t nnames, capnames;
+	size_t *name_slots;            /* a hash index of names: slot -> index + 1 (0: empty); nslots a power of 2 */
+	size_t nslots;
+	size_t more_errors;            /* diagnostics beyond SCENARIO_MAX_DIAGS: counted, the first one's place kept */
+	int more_line, more_col;
+	size_t regex_bytes;            /* compiled size of the regexes so far (SCENARIO_MAX_REGEX_BYTES) */
+	size_t nsteps_total;           /* steps pushed so far, in every block (SCENARIO_MAX_STEPS) */
 	const char *stmt;              /* the statement keyword being parsed, for messages */
 	struct scenario_step *relay;   /* an open relay block: its fault lines come next, until `end` */
 };

@@ -13,6 +13,14 @@ static int near(double a, double b)
 	return fabs(a - b) < 1e-9;
 }
 
+/* 1 when the expectation's regex matches s, 0 when not, -1 on a limit. */
+static int matches(const struct scenario_expect *e, const char *s)
+{
+	size_t so, eo;
+	char err[256];
+	return pregex_search(e->regex, s, strlen(s), &so, &eo, err, sizeof err);
+}
+
 static struct scenario *parse_ok(const char *text)
 {
 	struct scenario_diags d = {0};
@@ -262,15 +270,15 @@ static void test_send_expect(void)
 	e = &st[8].u.expect;
 	CHECK_INT(e->kind, SCENARIO_EXPECT_LINE);
 	CHECK_STR(e->regex_src, "^ok [0-9]+$");
-	CHECK_INT(regexec(&e->regex, "ok 42", 0, NULL, 0), 0);
-	CHECK(regexec(&e->regex, "ok x", 0, NULL, 0) != 0);
+	CHECK_INT(matches(e, "ok 42"), 1);
+	CHECK_INT(matches(e, "ok x"), 0);
 	/* A "string" is a literal whole line: its regex characters mean themselves. */
 	e = &st[9].u.expect;
 	CHECK_INT(e->kind, SCENARIO_EXPECT_LINE);
 	CHECK_STR(e->regex_src, "^a\\.b \\(c\\)$");
-	CHECK_INT(regexec(&e->regex, "a.b (c)", 0, NULL, 0), 0);
-	CHECK(regexec(&e->regex, "axb (c)", 0, NULL, 0) != 0);
-	CHECK(regexec(&e->regex, "a.b (c) more", 0, NULL, 0) != 0);
+	CHECK_INT(matches(e, "a.b (c)"), 1);
+	CHECK_INT(matches(e, "axb (c)"), 0);
+	CHECK_INT(matches(e, "a.b (c) more"), 0);
 	e = &st[10].u.expect;
 	CHECK_INT(e->kind, SCENARIO_EXPECT_MATCH);
 	CHECK_STR(e->regex_src, "err(or)?");
@@ -545,7 +553,7 @@ static void test_errors(void)
 		  "t.case:3:9: send: data adds up to 83886080 bytes, above the 64 MiB limit");
 	parse_err("timeout 11m\nserver {server}\n", "t.case:1:9: timeout: duration 11m is above the 10m limit");
 	parse_err("server {server}\nconnect c1\nexpect c1 match /a(/\n",
-		  "t.case:3:17: expect: invalid regex: Unmatched ( or \\(");
+		  "t.case:3:20: expect: invalid regex: missing closing parenthesis");
 	parse_err("server {server}\nlisten l\naccept c from l\naccept d from c\n",
 		  "t.case:4:15: accept: 'c' is not a listener (open one first with 'listen c')");
 	parse_err("server ./s {prot}\n",

@@ -269,11 +269,11 @@ int suite_collect(char *const *paths, size_t npaths, struct suite_case **out, si
 		if (S_ISDIR(st.st_mode)) {
 			if (walk(&l, paths[i], 0, err, errlen) != 0)
 				goto fail;
-			qsort(l.v + first, l.n - first, sizeof *l.v, by_key);
-			if (l.n == first) {
+			if (l.n == first) { /* before qsort: l.v may still be NULL (UBSan: NULL + 0, found by fuzz_suite) */
 				snprintf(err, errlen, "%s: no .case files in this directory", paths[i]);
 				goto fail;
 			}
+			qsort(l.v + first, l.n - first, sizeof *l.v, by_key);
 		} else if (add(&l, paths[i], NULL, 0) != 0) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;

@@ -141,6 +141,10 @@ int wire_validate(const char *target, const char *assertion, char *const *args, 
 		snprintf(err, errlen, "wire min-interval: '%s' is not a duration (e.g. 250ms, 1s)", args[0]);
 		return -1;
 	}
+	if (strcmp(assertion, "min-interval") == 0 && d > WIRE_MAX_DURATION) {
+		snprintf(err, errlen, "wire min-interval: duration %s is above the 10m limit", args[0]);
+		return -1;
+	}
 	return 0;
 }
 

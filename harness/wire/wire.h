@@ -53,6 +53,9 @@ const char *wire_assertion_name(size_t i);
  * assertion of the other transport, for ports-only (the whole capture) and for an unknown name. */
 int wire_assertion_fits(const char *assertion, int udp);
 
+/* The longest duration an assertion accepts (10 minutes, the case language's limit for every duration). */
+#define WIRE_MAX_DURATION 600.0
+
 /* Parses a duration: "250ms", "0.5s", "1s", "500us", "2" (seconds). 0 with *seconds, or -1. */
 int wire_parse_duration(const char *s, double *seconds);
 

@@ -282,7 +282,7 @@ static void test_validate(void)
 {
 	char err[256];
 	char *op[] = {"==", "2"}, *badop[] = {"=~", "2"}, *neg[] = {">=", "-1"}, *dur[] = {"250ms"},
-	     *baddur[] = {"soon"}, *who[] = {"program"}, *badwho[] = {"nobody"};
+	     *baddur[] = {"soon"}, *tenmin[] = {"10m"}, *long_dur[] = {"601s"}, *who[] = {"program"}, *badwho[] = {"nobody"};
 	CHECK_INT(wire_validate("c1", "handshake", NULL, 0, err, sizeof err), 0);
 	CHECK_INT(wire_validate("c1", "handshake", who, 1, err, sizeof err), -1);
 	CHECK_STR(err, "wire handshake: expected: wire C handshake");
@@ -293,6 +293,9 @@ static void test_validate(void)
 	CHECK_INT(wire_validate("client", "retransmits", neg, 2, err, sizeof err), -1);
 	CHECK_INT(wire_validate("client", "min-interval", dur, 1, err, sizeof err), 0);
 	CHECK_INT(wire_validate("client", "min-interval", baddur, 1, err, sizeof err), -1);
+	CHECK_INT(wire_validate("client", "min-interval", tenmin, 1, err, sizeof err), 0);
+	CHECK_INT(wire_validate("client", "min-interval", long_dur, 1, err, sizeof err), -1);
+	CHECK_STR(err, "wire min-interval: duration 601s is above the 10m limit");
 	CHECK_INT(wire_validate("c1", "closes-first", who, 1, err, sizeof err), 0);
 	CHECK_INT(wire_validate("c1", "closes-first", badwho, 1, err, sizeof err), -1);
 	CHECK_INT(wire_validate("c1", "ports-only", NULL, 0, err, sizeof err), -1);
