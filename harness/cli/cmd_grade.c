@@ -1,0 +1,198 @@
+/* cmd_grade.c: `sockcheck grade` (a class to a gradebook) and `sockcheck merge` (shards to one class). */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_opts.h"
+#include "commands.h"
+#include "grade.h"
+#include "grade_shard.h"
+
+#define ONLY_MAX 64
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sockcheck grade ASSIGNMENT SUBMISSIONS --out DIR [-j N] [--shard K/N]\n"
+		"                       [--only NAME]... [--strict] [--force]\n\n"
+		"Grades every submission of a class: SUBMISSIONS is a folder with one folder per submission\n"
+		"(GitHub Classroom clones, an unzipped Moodle or Canvas export) or its .zip/.tar.gz archive.\n"
+		"Each submission is copied, built (the assignment's `build`, else make, else cc on each *.c),\n"
+		"and run against each part's suites. The assignment file is described in docs/grading.md.\n"
+		"  --out DIR       where results go (never inside SUBMISSIONS): gradebook.csv, summary.json,\n"
+		"                  items.csv, canvas.csv, moodle.csv, and DIR/<submission>/ with results.json\n"
+		"                  (Gradescope), feedback.txt, report.json, build.log and failing captures\n"
+		"  -j, --jobs N    submissions graded at once (default 1)\n"
+		"  --shard K/N     grade only shard K of N (1-based, by submission); default: from GitLab's\n"
+		"                  CI_NODE_INDEX/CI_NODE_TOTAL or Kubernetes's JOB_COMPLETION_INDEX with\n"
+		"                  SOCKCHECK_SHARD_TOTAL. Join the shards with `sockcheck merge`\n"
+		"  --only NAME     regrade just this submission (repeatable); the others keep their results\n"
+		"  --force         regrade submissions whose files, suites and assignment did not change\n"
+		"  --strict        SHOULD cases count fully in every part\n\n"
+		"Exit status: 0 every submission graded (whatever its score: build-failed and missing are\n"
+		"grades), 1 some could not be graded (status error: the harness's fault), 2 usage error.\n\n"
+		"usage: sockcheck merge --out DIR SHARD_DIR...\n"
+		"Joins the outputs of `grade --shard K/N` into one; refuses a set that is incomplete, overlapping,\n"
+		"or graded against different assignments, suites or sockcheck versions.\n");
+}
+
+static const char *env(const char *name)
+{
+	return getenv(name);
+}
+
+static int self_path(char *self, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", self, len - 1);
+	if (n < 0)
+		return -1;
+	self[n] = '\0';
+	return 0;
+}
+
+/* What the run says at the end: the counts, where the files are, and what to do next. */
+static int conclude(const struct grade_class *c, const char *out)
+{
+	size_t counts[4] = {0};
+	for (size_t i = 0; i < c->nsubs; i++)
+		counts[c->subs[i].status]++;
+	printf("%zu submission%s: %zu graded, %zu build-failed, %zu missing, %zu error\n", c->nsubs,
+	       c->nsubs == 1 ? "" : "s", counts[GRADE_GRADED], counts[GRADE_BUILD_FAILED], counts[GRADE_MISSING],
+	       counts[GRADE_ERROR]);
+	if (c->nshards > 1)
+		printf("this is shard %u/%u of %zu submissions: join the shards with `sockcheck merge --out DIR "
+		       "SHARD_DIR...`\n", c->shard, c->nshards, c->set_size);
+	printf("gradebook: %s/gradebook.csv (Canvas: canvas.csv, Moodle: moodle.csv); per submission: "
+	       "%s/<name>/feedback.txt and results.json; cases that fail everyone: %s/items.csv\n", out, out, out);
+	if (counts[GRADE_ERROR]) {
+		printf("the harness could not grade:");
+		for (size_t i = 0; i < c->nsubs; i++)
+			if (c->subs[i].status == GRADE_ERROR)
+				printf(" %s", c->subs[i].name);
+		printf("\n(see their feedback.txt for the reason; fix it, then regrade each with --only NAME)\n");
+		return EXIT_FAILED;
+	}
+	return EXIT_PASS;
+}
+
+int cmd_grade(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{"out", required_argument, 0, 'o'},   {"jobs", required_argument, 0, 'j'},
+		{"shard", required_argument, 0, 'S'}, {"only", required_argument, 0, 'O'},
+		{"strict", no_argument, 0, 'X'},      {"force", no_argument, 0, 'F'},
+		{"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+	};
+	struct grade_options o = {.jobs = 1};
+	char *only[ONLY_MAX];
+	const char *shard = NULL;
+	struct cmd_opts_seen seen = {0};
+	char err[4096], self[PATH_MAX], *end;
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "j:h", longs, NULL)) != -1) {
+		if (cmd_opts_once(&seen, longs, ch, "O", err, sizeof err) != 0) {
+			fprintf(stderr, "sockcheck grade: %s\n", err);
+			return EXIT_USAGE;
+		}
+		switch (ch) {
+		case 'o': o.out = optarg; break;
+		case 'S': shard = optarg; break;
+		case 'X': o.strict = 1; break;
+		case 'F': o.force = 1; break;
+		case 'O':
+			if (o.nonly == ONLY_MAX) {
+				fprintf(stderr, "sockcheck grade: at most %d --only names\n", ONLY_MAX);
+				return EXIT_USAGE;
+			}
+			only[o.nonly++] = optarg;
+			break;
+		case 'j':
+			o.jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o.jobs < 1 || o.jobs > 64) {
+				fprintf(stderr, "sockcheck grade: -j wants 1..64, got '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h': usage(stdout); return EXIT_PASS;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2 || !o.out) {
+		fprintf(stderr, "sockcheck grade: %s\n", !o.out && argc - optind == 2 ? "--out DIR is required"
+							  : "wants an ASSIGNMENT file and a SUBMISSIONS folder or archive");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	o.assignment = argv[optind];
+	o.submissions = argv[optind + 1];
+	o.only = only;
+	if (shard && grade_shard_parse(shard, &o.shard, &o.nshards, err, sizeof err) != 0) {
+		fprintf(stderr, "sockcheck grade: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (!shard) {
+		int got = grade_shard_from_env(env, &o.shard, &o.nshards, err, sizeof err);
+		if (got < 0) {
+			fprintf(stderr, "sockcheck grade: %s\n", err);
+			return EXIT_USAGE;
+		}
+	}
+	if (self_path(self, sizeof self) != 0) {
+		fprintf(stderr, "sockcheck grade: cannot find its own executable (/proc/self/exe)\n");
+		return EXIT_USAGE;
+	}
+	o.self = self;
+	o.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	o.log = stdout;
+	struct grade_class c;
+	if (grade_all(&o, &c, err, sizeof err) != 0) {
+		fprintf(stderr, "sockcheck grade: %s\n", err);
+		return EXIT_USAGE;
+	}
+	int rc = conclude(&c, o.out);
+	grade_class_free(&c);
+	return rc;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{"out", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	const char *out = NULL;
+	int ch;
+	optind = 1;
+	struct cmd_opts_seen seen = {0};
+	char err[2048];
+	while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+		if (cmd_opts_once(&seen, longs, ch, NULL, err, sizeof err) != 0) {
+			fprintf(stderr, "sockcheck merge: %s\n", err);
+			return EXIT_USAGE;
+		}
+		if (ch == 'o')
+			out = optarg;
+		else if (ch == 'h') {
+			usage(stdout);
+			return EXIT_PASS;
+		} else {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!out || optind >= argc) {
+		fprintf(stderr, "sockcheck merge: wants --out DIR and the shard folders\n");
+		return EXIT_USAGE;
+	}
+	struct grade_class c;
+	if (grade_merge(out, (const char *const *)argv + optind, (size_t)(argc - optind), &c, err, sizeof err) != 0) {
+		fprintf(stderr, "sockcheck merge: %s\n", err);
+		return EXIT_USAGE;
+	}
+	int rc = conclude(&c, out);
+	grade_class_free(&c);
+	return rc;
+}
