@@ -4,6 +4,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +72,7 @@ static int link_inside(const char *entry, const char *target)
 static int refuse(char *err, size_t errlen, const char *archive, const char *entry, const char *why)
 {
 	snprintf(err, errlen, "%s: %s%s%s: refused (an archive must hold plain files and folders inside it)",
-		 archive, entry ? entry : "", entry ? ": " : "", why);
+		 archive, entry ? entry : "", entry ? ": " : "", why ? why : "unreadable");
 	return -1;
 }
 
@@ -112,10 +114,16 @@ int grade_archive_extract(const char *archive, const char *dest, const struct gr
 	archive_read_support_format_zip(in);
 	archive_read_support_format_tar(in);
 	archive_read_support_format_gnutar(in);
+	/* Entries are checked to be relative and inside above; libarchive checks again that nothing climbs
+	 * out or goes through a link. The paths it gets are absolute: dest (resolved) plus the entry. */
 	archive_write_disk_set_options(out, ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-						    ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_NO_OVERWRITE);
+						    ARCHIVE_EXTRACT_NO_OVERWRITE);
 	int rc = 0;
-	if (archive_read_open_filename(in, archive, 16384) != ARCHIVE_OK) {
+	char root[PATH_MAX];
+	if (!realpath(dest, root)) {
+		snprintf(err, errlen, "%s: %s", dest, strerror(errno));
+		rc = -1;
+	} else if (archive_read_open_filename(in, archive, 16384) != ARCHIVE_OK) {
 		snprintf(err, errlen, "%s: cannot read as an archive: %s", archive, archive_error_string(in));
 		rc = -1;
 	}
@@ -159,7 +167,7 @@ int grade_archive_extract(const char *archive, const char *dest, const struct gr
 			break;
 		}
 		char *full = NULL, *hfull = NULL;
-		if (asprintf(&full, "%s/%s", dest, name) < 0 || (hard && asprintf(&hfull, "%s/%s", dest, hard) < 0)) {
+		if (asprintf(&full, "%s/%s", root, name) < 0 || (hard && asprintf(&hfull, "%s/%s", root, hard) < 0)) {
 			rc = refuse(err, errlen, archive, name, "out of memory");
 			free(full);
 			break;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "scenario_lex.h"
 
@@ -120,9 +121,14 @@ static void part_statement(struct parser *p, size_t kw, size_t nl)
 				break;
 			}
 			const char *w = p->t.v[i].text;
-			if (p->t.v[i].kind == SCENARIO_TOK_STRING || p->t.v[i].kind == SCENARIO_TOK_WORD)
-				pt->suites[pt->nsuites++] = resolve(p->a->dir, w);
-			else
+			struct stat st;
+			if (p->t.v[i].kind == SCENARIO_TOK_STRING || p->t.v[i].kind == SCENARIO_TOK_WORD) {
+				char *s = resolve(p->a->dir, w);
+				if (s && stat(s, &st) != 0)
+					diag(p, p->t.v[i].line, p->t.v[i].col, "suite '%s': %s (%s; a relative path is "
+					     "read from the assignment file's folder)", w, strerror(errno), s);
+				pt->suites[pt->nsuites++] = s;
+			} else
 				diag(p, p->t.v[i].line, p->t.v[i].col, "'suite' wants folder paths");
 		}
 	} else if (strcmp(k->text, "server") == 0) {
