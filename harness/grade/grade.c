@@ -3,6 +3,7 @@
 #include "grade.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -231,14 +232,25 @@ static int prepare_paths(const struct grade_options *o, char *outabs, char *suba
 			    "folder or its archive", o->submissions);
 	if (!*archive && !S_ISDIR(st.st_mode))
 		return fail(err, errlen, "%s is neither a folder nor an archive", o->submissions);
-	if (mkdir(o->out, 0755) != 0 && errno != EEXIST)
-		return fail(err, errlen, "cannot create --out %s: %s", o->out, strerror(errno));
-	if (!realpath(o->out, outabs))
-		return fail(err, errlen, "%s: %s", o->out, strerror(errno));
+	/* Where --out is (or would be, before it is created), to refuse it inside the class folder. */
+	if (!realpath(o->out, outabs)) {
+		char *copy = strdup(o->out), *copy2 = strdup(o->out), parent[PATH_MAX];
+		int ok = copy && copy2 && realpath(dirname(copy), parent);
+		if (ok && strlen(parent) + strlen(basename(copy2)) + 2 <= PATH_MAX)
+			sprintf(outabs, "%s/%s", parent, basename(copy2));
+		free(copy);
+		free(copy2);
+		if (!ok)
+			return fail(err, errlen, "--out %s: its parent folder does not exist", o->out);
+	}
 	size_t sl = strlen(subabs);
 	if (!*archive && strncmp(outabs, subabs, sl) == 0 && (outabs[sl] == '/' || outabs[sl] == '\0'))
 		return fail(err, errlen, "--out %s is inside the class folder %s, where it would be graded as a "
 			    "submission: choose a folder outside it", o->out, o->submissions);
+	if (mkdir(outabs, 0755) != 0 && errno != EEXIST)
+		return fail(err, errlen, "cannot create --out %s: %s", o->out, strerror(errno));
+	if (!realpath(o->out, outabs))
+		return fail(err, errlen, "%s: %s", o->out, strerror(errno));
 	return 0;
 }
 

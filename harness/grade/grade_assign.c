@@ -115,21 +115,28 @@ static void part_statement(struct parser *p, size_t kw, size_t nl)
 	} else if (!rest && strcmp(k->text, "strict") != 0) {
 		diag(p, k->line, k->col, "'%s' needs a value", k->text);
 	} else if (strcmp(k->text, "suite") == 0) {
-		for (size_t i = kw + 1; i < nl; i++) {
+		/* Paths are split on blanks in the raw text: an absolute path is not a /regex/ here. */
+		const struct scenario_tok *first = &p->t.v[kw + 1];
+		for (size_t i = 0; rest[i];) {
+			i += strspn(rest + i, " \t");
+			size_t len = strcspn(rest + i, " \t");
+			if (len == 0)
+				break;
+			int col = first->col + (int)i;
+			char *w = strndup(rest + i, len);
+			i += len;
 			if (pt->nsuites == GRADE_SUITE_MAX) {
 				diag(p, k->line, k->col, "at most %d suites per part", GRADE_SUITE_MAX);
+				free(w);
 				break;
 			}
-			const char *w = p->t.v[i].text;
+			char *s = w ? resolve(p->a->dir, w) : NULL;
 			struct stat st;
-			if (p->t.v[i].kind == SCENARIO_TOK_STRING || p->t.v[i].kind == SCENARIO_TOK_WORD) {
-				char *s = resolve(p->a->dir, w);
-				if (s && stat(s, &st) != 0)
-					diag(p, p->t.v[i].line, p->t.v[i].col, "suite '%s': %s (%s; a relative path is "
-					     "read from the assignment file's folder)", w, strerror(errno), s);
-				pt->suites[pt->nsuites++] = s;
-			} else
-				diag(p, p->t.v[i].line, p->t.v[i].col, "'suite' wants folder paths");
+			if (s && stat(s, &st) != 0)
+				diag(p, k->line, col, "suite '%s': %s (%s; a relative path is read from the assignment "
+				     "file's folder)", w, strerror(errno), s);
+			pt->suites[pt->nsuites++] = s;
+			free(w);
 		}
 	} else if (strcmp(k->text, "server") == 0) {
 		add_cmd(p, k, rest, pt->servers, &pt->nservers);

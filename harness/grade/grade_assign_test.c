@@ -99,6 +99,8 @@ static void test_errors(void)
 		{"name x\npart a\n  suite cases/tcp-echo\n  server ./s\nend\n", "./lab.assignment:4:3: 'server ./s' has no {port}"},
 		{"name x\npart a\n  suite cases/nope\n  server ./s {port}\nend\n", "./lab.assignment:3:9: suite 'cases/nope': No such file"},
 		{"name x\npart a\n  suite cases/tcp-echo\n  server ./s {port}\n", "./lab.assignment:2:1: part 'a' has no 'end'"},
+		{"name x\npart a\n  suite cases/tcp-echo /nonexistent/suite\n  server ./s {port}\nend\n",
+		 "./lab.assignment:3:24: suite '/nonexistent/suite': No such file"},
 		{"name x\npart a\n  suite cases/tcp-echo\nend\n", "part 'a' has no 'server CMD' or 'client CMD' line"},
 		{"name x\npart a\n  server ./s {port}\nend\n", "./lab.assignment:2:1: part 'a' has no 'suite' line"},
 		{"name x\npart a\n  suite cases/tcp-echo\n  server ./s {port}\n  visibility secret\nend\n",
