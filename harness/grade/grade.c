@@ -3,7 +3,6 @@
 #include "grade.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -232,23 +231,43 @@ static int prepare_paths(const struct grade_options *o, char *outabs, char *suba
 			    "folder or its archive", o->submissions);
 	if (!*archive && !S_ISDIR(st.st_mode))
 		return fail(err, errlen, "%s is neither a folder nor an archive", o->submissions);
-	/* Where --out is (or would be, before it is created), to refuse it inside the class folder. */
-	if (!realpath(o->out, outabs)) {
-		char *copy = strdup(o->out), *copy2 = strdup(o->out), parent[PATH_MAX];
-		int ok = copy && copy2 && realpath(dirname(copy), parent);
-		if (ok && strlen(parent) + strlen(basename(copy2)) + 2 <= PATH_MAX)
-			sprintf(outabs, "%s/%s", parent, basename(copy2));
-		free(copy);
-		free(copy2);
-		if (!ok)
-			return fail(err, errlen, "--out %s: its parent folder does not exist", o->out);
+	/* Where --out is (or would be, before it is created), to refuse it inside the class folder: its
+	 * nearest existing folder, resolved, then the rest of its path. */
+	char *probe = strdup(o->out), *rest = strdup("");
+	while (probe && rest && !realpath(probe, outabs)) {
+		char *slash = strrchr(probe, '/'), *tail;
+		if (asprintf(&tail, "/%s%s", slash ? slash + 1 : probe, rest) < 0)
+			tail = NULL;
+		free(rest);
+		rest = tail;
+		if (!slash)
+			strcpy(probe, ".");
+		else if (slash == probe)
+			strcpy(probe, "/");
+		else
+			*slash = '\0';
 	}
+	int ok = probe && rest && strlen(outabs) + strlen(rest) < PATH_MAX;
+	if (ok)
+		strcat(outabs, strcmp(outabs, "/") == 0 && *rest ? rest + 1 : rest);
+	free(probe);
+	free(rest);
+	if (!ok)
+		return fail(err, errlen, "--out %s: the path is too long", o->out);
 	size_t sl = strlen(subabs);
 	if (!*archive && strncmp(outabs, subabs, sl) == 0 && (outabs[sl] == '/' || outabs[sl] == '\0'))
 		return fail(err, errlen, "--out %s is inside the class folder %s, where it would be graded as a "
 			    "submission: choose a folder outside it", o->out, o->submissions);
-	if (mkdir(outabs, 0755) != 0 && errno != EEXIST)
-		return fail(err, errlen, "cannot create --out %s: %s", o->out, strerror(errno));
+	for (char *s = outabs + 1;; s++) /* mkdir -p */
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(outabs, 0755) != 0 && errno != EEXIST)
+				return fail(err, errlen, "cannot create --out %s (%s): %s", o->out, outabs, strerror(errno));
+			*s = c;
+			if (c == '\0')
+				break;
+		}
 	if (!realpath(o->out, outabs))
 		return fail(err, errlen, "%s: %s", o->out, strerror(errno));
 	return 0;
