@@ -66,8 +66,9 @@ static int conclude(const struct grade_class *c, const char *out)
 	if (c->nshards > 1)
 		printf("this is shard %u/%u of %zu submissions: join the shards with `sockcheck merge --out DIR "
 		       "SHARD_DIR...`\n", c->shard, c->nshards, c->set_size);
-	printf("gradebook: %s/gradebook.csv (Canvas: canvas.csv, Moodle: moodle.csv); per submission: "
-	       "%s/<name>/feedback.txt and results.json; cases that fail everyone: %s/items.csv\n", out, out, out);
+	printf("gradebook: %s/gradebook.csv (for Canvas: canvas.csv, Moodle: moodle.csv)\n"
+	       "per submission: %s/<name>/feedback.txt (for the student) and results.json (Gradescope)\n"
+	       "per case: %s/items.csv (pass rates: a case everyone fails may be the case's fault)\n", out, out, out);
 	if (counts[GRADE_ERROR]) {
 		printf("the harness could not grade:");
 		for (size_t i = 0; i < c->nsubs; i++)

@@ -57,6 +57,8 @@ static void error_sub(struct grade_sub *s, const struct grade_class *c, const st
 	grade_sub_free(s);
 	s->name = strdup(it->f->name);
 	s->source = strdup(it->f->source);
+	s->label = it->f->label ? strdup(it->f->label) : NULL;
+	s->lms_id = it->f->lms_id ? strdup(it->f->lms_id) : NULL;
 	s->status = GRADE_ERROR;
 	s->message = strdup(why);
 	s->files_hash = strdup(it->hash);

@@ -215,8 +215,10 @@ static int lms(const struct grade_class *c, const char *dir, char *err, size_t e
 	grade_class_csv_cell(f, c->assignment);
 	fputc('\n', f);
 	for (size_t i = 0; i < c->nsubs; i++) {
-		grade_class_csv_cell(f, c->subs[i].name);
-		fputs(",,,", f);
+		grade_class_csv_cell(f, c->subs[i].label ? c->subs[i].label : c->subs[i].name);
+		fputc(',', f);
+		grade_class_csv_cell(f, c->subs[i].lms_id);
+		fputs(",,", f);
 		grade_class_csv_cell(f, c->subs[i].name);
 		fputs(",,", f);
 		num(f, c->subs[i].score);
@@ -229,10 +231,17 @@ static int lms(const struct grade_class *c, const char *dir, char *err, size_t e
 		free(path);
 		return -1;
 	}
-	fputs("Identifier,Grade,Maximum grade,Status,Feedback comments\n", f);
+	/* Moodle's grading worksheet names a student "Participant N" (N: the number in its export's folder
+	 * names, group 2 of the submission-name pattern); without it, the submission's name. */
+	fputs("Identifier,Full name,Grade,Maximum Grade,Status,Feedback comments\n", f);
 	for (size_t i = 0; i < c->nsubs; i++) {
 		const struct grade_sub *s = &c->subs[i];
-		grade_class_csv_cell(f, s->name);
+		if (s->lms_id)
+			fprintf(f, "Participant %s", s->lms_id);
+		else
+			grade_class_csv_cell(f, s->name);
+		fputc(',', f);
+		grade_class_csv_cell(f, s->label ? s->label : s->name);
 		fputc(',', f);
 		num(f, s->score);
 		fputc(',', f);

@@ -110,6 +110,8 @@ static void test_files(void)
 	c.nsubs = 4;
 	c.subs = calloc(4, sizeof *c.subs);
 	sub(&c.subs[0], "ada", "pass", NULL, GRADE_GRADED);
+	c.subs[0].label = strdup("Ada Lovelace");
+	c.subs[0].lms_id = strdup("1021");
 	sub(&c.subs[1], "bob", "fail", "expect: short", GRADE_GRADED);
 	sub(&c.subs[2], "cy", "fail", "expect: short", GRADE_GRADED);
 	sub(&c.subs[3], "=dee", "pass", NULL, GRADE_MISSING);
@@ -126,8 +128,12 @@ static void test_files(void)
 			 "echo,tcp-echo,basic,3,3,1,,0\n"
 			 "echo,tcp-echo,x,3,1,0.33,expect: short,2\n");
 	char *canvas = slurp("canvas.csv");
-	const char *want = "Student,ID,SIS User ID,SIS Login ID,Section,\"Echo, lab\"\nada,,,ada,,10\n";
+	const char *want = "Student,ID,SIS User ID,SIS Login ID,Section,\"Echo, lab\"\nAda Lovelace,1021,,ada,,10\n";
 	CHECK(canvas && strncmp(canvas, want, strlen(want)) == 0);
+	char *moodle = slurp("moodle.csv");
+	CHECK(moodle && strstr(moodle, "Identifier,Full name,Grade,Maximum Grade,Status,Feedback comments\n"
+				       "Participant 1021,Ada Lovelace,10,10,graded,see feedback.txt\n") == moodle);
+	free(moodle);
 	char *summary = slurp("summary.json");
 	CHECK(summary && strstr(summary, "\"missing\": 1") != NULL);
 	free(gb), free(items), free(canvas), free(summary);

@@ -138,12 +138,18 @@ int grade_find(const char *root, const char *pattern, struct grade_found **v, si
 		}
 		*v = nv;
 		struct grade_found *f = &nv[(*n)++];
-		regmatch_t m[2];
-		if (pattern && regexec(&re, e->d_name, 2, m, 0) == 0 && m[1].rm_so >= 0 && m[1].rm_eo > m[1].rm_so)
+		regmatch_t m[3];
+		f->lms_id = NULL;
+		if (pattern && regexec(&re, e->d_name, 3, m, 0) == 0 && m[1].rm_so >= 0 && m[1].rm_eo > m[1].rm_so) {
 			f->name = strndup(e->d_name + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
-		else
+			if (re.re_nsub >= 2 && m[2].rm_so >= 0 && m[2].rm_eo > m[2].rm_so)
+				f->lms_id = strndup(e->d_name + m[2].rm_so, (size_t)(m[2].rm_eo - m[2].rm_so));
+		} else {
 			f->name = strdup(e->d_name);
-		grade_find_safe_name(f->name);
+		}
+		f->label = f->name ? strdup(f->name) : NULL;
+		if (f->name)
+			grade_find_safe_name(f->name);
 		f->path = path;
 		if (asprintf(&f->source, "%s%s%s", toprel, *toprel ? "/" : "", e->d_name) < 0)
 			f->source = strdup(e->d_name);
@@ -178,6 +184,8 @@ void grade_found_free(struct grade_found *v, size_t n)
 		free(v[i].name);
 		free(v[i].path);
 		free(v[i].source);
+		free(v[i].label);
+		free(v[i].lms_id);
 	}
 	free(v);
 }

@@ -55,10 +55,12 @@ static void test_moodle_export(void)
 	char *root = at("moodle"), err[512];
 	struct grade_found *f;
 	size_t n;
-	CHECK_INT(grade_find(root, "^(.*)_[0-9]+_assignsubmission_file_$", &f, &n, err, sizeof err), 0);
+	CHECK_INT(grade_find(root, "^(.*)_([0-9]+)_assignsubmission_file_$", &f, &n, err, sizeof err), 0);
 	CHECK_INT(n, 3);
 	if (n == 3) {
 		CHECK_STR(f[0].name, "Ada_Lovelace");
+		CHECK_STR(f[0].label, "Ada Lovelace");
+		CHECK_STR(f[0].lms_id, "101");
 		CHECK_STR(f[1].name, "Bob_Ross");
 		CHECK_STR(f[1].source, "Bob Ross_102_assignsubmission_file_/lab1");
 		CHECK(strstr(f[1].path, "/lab1") != NULL);
@@ -68,6 +70,7 @@ static void test_moodle_export(void)
 	/* Without a pattern the folder names are kept (made safe). */
 	CHECK_INT(grade_find(root, NULL, &f, &n, err, sizeof err), 0);
 	CHECK(n == 3 && strcmp(f[0].name, "Ada_Lovelace_101_assignsubmission_file_") == 0);
+	CHECK(n == 3 && f[0].lms_id == NULL);
 	grade_found_free(f, n);
 	free(root);
 }

@@ -104,8 +104,9 @@ json_t *grade_sub_to_json(const struct grade_sub *s)
 						       "message", str(p->message), "score", p->score, "max", p->max,
 						       "cases", cases ? cases : json_array()));
 	}
-	return json_pack("{s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:f,s:f,s:f,s:o}", "schema", "sockcheck-grade/1",
-			 "submission", str(s->name), "source", str(s->source), "status", grade_status_name(s->status),
+	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:f,s:f,s:f,s:o}", "schema",
+			 "sockcheck-grade/1", "submission", str(s->name), "source", str(s->source), "label",
+			 str(s->label), "lms_id", str(s->lms_id), "status", grade_status_name(s->status),
 			 "message", str(s->message), "build_log", str(s->build_log), "files_hash", str(s->files_hash),
 			 "suites_hash", str(s->suites_hash), "assignment_hash", str(s->assignment_hash),
 			 "sockcheck_version", str(s->version), "score", s->score, "max", s->max, "duration",
@@ -124,6 +125,8 @@ int grade_sub_from_json(const json_t *j, struct grade_sub *s, char *err, size_t 
 		return -1;
 	}
 	s->source = get(j, "source");
+	s->label = get(j, "label");
+	s->lms_id = get(j, "lms_id");
 	s->message = get(j, "message");
 	s->build_log = get(j, "build_log");
 	s->files_hash = get(j, "files_hash");
@@ -203,7 +206,7 @@ void grade_sub_free(struct grade_sub *s)
 		free(p->message);
 	}
 	free(s->parts);
-	char **f[] = {&s->name, &s->source, &s->message, &s->build_log, &s->files_hash,
+	char **f[] = {&s->name, &s->source, &s->label, &s->lms_id, &s->message, &s->build_log, &s->files_hash,
 		      &s->suites_hash, &s->assignment_hash, &s->version};
 	for (size_t n = 0; n < sizeof f / sizeof f[0]; n++)
 		free(*f[n]);

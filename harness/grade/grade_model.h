@@ -33,6 +33,8 @@ struct grade_part_result {
 struct grade_sub {
 	char *name;   /* the submission (gradebook row) */
 	char *source; /* where it was found, relative to SUBMISSIONS */
+	char *label;  /* its name as the LMS wrote it ("Ada Lovelace"), for LMS files */
+	char *lms_id; /* its LMS id (Moodle's participant number), or NULL */
 	enum grade_status status;
 	char *message;   /* one line: why not graded */
 	char *build_log; /* capped output of a failed build, or NULL */

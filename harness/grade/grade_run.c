@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "grade_run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -208,8 +209,22 @@ static void run_part(const struct grade_ctx *c, size_t k, const char *work, cons
 			grade_run_needs(cmds[i], needs, sizeof needs);
 			snprintf(looked + len, sizeof looked - len, "%s%s (for '%s')", i ? ", " : "", needs, cmds[i]);
 		}
+		char have[512] = "";
+		DIR *d = opendir(work);
+		struct dirent *e;
+		size_t nhave = 0;
+		while (d && (e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			size_t len = strlen(have);
+			if (nhave++ < 8)
+				snprintf(have + len, sizeof have - len, "%s%s", len ? ", " : "", e->d_name);
+		}
+		if (d)
+			closedir(d);
 		p->status = GRADE_MISSING;
-		set(&p->message, "no %s program found: looked for %s", role, looked);
+		set(&p->message, "no %s program found: looked for %s; the submission holds %s%s", role, looked,
+		    nhave ? have : "no files", nhave > 8 ? ", ..." : "");
 		return;
 	}
 	p->command = strdup(cmd);
@@ -246,6 +261,8 @@ void grade_run_submission(const struct grade_ctx *c, const struct grade_found *f
 	memset(s, 0, sizeof *s);
 	s->name = strdup(f->name);
 	s->source = strdup(f->source);
+	s->label = f->label ? strdup(f->label) : NULL;
+	s->lms_id = f->lms_id ? strdup(f->lms_id) : NULL;
 	s->suites_hash = strdup(c->suites_hash);
 	s->assignment_hash = strdup(c->assignment_hash);
 	s->version = strdup(c->version);
