@@ -94,7 +94,8 @@ has "feedback names the step as the student's checkout does" "$FB" "step:      c
 has "feedback shows expected vs actual" "$FB" 'actual:    3 bytes "abc"'
 has "feedback gives a reproduce line" "$FB" "reproduce: sockcheck run --server './server {port}' --filter 'tcp-echo/nul-bytes' cases/tcp-echo"
 hasnt "feedback holds no grader path" "$FB" "$T"
-hasnt "feedback holds no checkout path" "$FB" "$SRC"
+cat "$T"/out/*/feedback.txt "$T"/out/*/results.json >"$T/student-facing.txt"
+hasnt "no feedback.txt or results.json holds a checkout path (suites are named cases/SUITE)" "$T/student-facing.txt" "$SRC"
 has "a hidden part shows its verdicts only" "$FB" "  nul-bytes: fail"
 hasnt "and not their detail" "$FB" "datagram 1 has 3 bytes"
 has "a failed build shows the compiler's error" "$T/out/eve/feedback.txt" "error: expected ‘;’"
@@ -121,6 +122,10 @@ grep -q '^dee  *graded  *16.00 / 16.00' "$T/g4.out" && pass "a changed submissio
 	{ fail "a changed submission is regraded"; cat "$T/g4.out"; }
 expect "the others are kept" 6 "$(grep -c 'unchanged since its last grading' "$T/g4.out")"
 cp tests/mutants/udp-upper/skip-empty.py "$CLASS/dee/upper.py"
+sed -e 's/^  points  10$/  points  20/' -e "s|\.\./\.\./cases/|$SRC/cases/|g" "$ASSIGN" >"$T/changed.assignment"
+timeout 120 "$SOCKCHECK" grade "$T/changed.assignment" "$CLASS" --out "$T/out" --only eve >"$T/g6.out" 2>&1
+expect "--only under a changed assignment says which results are from the old one" 6 \
+	"$(grep -c 'kept from its last grading, which used other files, suites or assignment' "$T/g6.out")"
 timeout 120 "$SOCKCHECK" grade "$ASSIGN" "$CLASS" --out "$T/out" --only nobody >"$T/g5.out" 2>&1
 expect "--only an unknown name is a usage error" 2 $?
 

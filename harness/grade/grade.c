@@ -411,10 +411,18 @@ int grade_all(const struct grade_options *o, struct grade_class *c, char *err, s
 				.suites_hash = shash, .assignment_hash = ahash, .version = SOCKCHECK_VERSION,
 				.strict = o->strict, .stop = o->stop};
 	grade_items(o, &ctx, c, items, n, bound);
-	for (size_t i = 0; i < n; i++)
-		if (!items[i].todo && o->log)
-			fprintf(o->log, "%-24s unchanged since its last grading: kept (--force regrades it)\n",
-				items[i].f->name);
+	for (size_t i = 0; i < n && o->log; i++) {
+		const struct grade_sub *s = items[i].s;
+		if (items[i].todo)
+			continue;
+		if (!s->files_hash || strcmp(s->files_hash, items[i].hash) != 0 || !s->suites_hash ||
+		    strcmp(s->suites_hash, c->suites_hash) != 0 || !s->assignment_hash ||
+		    strcmp(s->assignment_hash, c->assignment_hash) != 0 || !s->version || strcmp(s->version, c->version) != 0)
+			fprintf(o->log, "%-24s kept from its last grading, which used other files, suites or assignment "
+				"(regrade it: drop --only, or --only %s)\n", s->name, s->name);
+		else
+			fprintf(o->log, "%-24s unchanged since its last grading: kept (--force regrades it)\n", s->name);
+	}
 	if (grade_class_write(c, outabs, err, errlen) != 0)
 		goto out;
 	rc = 0;

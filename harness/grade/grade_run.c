@@ -132,10 +132,56 @@ static int write_file(const char *path, const char *text)
 	return fclose(f) != 0 || bad ? -1 : 0;
 }
 
-/* Loads a finished child's report into p; says why when there is none. */
-static void collect(const struct grade_ctx *c, const char *subout, struct child *ch, struct grade_part_result *p,
-		    const char *role, int strict, json_t *reports, double limit)
+/* Replaces every occurrence of from in *text by to. */
+static void replace_all(char **text, const char *from, const char *to)
 {
+	size_t fl = strlen(from), tl = strlen(to);
+	if (!*text || fl == 0 || !strstr(*text, from))
+		return;
+	size_t n = 0;
+	for (const char *p = strstr(*text, from); p; p = strstr(p + fl, from))
+		n++;
+	char *out = malloc(strlen(*text) + n * (tl > fl ? tl - fl : 0) + 1), *o = out;
+	if (!out)
+		return;
+	const char *s = *text;
+	for (const char *p = strstr(s, from); p; p = strstr(s, from)) {
+		memcpy(o, s, (size_t)(p - s));
+		o += p - s;
+		memcpy(o, to, tl);
+		o += tl;
+		s = p + fl;
+	}
+	strcpy(o, s);
+	free(*text);
+	*text = out;
+}
+
+/* What the student reads names no grader path: a suite's folder becomes cases/SUITE (as in their
+ * checkout), the submission's copy becomes ".". */
+static void scrub(const struct grade_part *pt, const char *work, struct grade_case *gc)
+{
+	char **fields[] = {&gc->message, &gc->expected, &gc->actual, &gc->notes, &gc->step};
+	for (size_t i = 0; i < pt->nsuites; i++) {
+		char dir[4096], to[4200];
+		struct stat st;
+		snprintf(dir, sizeof dir, "%s", pt->suites[i]);
+		if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode) && strrchr(dir, '/'))
+			*strrchr(dir, '/') = '\0'; /* a case file: its suite is its folder */
+		const char *base = strrchr(dir, '/');
+		snprintf(to, sizeof to, "cases/%s", base ? base + 1 : dir);
+		for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+			replace_all(fields[k], dir, to);
+	}
+	for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+		replace_all(fields[k], work, ".");
+}
+
+/* Loads a finished child's report into p; says why when there is none. */
+static void collect(const struct grade_part *pt, const char *work, const char *subout, struct child *ch,
+		    struct grade_part_result *p, const char *role, int strict, json_t *reports)
+{
+	double limit = pt->timeout;
 	struct child_output out;
 	child_collect(ch, &out);
 	char why[400];
@@ -175,6 +221,7 @@ static void collect(const struct grade_ctx *c, const char *subout, struct child 
 			gc->expected = dup_or_null(r->expected);
 			gc->actual = dup_or_null(r->actual);
 			gc->notes = dup_or_null(r->notes);
+			scrub(pt, work, gc);
 			if (r->capture && strncmp(r->capture, subout, sublen) == 0 && r->capture[sublen] == '/')
 				gc->capture = strdup(r->capture + sublen + 1);
 			if (r->verdict != VERDICT_PASS && r->suite && r->name)
@@ -189,7 +236,6 @@ static void collect(const struct grade_ctx *c, const char *subout, struct child 
 	}
 	child_results_free(rs, n);
 	child_output_free(&out);
-	(void)c;
 }
 
 static void run_part(const struct grade_ctx *c, size_t k, const char *work, const char *subout,
@@ -252,7 +298,7 @@ static void run_part(const struct grade_ctx *c, size_t k, const char *work, cons
 		return;
 	}
 	child_wait_any(&ch, 1, c->stop);
-	collect(c, subout, &ch, p, role, strict, reports, pt->timeout);
+	collect(pt, work, subout, &ch, p, role, strict, reports);
 }
 
 void grade_run_submission(const struct grade_ctx *c, const struct grade_found *f, struct grade_sub *s)
