@@ -116,6 +116,12 @@ timeout 120 "$SOCKCHECK" grade "$ASSIGN" "$CLASS" --out "$T/out" --only eve >"$T
 expect "--only exits 0" 0 $?
 grep -q '^eve  *build-failed' "$T/g3.out" && pass "--only eve regrades eve" || { fail "--only eve regrades eve"; cat "$T/g3.out"; }
 expect "--only keeps the 6 others" 6 "$(grep -c 'unchanged since its last grading' "$T/g3.out")"
+printf 'Student,ID,Echo lab\nAda,1,\nbob,2,\nZed,9,\n' >"$T/roster.csv"
+timeout 120 "$SOCKCHECK" grade "$ASSIGN" "$CLASS" --out "$T/out" --roster "$T/roster.csv" >"$T/r.out" 2>&1
+expect "--roster exits 0" 0 $?
+printf '"Student","ID","Echo lab"\n"Ada","1","16"\n"bob","2","16"\n"Zed","9",""\n' >"$T/roster-want.csv"
+same "--roster fills the roster's column by name" "$T/roster-want.csv" "$T/out/roster.csv"
+has "and names the submissions no row names" "$T/r.out" "no roster row names 5 submissions: cy dee eve fay gus"
 cp "$CLASS/ada/upper.py" "$CLASS/dee/upper.py"
 timeout 120 "$SOCKCHECK" grade "$ASSIGN" "$CLASS" --out "$T/out" -j 2 >"$T/g4.out" 2>&1
 grep -q '^dee  *graded  *16.00 / 16.00' "$T/g4.out" && pass "a changed submission is regraded" ||

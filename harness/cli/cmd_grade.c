@@ -10,6 +10,7 @@
 #include "cmd_opts.h"
 #include "commands.h"
 #include "grade.h"
+#include "grade_roster.h"
 #include "grade_shard.h"
 
 #define ONLY_MAX 64
@@ -18,7 +19,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: sockcheck grade ASSIGNMENT SUBMISSIONS --out DIR [-j N] [--shard K/N]\n"
-		"                       [--only NAME]... [--strict] [--force]\n\n"
+		"                       [--only NAME]... [--strict] [--force] [--roster FILE]\n\n"
 		"Grades every submission of a class: SUBMISSIONS is a folder with one folder per submission\n"
 		"(GitHub Classroom clones, an unzipped Moodle or Canvas export) or its .zip/.tar.gz archive.\n"
 		"Each submission is copied, built (the assignment's `build`, else make, else cc on each *.c),\n"
@@ -32,10 +33,12 @@ static void usage(FILE *out)
 		"                  SOCKCHECK_SHARD_TOTAL. Join the shards with `sockcheck merge`\n"
 		"  --only NAME     regrade just this submission (repeatable); the others keep their results\n"
 		"  --force         regrade submissions whose files, suites and assignment did not change\n"
-		"  --strict        SHOULD cases count fully in every part\n\n"
+		"  --strict        SHOULD cases count fully in every part\n"
+		"  --roster FILE   a roster CSV exported from the LMS: DIR/roster.csv is that file with a\n"
+		"                  column of totals, named after the assignment (rows matched by name or id)\n\n"
 		"Exit status: 0 every submission graded (whatever its score: build-failed and missing are\n"
 		"grades), 1 some could not be graded (status error: the harness's fault), 2 usage error.\n\n"
-		"usage: sockcheck merge --out DIR SHARD_DIR...\n"
+		"usage: sockcheck merge --out DIR [--roster FILE] SHARD_DIR...\n"
 		"Joins the outputs of `grade --shard K/N` into one; refuses a set that is incomplete, overlapping,\n"
 		"or graded against different assignments, suites or sockcheck versions.\n");
 }
@@ -52,6 +55,34 @@ static int self_path(char *self, size_t len)
 		return -1;
 	self[n] = '\0';
 	return 0;
+}
+
+/* Fills DIR/roster.csv from --roster and says which submissions no row named. 0, or -1 (said on stderr). */
+static int roster(const struct grade_class *c, const char *file, const char *out, const char *cmd)
+{
+	if (!file)
+		return 0;
+	char *path, **un = NULL, err[1024];
+	size_t nun = 0;
+	if (asprintf(&path, "%s/roster.csv", out) < 0)
+		return -1;
+	int rc = grade_roster_fill(c, file, path, &un, &nun, err, sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "sockcheck %s: %s\n", cmd, err);
+	else
+		printf("roster: %s (the roster with a column '%s')\n", path, c->assignment);
+	if (nun) {
+		printf("no roster row names %zu submission%s:", nun, nun == 1 ? "" : "s");
+		for (size_t i = 0; i < nun; i++) {
+			printf(" %s", un[i]);
+			free(un[i]);
+		}
+		printf("\n(their scores are in gradebook.csv: enter them by hand, or use a submission-name pattern "
+		       "that yields the roster's names or ids)\n");
+	}
+	free(un);
+	free(path);
+	return rc;
 }
 
 /* What the run says at the end: the counts, where the files are, and what to do next. */
@@ -86,9 +117,11 @@ int cmd_grade(int argc, char **argv)
 		{"out", required_argument, 0, 'o'},   {"jobs", required_argument, 0, 'j'},
 		{"shard", required_argument, 0, 'S'}, {"only", required_argument, 0, 'O'},
 		{"strict", no_argument, 0, 'X'},      {"force", no_argument, 0, 'F'},
-		{"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+		{"roster", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
 	};
 	struct grade_options o = {.jobs = 1};
+	const char *roster_file = NULL;
 	char *only[ONLY_MAX];
 	const char *shard = NULL;
 	struct cmd_opts_seen seen = {0};
@@ -105,6 +138,7 @@ int cmd_grade(int argc, char **argv)
 		case 'S': shard = optarg; break;
 		case 'X': o.strict = 1; break;
 		case 'F': o.force = 1; break;
+		case 'R': roster_file = optarg; break;
 		case 'O':
 			if (o.nonly == ONLY_MAX) {
 				fprintf(stderr, "sockcheck grade: at most %d --only names\n", ONLY_MAX);
@@ -156,6 +190,8 @@ int cmd_grade(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	int rc = conclude(&c, o.out);
+	if (roster(&c, roster_file, o.out, "grade") != 0)
+		rc = EXIT_USAGE;
 	grade_class_free(&c);
 	return rc;
 }
@@ -163,8 +199,9 @@ int cmd_grade(int argc, char **argv)
 int cmd_merge(int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{"out", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-	const char *out = NULL;
+		{"out", required_argument, 0, 'o'}, {"roster", required_argument, 0, 'R'},
+		{"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
+	const char *out = NULL, *roster_file = NULL;
 	int ch;
 	optind = 1;
 	struct cmd_opts_seen seen = {0};
@@ -176,6 +213,8 @@ int cmd_merge(int argc, char **argv)
 		}
 		if (ch == 'o')
 			out = optarg;
+		else if (ch == 'R')
+			roster_file = optarg;
 		else if (ch == 'h') {
 			usage(stdout);
 			return EXIT_PASS;
@@ -194,6 +233,8 @@ int cmd_merge(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	int rc = conclude(&c, out);
+	if (roster(&c, roster_file, out, "merge") != 0)
+		rc = EXIT_USAGE;
 	grade_class_free(&c);
 	return rc;
 }
