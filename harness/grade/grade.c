@@ -18,7 +18,6 @@
 #include "child.h"
 #include "grade_run.h"
 #include "grade_shard.h"
-#include "grade_suites.h"
 
 #ifndef SOCKCHECK_VERSION
 #define SOCKCHECK_VERSION "unknown"
