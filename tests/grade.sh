@@ -195,5 +195,17 @@ expect "a submission the harness cannot grade makes grade exit 1" 1 $?
 has "its status is error" "$T/fault/gradebook.csv" "ada,0,0,"
 has "and the student is told it is not their fault" "$T/fault/ada/feedback.txt" "this is not your fault"
 
+# 7. SIGTERM: the running `sockcheck run` children are stopped, the submission is an error, nothing is left.
+"$SOCKCHECK" grade "$ASSIGN" "$CLASS" --out "$T/intr" --only ada >"$T/intr.out" 2>&1 &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid"
+expect "a grade interrupted by SIGTERM exits 1" 1 $?
+has "the interrupted submission is an error, saying so" "$T/intr.out" "grading was interrupted (SIGINT or SIGTERM)"
+sleep 1
+left=$(pgrep -f -- "--captures $T/intr" || true)
+[ -z "$left" ] && pass "no process is left behind" || { fail "no process is left behind"; ps -o pid,args -p $left; }
+
 echo "grade: $fails failure(s)"
 [ "$fails" -eq 0 ]

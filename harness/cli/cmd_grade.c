@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,25 @@
 #include "grade_shard.h"
 
 #define ONLY_MAX 64
+
+static volatile int interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* SIGINT and SIGTERM set the flag (no SA_RESTART: waits wake up); the grading processes inherit it. */
+static void catch_signals(struct sigaction *old_int, struct sigaction *old_term)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, old_int);
+	sigaction(SIGTERM, &sa, old_term);
+}
 
 static void usage(FILE *out)
 {
@@ -105,7 +125,7 @@ static int conclude(const struct grade_class *c, const char *out)
 		for (size_t i = 0; i < c->nsubs; i++)
 			if (c->subs[i].status == GRADE_ERROR)
 				printf(" %s", c->subs[i].name);
-		printf("\n(see their feedback.txt for the reason; fix it, then regrade each with --only NAME)\n");
+		printf("\n(their feedback.txt says why; a rerun grades them again: an error is never kept as a result)\n");
 		return EXIT_FAILED;
 	}
 	return EXIT_PASS;
@@ -185,7 +205,13 @@ int cmd_grade(int argc, char **argv)
 	o.progress = isatty(STDERR_FILENO) ? stderr : NULL;
 	o.log = stdout;
 	struct grade_class c;
-	if (grade_all(&o, &c, err, sizeof err) != 0) {
+	struct sigaction old_int, old_term;
+	o.stop = &interrupted;
+	catch_signals(&old_int, &old_term);
+	int failed = grade_all(&o, &c, err, sizeof err) != 0;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (failed) {
 		fprintf(stderr, "sockcheck grade: %s\n", err);
 		return EXIT_USAGE;
 	}

@@ -162,7 +162,20 @@ static void grade_items(const struct grade_options *o, const struct grade_ctx *c
 	int jobs = o->jobs < 1 ? 1 : o->jobs;
 	double t0 = now();
 	progress(o, 0, total, t0, NULL);
+	int forwarded = 0;
 	while (done < total) {
+		if (o->stop && *o->stop && !forwarded) {
+			/* Interrupted: start nothing more; each running worker stops its `sockcheck run`. */
+			forwarded = 1;
+			for (size_t i = 0; i < n; i++)
+				if (items[i].pid > 0)
+					kill(items[i].pid, SIGTERM);
+			for (; next < n; next++)
+				if (items[next].todo) {
+					error_sub(items[next].s, c, &items[next], "not graded: grading was interrupted");
+					done++;
+				}
+		}
 		while (running < (size_t)jobs && next < n) {
 			struct item *it = &items[next++];
 			if (!it->todo)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "grade_class.h"
 
@@ -178,8 +179,11 @@ static json_t *results(const struct grade_class *c, const struct grade_sub *s)
 int grade_class_write_feedback(const struct grade_class *c, const struct grade_sub *s, const char *dir, char *err,
 			       size_t errlen)
 {
-	char *rpath = NULL, *fpath = NULL;
+	char *rpath = NULL, *fpath = NULL, *sub = NULL;
 	int rc = -1;
+	if (asprintf(&sub, "%s/%s", dir, s->name) >= 0)
+		mkdir(sub, 0755); /* a submission never graded (interrupted) has no folder yet */
+	free(sub);
 	if (asprintf(&rpath, "%s/%s/results.json", dir, s->name) < 0 ||
 	    asprintf(&fpath, "%s/%s/feedback.txt", dir, s->name) < 0) {
 		snprintf(err, errlen, "out of memory");

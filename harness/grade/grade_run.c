@@ -179,7 +179,7 @@ static void scrub(const struct grade_part *pt, const char *work, struct grade_ca
 
 /* Loads a finished child's report into p; says why when there is none. */
 static void collect(const struct grade_part *pt, const char *work, const char *subout, struct child *ch,
-		    struct grade_part_result *p, const char *role, int strict, json_t *reports)
+		    struct grade_part_result *p, const char *role, int strict, json_t *reports, volatile int *stop)
 {
 	double limit = pt->timeout;
 	struct child_output out;
@@ -190,7 +190,10 @@ static void collect(const struct grade_part *pt, const char *work, const char *s
 	struct result *rs = NULL;
 	size_t n = 0;
 	char perr[256];
-	if (out.killed) {
+	if (out.killed && stop && *stop) {
+		p->status = GRADE_ERROR;
+		set(&p->message, "grading was interrupted (SIGINT or SIGTERM)");
+	} else if (out.killed) {
 		p->status = GRADE_ERROR;
 		set(&p->message, "sockcheck run took longer than the part's limit of %.0f s and was stopped", limit);
 	} else if (!out.report || (out.code != 0 && out.code != 1)) {
@@ -298,7 +301,7 @@ static void run_part(const struct grade_ctx *c, size_t k, const char *work, cons
 		return;
 	}
 	child_wait_any(&ch, 1, c->stop);
-	collect(pt, work, subout, &ch, p, role, strict, reports);
+	collect(pt, work, subout, &ch, p, role, strict, reports, c->stop);
 }
 
 void grade_run_submission(const struct grade_ctx *c, const struct grade_found *f, struct grade_sub *s)
