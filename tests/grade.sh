@@ -195,7 +195,18 @@ expect "a submission the harness cannot grade makes grade exit 1" 1 $?
 has "its status is error" "$T/fault/gradebook.csv" "ada,0,0,"
 has "and the student is told it is not their fault" "$T/fault/ada/feedback.txt" "this is not your fault"
 
-# 7. SIGTERM: the running `sockcheck run` children are stopped, the submission is an error, nothing is left.
+# 7. On a terminal: progress (done/total, ETA, the current submission); each result on its own line.
+if command -v script >/dev/null; then
+	script -qec "'$SOCKCHECK' grade '$ASSIGN' '$CLASS' --out '$T/tty' --only eve --only fay" "$T/tty.log" >/dev/null 2>&1
+	has "a terminal shows done/total and the current submission" "$T/tty.log" "[0/2]  grading eve"
+	has "and an ETA" "$T/tty.log" "[1/2] ETA"
+	grep -q "grading eveeve" "$T/tty.log" && fail "a result line does not run into the progress line" ||
+		pass "a result line does not run into the progress line"
+else
+	fail "script(1) (util-linux) is needed for the terminal check"
+fi
+
+# 8. SIGTERM: the running `sockcheck run` children are stopped, the submission is an error, nothing is left.
 "$SOCKCHECK" grade "$ASSIGN" "$CLASS" --out "$T/intr" --only ada >"$T/intr.out" 2>&1 &
 pid=$!
 sleep 2

@@ -145,6 +145,10 @@ static void finish(const struct grade_options *o, const struct grade_class *c, c
 		error_sub(it->s, c, it, why);
 	}
 	free(p);
+	if (o->progress) { /* the progress line goes, the result line takes its place */
+		fputs("\r\033[K", o->progress);
+		fflush(o->progress);
+	}
 	if (o->log) {
 		fprintf(o->log, "%-24s %-12s %6.2f / %-6.2f %s\n", it->s->name, grade_status_name(it->s->status),
 			it->s->score, it->s->max, it->s->message ? it->s->message : "");
@@ -405,8 +409,8 @@ int grade_all(const struct grade_options *o, struct grade_class *c, char *err, s
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].todo < 0) {
 			if (o->log)
-				fprintf(o->log, "%-24s not graded yet (only %s asked for): left out of the gradebook\n",
-					items[i].f->name, o->only[0]);
+				fprintf(o->log, "%-24s never graded, and not among the --only names: left out of the "
+					"gradebook\n", items[i].f->name);
 			continue;
 		}
 		if (kept != i) {
