@@ -48,6 +48,12 @@ done <tests/grade/class.txt
 #    submission has a grade, even build-failed and missing ones).
 "$SOCKCHECK" lint "$ASSIGN" >"$T/lint.out" 2>&1
 expect "the example assignment lints clean" 0 $?
+(cd tests/grade && "$SOCKCHECK" lint bad.assignment >"$T/bad.out" 2>"$T/bad.err")
+expect "a malformed assignment fails lint" 1 $?
+sed "s|$SRC|SRC|g" "$T/bad.err" >"$T/bad.got"
+same "lint lists each of its errors as file:line:col" tests/grade/bad.expected "$T/bad.got"
+"$SOCKCHECK" grade tests/grade/bad.assignment "$CLASS" --out "$T/bad" >"$T/bad2.out" 2>&1
+expect "grade refuses it as a usage error" 2 $?
 timeout 300 "$SOCKCHECK" grade "$ASSIGN" "$CLASS" --out "$T/out" -j 2 >"$T/g1.out" 2>"$T/g1.err"
 expect "grade exits 0 when every submission was graded" 0 $?
 same "the gradebook is the expected one" tests/grade/expected-gradebook.csv "$T/out/gradebook.csv"
