@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/grade.sh: how long `sockcheck grade` takes: the class total and seconds per submission, at -j1 and
 # -j2 (not a test). The class is tests/grade/class.txt (7 submissions: 5 run their suites, 1 fails to
-# build, 1 is empty). ASSIGNMENT=FILE grades against another assignment (default: the example's, 5 cases);
+# build, 1 is empty). ASSIGNMENT=FILE grades against another assignment (default: the example's, 4 cases);
 # FULL=1 uses whole tcp-echo and udp-upper suites (36 cases). Figures and the command: bench/grade.md.
 set -eu
 BUILD=${SOCKCHECK_BUILD:-build}
