@@ -118,7 +118,7 @@ d = json.load(open(sys.argv[1]))
 jsonschema.validate(d, json.load(open(sys.argv[2])))
 print("score", d["score"], len(d["tests"]))
 PY
-grep -q "^score 16.0 5$" "$T/ag.out" && pass "gradescope: run_autograder writes a valid results.json with full marks" ||
+grep -q "^score 16.0 4$" "$T/ag.out" && pass "gradescope: run_autograder writes a valid results.json with full marks" ||
 	{ fail "gradescope: run_autograder writes a valid results.json with full marks"; cat "$T/ag.out" "$T/ag.log"; }
 # A broken assignment: still a results.json, saying it is not the student's fault.
 echo "garbage" >"$AG/source/lab.assignment"
