@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,10 @@ int grade_build_run(const char *dir, const char *cmd, double timeout, size_t cap
 		setrlimit(RLIMIT_CPU, &cpu);
 		setrlimit(RLIMIT_FSIZE, &fsize);
 		setrlimit(RLIMIT_CORE, &core);
+		/* No network for a build: its own empty network namespace where we may make one. */
+		if (unshare(CLONE_NEWNET) != 0)
+			dprintf(STDOUT_FILENO, "[sockcheck: the build keeps the network (no network namespace: %s)]\n",
+				strerror(errno));
 		if (chdir(dir) != 0) {
 			dprintf(STDERR_FILENO, "cannot enter %s: %s\n", dir, strerror(errno));
 			_exit(126);

@@ -20,8 +20,9 @@ struct grade_build_result {
  * Python submission). Caller frees. */
 char *grade_build_default(const char *dir);
 
-/* Runs `sh -c cmd` in dir: its own process group, stdin /dev/null, stdout and stderr into the log (kept up
- * to cap bytes), CPU time and file size limited, the whole group killed at timeout seconds. This is the
+/* Runs `sh -c cmd` in dir: its own process group and (where permitted; the log says when not) its own
+ * empty network namespace, stdin /dev/null, stdout and stderr into the log (kept up to cap bytes), CPU
+ * time and file size limited, the whole group killed at timeout seconds. This is the
  * one place a build runs: a sandboxed runner replaces its body. Returns 0 with *r filled (r->ok says
  * whether the build worked), or -1 with err when it could not be started (the harness's fault). */
 int grade_build_run(const char *dir, const char *cmd, double timeout, size_t cap, struct grade_build_result *r,
