@@ -24,8 +24,10 @@ fi
 echo "assignment: $A ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 for j in 1 2; do
 	start=$(date +%s.%N)
-	"$SOCKCHECK" grade "$A" "$T/class" --out "$T/out-j$j" -j "$j" --force >/dev/null
+	rc=0
+	"$SOCKCHECK" grade "$A" "$T/class" --out "$T/out-j$j" -j "$j" --force >"$T/log-j$j" || rc=$?
 	end=$(date +%s.%N)
+	[ $rc = 0 ] || { echo "-j$j: grade exited $rc (errors below are the harness's, not the class's):"; grep ' error ' "$T/log-j$j"; }
 	python3 - "$T/out-j$j/summary.json" "$j" "$start" "$end" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -7,7 +7,7 @@
 # command per JOB_COMPLETION_INDEX, then the merge Job), and the Gradescope autograder (setup.sh with
 # apt and cmake stood in, run_autograder on /autograder/submission). Each merged gradebook must equal
 # one plain run's, and Gradescope's results.json must follow its schema. Steps that fetch or build
-# sockcheck (checkout, clone, ci/build) are skipped: the built sockcheck stands in.
+# sockcheck (checkout, clone, ci/build) are skipped: the built sockcheck stands in. Also a client part.
 set -u
 BUILD=${SOCKCHECK_BUILD:-build}
 SRC=${SOCKCHECK_SRC:-.}
@@ -126,6 +126,25 @@ rm -f "$AG/results/results.json"
 AUTOGRADER=$AG SOCKCHECK=$SOCKCHECK bash ci/grade/gradescope/run_autograder >/dev/null 2>&1
 grep -q "this is not your fault" "$AG/results/results.json" 2>/dev/null &&
 	pass "gradescope: a broken autograder still writes results.json" || fail "gradescope: a broken autograder still writes results.json"
+
+# A client part: `client CMD` alternatives work as `server` ones do (the suite's cases start the client).
+mkdir -p "$T/clients/kim" "$T/clients/lou"
+cp tests/mutants/tcp-client/exit-zero-on-refused.py "$T/clients/kim/client.py" # passes basic
+cp tests/mutants/tcp-client/never-half-closes.py "$T/clients/lou/client.py"    # fails basic
+cat >"$T/client.assignment" <<ASSIGNMENT
+name Client lab
+part client
+  suite $SRC/cases/tcp-client/basic.case
+  client ./client {host} {port}
+  client python3 client.py {host} {port}
+end
+ASSIGNMENT
+timeout 120 "$SOCKCHECK" grade "$T/client.assignment" "$T/clients" --out "$T/cout" >"$T/c.log" 2>&1
+[ $? = 0 ] && pass "a class graded on a client part exits 0" || { fail "a class graded on a client part exits 0"; cat "$T/c.log"; }
+printf 'submission,client,total,max,status\nkim,2,2,2,graded\nlou,0,0,2,graded\n' >"$T/c-want.csv"
+same "a client part's gradebook" "$T/c-want.csv" "$T/cout/gradebook.csv"
+grep -q "reproduce: sockcheck run --client 'python3 client.py {host} {port}' --filter 'tcp-client/basic' cases/tcp-client" \
+	"$T/cout/lou/feedback.txt" && pass "a client's reproduce line uses --client" || fail "a client's reproduce line uses --client"
 
 echo "grade-ci: $fails failure(s)"
 [ "$fails" -eq 0 ]
