@@ -97,6 +97,10 @@ int child_start(struct child *c, const struct child_spec *s, char *err, size_t e
 			dup2(devnull, STDOUT_FILENO);
 		}
 		dup2(c->efd, STDERR_FILENO);
+		if (s->cwd && chdir(s->cwd) != 0) {
+			dprintf(STDERR_FILENO, "cannot enter %s: %s\n", s->cwd, strerror(errno));
+			_exit(127);
+		}
 		execv(s->self, (char *const *)argv);
 		dprintf(STDERR_FILENO, "exec %s: %s\n", s->self, strerror(errno));
 		_exit(127);

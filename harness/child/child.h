@@ -21,6 +21,8 @@ struct child_spec {
 	size_t nargs;
 	double limit;       /* seconds it may run before it is stopped */
 	const char *tmpdir; /* where its report and stderr go; NULL: $TMPDIR or /tmp */
+	const char *cwd;    /* its working directory (self, tmpdir and the paths in args must then be
+			     * absolute); NULL: ours. A folder it cannot enter makes it exit 127, saying why */
 };
 
 /* One running child. Fill it with child_start; it is done once child_wait_any returned its index. */

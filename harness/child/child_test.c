@@ -139,6 +139,34 @@ static void test_limit_and_stop(void)
 	free(self);
 }
 
+static void test_cwd(void)
+{
+	/* With cwd set the child runs there (the grader runs each submission's suites in its own copy). */
+	char *self = script("pwd.sh", "pwd > \"$5\"");
+	char sub[600];
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	mkdir(sub, 0700);
+	struct child_spec s = {.self = self, .limit = 30, .tmpdir = dir, .cwd = sub};
+	struct child c;
+	char err[256];
+	CHECK(child_start(&c, &s, err, sizeof err) == 0);
+	child_wait_any(&c, 1, NULL);
+	struct child_output out;
+	child_collect(&c, &out);
+	CHECK_INT(out.code, 0);
+	CHECK(out.report && strncmp(out.report, sub, strlen(sub)) == 0);
+	child_output_free(&out);
+	/* A folder it cannot enter: exit 127, and why. */
+	s.cwd = "/nonexistent/folder";
+	CHECK(child_start(&c, &s, err, sizeof err) == 0);
+	child_wait_any(&c, 1, NULL);
+	child_collect(&c, &out);
+	CHECK_INT(out.code, 127);
+	CHECK(out.errors && strstr(out.errors, "cannot enter /nonexistent/folder") != NULL);
+	child_output_free(&out);
+	free(self);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -148,6 +176,7 @@ int main(void)
 	test_parse();
 	test_run();
 	test_limit_and_stop();
+	test_cwd();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "grade_assign.h"
 #include "scenario_parse.h"
 
 struct paths {
@@ -49,10 +50,28 @@ static int path_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), m = strlen(suffix);
+	return n > m && strcmp(name + n - m, suffix) == 0;
+}
+
 static int is_case(const char *name)
 {
-	size_t n = strlen(name);
-	return n > 5 && strcmp(name + n - 5, ".case") == 0;
+	return ends_with(name, ".case") || ends_with(name, ".assignment");
+}
+
+/* An assignment file (`sockcheck grade`, docs/grading.md): its errors go to stderr. Returns how many. */
+static size_t lint_assignment(const char *path)
+{
+	char *diags = NULL;
+	size_t n = 0;
+	struct grade_assignment *a = grade_assign_parse(path, &diags, &n);
+	if (diags)
+		fprintf(stderr, "%s\n", diags);
+	free(diags);
+	grade_assign_free(a);
+	return a || n ? n : 1;
 }
 
 /* Adds every *.case under dir (recursively). Returns 0, or -1 after printing why a path is unreadable. */
@@ -92,8 +111,9 @@ static int collect(struct paths *ps, const char *dir, int depth)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: sockcheck lint [--quiet] FILE_OR_DIR...\n\n"
-		     "Checks case files without running them. A directory stands for every *.case file\n"
-		     "under it (recursively, in sorted order). Every error is printed to stderr as\n"
+		     "Checks case files and assignment files (*.assignment, for `sockcheck grade`) without\n"
+		     "running them. A directory stands for every *.case and *.assignment file under it\n"
+		     "(recursively, in sorted order). Every error is printed to stderr as\n"
 		     "file:line:col: message, then a summary line \"N files, M errors\" to stdout.\n\n"
 		     "options:\n"
 		     "  --quiet   print the errors only, no summary line\n"
@@ -163,6 +183,11 @@ int cmd_lint(int argc, char **argv)
 			continue;
 		}
 		fclose(f);
+		if (ends_with(files.v[k], ".assignment")) {
+			errors += lint_assignment(files.v[k]);
+			checked++;
+			continue;
+		}
 		struct scenario_diags diags = {0};
 		struct scenario *s = scenario_parse_file(files.v[k], &diags);
 		checked++;

@@ -12,5 +12,7 @@ int cmd_relay(int argc, char **argv);    /* cmd_relay.c */
 int cmd_matrix(int argc, char **argv);   /* cmd_matrix.c */
 int cmd_selftest(int argc, char **argv); /* cmd_selftest.c */
 int cmd_doctor(int argc, char **argv);   /* cmd_doctor.c */
+int cmd_grade(int argc, char **argv);    /* cmd_grade.c */
+int cmd_merge(int argc, char **argv);    /* cmd_grade.c */
 
 #endif

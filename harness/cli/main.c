@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{"relay", cmd_relay, "forward UDP or TCP through seeded, scripted faults"},
 	{"matrix", cmd_matrix, "run every client against every server through the relay"},
 	{"selftest", cmd_selftest, "prove the suites: references always pass, every mutant is caught"},
+	{"grade", cmd_grade, "grade a class: an LMS export or a folder of submissions to a gradebook"},
+	{"merge", cmd_merge, "join the outputs of `grade --shard K/N` into one gradebook"},
 	{"doctor", cmd_doctor, "check that this machine can run cases (namespaces, sandbox, capture)"},
 };
 
