@@ -113,6 +113,20 @@ ls "$T"/out/cy/captures/*/tcp-echo/nul-bytes.pcap >/dev/null 2>&1 && pass "a fai
 has "items.csv gives a case's pass rate and its common failure" "$T/out/items.csv" \
 	'udp-upper,udp-upper,empty-datagram,5,4,0.8,expect u upper: no datagram arrived within 2.00s,1'
 
+# 2b. The HTML pages: index.html (gradebook, item analysis, links) and each submission's report.html, with
+# the ladder of a failed visible case, verdicts only for a hidden part, no grader path.
+has "index.html links each submission's report" "$T/out/index.html" 'href="cy/report.html"'
+has "index.html shows the item analysis" "$T/out/index.html" "udp-upper/empty-datagram"
+has "cy's report.html draws the ladder of its failed case" "$T/out/cy/report.html" '<svg class="ladder"'
+has "and names the failed step" "$T/out/cy/report.html" "nul-bytes"
+has "dee's report.html shows the hidden case's verdict" "$T/out/dee/report.html" "empty-datagram"
+hasnt "and not its detail" "$T/out/dee/report.html" "no datagram arrived"
+hasnt "no report.html holds a grader path" "$T/out/cy/report.html" "$T/work"
+for page in "$T/out/index.html" "$T/out/cy/report.html"; do
+	xmllint --noout "$page" 2>"$T/xmllint.err" && pass "$(basename "$(dirname "$page")")/$(basename "$page") is well-formed" ||
+		{ fail "$page is well-formed"; head -5 "$T/xmllint.err"; }
+done
+
 # 3. A rerun keeps unchanged submissions; --only regrades one; a changed file regrades its submission.
 timeout 120 "$SOCKCHECK" grade "$ASSIGN" "$CLASS" --out "$T/out" -j 2 >"$T/g2.out" 2>&1
 expect "a rerun exits 0" 0 $?

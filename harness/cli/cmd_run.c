@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd_html.h"
+#include "inspect_html.h"
 #include "cmd_opts.h"
 #include "cmd_run_check.h"
 #include "cmd_sandbox.h"
@@ -659,7 +659,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "sockcheck run: %s\n", err);
 		status = EXIT_USAGE;
 	}
-	if (o.html && cmd_html_write(o.html, &run, rs, m, err, sizeof err) != 0) {
+	if (o.html && inspect_html_write(o.html, &run, rs, m, NULL, err, sizeof err) != 0) {
 		fprintf(stderr, "sockcheck run: %s\n", err);
 		status = EXIT_USAGE;
 	}

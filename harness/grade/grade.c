@@ -444,6 +444,10 @@ int grade_all(const struct grade_options *o, struct grade_class *c, char *err, s
 	rc = 0;
 	for (size_t i = 0; i < c->nsubs && rc == 0; i++)
 		rc = grade_class_write_feedback(c, &c->subs[i], outabs, err, errlen);
+	for (size_t i = 0; i < c->nsubs && rc == 0; i++)
+		rc = grade_class_write_html(c, &c->subs[i], outabs, err, errlen);
+	if (rc == 0)
+		rc = grade_class_write_index(c, outabs, err, errlen);
 out:
 	if (tmp)
 		grade_remove_tree(tmp);

@@ -253,6 +253,75 @@ static int lms(const struct grade_class *c, const char *dir, char *err, size_t e
 	return close_out(f, path, err, errlen);
 }
 
+struct grade_item *grade_class_items(const struct grade_class *c, size_t *n)
+{
+	*n = 0;
+	size_t cap = 0;
+	struct grade_item *v = NULL;
+	/* The cases, in the order of the first submission that has them. */
+	for (size_t i = 0; i < c->nsubs; i++)
+		for (size_t k = 0; k < c->subs[i].nparts; k++) {
+			const struct grade_part_result *p = &c->subs[i].parts[k];
+			for (size_t q = 0; q < p->ncases; q++) {
+				const struct grade_case *gc = &p->cases[q];
+				if (!gc->suite || !gc->name)
+					continue;
+				int seen = 0; /* listed already? */
+				for (size_t m = 0; m < *n && !seen; m++)
+					seen = v[m].part == k && !strcmp(v[m].suite, gc->suite) && !strcmp(v[m].name, gc->name);
+				if (seen)
+					continue;
+				if (*n == cap) {
+					size_t ncap = cap ? cap * 2 : 16;
+					struct grade_item *nv = realloc(v, ncap * sizeof *nv);
+					if (!nv) {
+						grade_class_items_free(v, *n);
+						*n = 0;
+						return NULL;
+					}
+					v = nv;
+					cap = ncap;
+				}
+				struct grade_item *it = &v[(*n)++];
+				*it = (struct grade_item){.part = k, .part_name = p->name, .suite = gc->suite, .name = gc->name};
+				const char **msgs = calloc(c->nsubs ? c->nsubs : 1, sizeof *msgs);
+				size_t nmsgs = 0;
+				for (size_t j = 0; j < c->nsubs; j++) {
+					if (k >= c->subs[j].nparts || c->subs[j].parts[k].status != GRADE_GRADED)
+						continue;
+					const struct grade_part_result *op = &c->subs[j].parts[k];
+					for (size_t r = 0; r < op->ncases; r++) {
+						const struct grade_case *o = &op->cases[r];
+						if (!o->suite || !o->name || strcmp(o->suite, gc->suite) || strcmp(o->name, gc->name))
+							continue;
+						it->graded++;
+						if (o->verdict && strcmp(o->verdict, "pass") == 0)
+							it->passed++;
+						else if (msgs)
+							msgs[nmsgs++] = o->message ? o->message : o->verdict;
+					}
+				}
+				for (size_t a = 0; a < nmsgs; a++) {
+					size_t cnt = 0;
+					for (size_t b = 0; b < nmsgs; b++)
+						cnt += msgs[a] && msgs[b] && strcmp(msgs[a], msgs[b]) == 0;
+					if (cnt > it->common_count) {
+						it->common_count = cnt;
+						it->common = msgs[a];
+					}
+				}
+				free(msgs);
+			}
+		}
+	return v;
+}
+
+void grade_class_items_free(struct grade_item *v, size_t n)
+{
+	(void)n; /* the strings are the class's */
+	free(v);
+}
+
 /* items.csv: per case, how many graded submissions passed, and the most common failure message. */
 static int items(const struct grade_class *c, const char *dir, char *err, size_t errlen)
 {
@@ -263,64 +332,21 @@ static int items(const struct grade_class *c, const char *dir, char *err, size_t
 		return -1;
 	}
 	fputs("part,suite,case,graded,passed,pass_rate,most_common_failure,failure_count\n", f);
-	/* The cases, in the order of the first submission that has them. */
-	for (size_t i = 0; i < c->nsubs; i++)
-		for (size_t k = 0; k < c->subs[i].nparts; k++) {
-			const struct grade_part_result *p = &c->subs[i].parts[k];
-			for (size_t n = 0; n < p->ncases; n++) {
-				const struct grade_case *gc = &p->cases[n];
-				int seen = 0; /* listed already, by an earlier submission? */
-				for (size_t j = 0; j < i && !seen; j++)
-					for (size_t q = 0; q < c->subs[j].nparts && !seen; q++)
-						for (size_t r = 0; r < c->subs[j].parts[q].ncases && !seen; r++) {
-							const struct grade_case *o = &c->subs[j].parts[q].cases[r];
-							seen = q == k && o->suite && gc->suite && o->name && gc->name &&
-							       !strcmp(o->suite, gc->suite) && !strcmp(o->name, gc->name);
-						}
-				if (seen)
-					continue;
-				size_t graded = 0, passed = 0, best = 0;
-				const char *common = NULL;
-				const char **msgs = calloc(c->nsubs, sizeof *msgs);
-				size_t nmsgs = 0;
-				for (size_t j = 0; j < c->nsubs; j++) {
-					if (k >= c->subs[j].nparts || c->subs[j].parts[k].status != GRADE_GRADED)
-						continue;
-					const struct grade_part_result *op = &c->subs[j].parts[k];
-					for (size_t r = 0; r < op->ncases; r++) {
-						const struct grade_case *o = &op->cases[r];
-						if (!o->suite || !o->name || strcmp(o->suite, gc->suite) ||
-						    strcmp(o->name, gc->name))
-							continue;
-						graded++;
-						if (o->verdict && strcmp(o->verdict, "pass") == 0)
-							passed++;
-						else if (msgs)
-							msgs[nmsgs++] = o->message ? o->message : o->verdict;
-					}
-				}
-				for (size_t a = 0; a < nmsgs; a++) {
-					size_t cnt = 0;
-					for (size_t b = 0; b < nmsgs; b++)
-						cnt += msgs[a] && msgs[b] && strcmp(msgs[a], msgs[b]) == 0;
-					if (cnt > best) {
-						best = cnt;
-						common = msgs[a];
-					}
-				}
-				grade_class_csv_cell(f, p->name);
-				fputc(',', f);
-				grade_class_csv_cell(f, gc->suite);
-				fputc(',', f);
-				grade_class_csv_cell(f, gc->name);
-				fprintf(f, ",%zu,%zu,", graded, passed);
-				num(f, graded ? (double)passed / (double)graded : 0);
-				fputc(',', f);
-				grade_class_csv_cell(f, common);
-				fprintf(f, ",%zu\n", best);
-				free(msgs);
-			}
-		}
+	size_t n;
+	struct grade_item *v = grade_class_items(c, &n);
+	for (size_t i = 0; i < n; i++) {
+		grade_class_csv_cell(f, v[i].part_name);
+		fputc(',', f);
+		grade_class_csv_cell(f, v[i].suite);
+		fputc(',', f);
+		grade_class_csv_cell(f, v[i].name);
+		fprintf(f, ",%zu,%zu,", v[i].graded, v[i].passed);
+		num(f, v[i].graded ? (double)v[i].passed / (double)v[i].graded : 0);
+		fputc(',', f);
+		grade_class_csv_cell(f, v[i].common);
+		fprintf(f, ",%zu\n", v[i].common_count);
+	}
+	grade_class_items_free(v, n);
 	return close_out(f, path, err, errlen);
 }
 

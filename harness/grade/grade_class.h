@@ -48,4 +48,25 @@ int grade_class_write_feedback(const struct grade_class *c, const struct grade_s
  * spreadsheet does not run it as a formula. */
 void grade_class_csv_cell(FILE *f, const char *s);
 
+/* Item analysis: per case (in the order of the first submission that has it), over the submissions whose
+ * part was graded: how many ran it, how many passed, and the most common failure message. Strings are
+ * borrowed from c. NULL with *n 0 when there is none (or out of memory). */
+struct grade_item {
+	size_t part;
+	const char *part_name, *suite, *name;
+	size_t graded, passed;
+	const char *common; /* most common failure message, or NULL */
+	size_t common_count;
+};
+struct grade_item *grade_class_items(const struct grade_class *c, size_t *n);
+void grade_class_items_free(struct grade_item *v, size_t n);
+
+/* grade_feedback.c. DIR/<submission>/report.html: the submission's cases on one page, each failed case with
+ * its ladder (from its kept capture); a part that is not visible shows verdicts and points only.
+ * DIR/index.html: the gradebook (a row per submission, linking its report.html) and the item analysis
+ * (per case: pass rate as a bar, the most common failure). 0, or -1 with err. */
+int grade_class_write_html(const struct grade_class *c, const struct grade_sub *s, const char *dir, char *err,
+			   size_t errlen);
+int grade_class_write_index(const struct grade_class *c, const char *dir, char *err, size_t errlen);
+
 #endif

@@ -1,12 +1,16 @@
-/* grade_feedback.c: what the student sees: Gradescope's results.json and feedback.txt, per submission. */
+/* grade_feedback.c: what the student sees: Gradescope's results.json, feedback.txt and report.html (with the
+ * ladder of each failed case) per submission; and the class page, index.html. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "grade_class.h"
+#include "inspect_html.h"
+#include "report_html.h"
 
 /* A case file's step "/grader/path/cases/tcp-echo/x.case:14" as the student's checkout names it. */
 static void student_step(const char *suite, const char *step, char *out, size_t outlen)
@@ -199,5 +203,152 @@ int grade_class_write_feedback(const struct grade_class *c, const struct grade_s
 	}
 	free(rpath);
 	free(fpath);
+	return rc;
+}
+
+/* ---- the HTML pages ---- */
+
+static enum verdict verdict_of(const char *name)
+{
+	static const enum verdict all[] = {VERDICT_PASS, VERDICT_FAIL, VERDICT_ERROR, VERDICT_TIMEOUT, VERDICT_SKIP};
+	for (size_t i = 0; name && i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(name, result_verdict_name(all[i])) == 0)
+			return all[i];
+	return VERDICT_ERROR;
+}
+
+/* One case of the model as a result for the page. Strings are borrowed, except timeline (owned). A case
+ * of a part that is not visible shows its verdict and points only, as in feedback.txt. */
+static void as_result(const struct grade_case *gc, int visible, const char *subdir, struct result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->suite = gc->suite;
+	r->name = gc->name;
+	r->description = visible ? gc->description : NULL;
+	r->verdict = verdict_of(gc->verdict);
+	r->warning = gc->warning;
+	r->points = gc->points;
+	r->points_max = gc->points_max;
+	if (!visible)
+		return;
+	r->step = gc->step;
+	r->message = gc->message;
+	r->expected = gc->expected;
+	r->actual = gc->actual;
+	r->notes = gc->notes;
+	r->reproduce = gc->reproduce;
+	r->capture = gc->capture; /* relative to the submission's folder: the page links to it from there */
+	size_t n = gc->capture ? strlen(gc->capture) : 0;
+	if (n > 5 && strcmp(gc->capture + n - 5, ".pcap") == 0) {
+		char *tl = NULL, *abs = NULL;
+		if (asprintf(&tl, "%.*s.timeline.json", (int)(n - 5), gc->capture) >= 0 &&
+		    asprintf(&abs, "%s/%s", subdir, tl) >= 0 && access(abs, R_OK) == 0)
+			r->timeline = tl;
+		else
+			free(tl);
+		free(abs);
+	}
+}
+
+int grade_class_write_html(const struct grade_class *c, const struct grade_sub *s, const char *dir, char *err,
+			 size_t errlen)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < s->nparts; k++)
+		n += s->parts[k].ncases;
+	struct result *rs = calloc(n ? n : 1, sizeof *rs);
+	char *subdir = NULL, *path = NULL;
+	if (!rs || asprintf(&subdir, "%s/%s", dir, s->name) < 0 || asprintf(&path, "%s/report.html", subdir) < 0) {
+		free(rs);
+		free(subdir);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	size_t i = 0;
+	for (size_t k = 0; k < s->nparts; k++) {
+		int visible = k >= c->nparts || c->parts[k].visibility == GRADE_VISIBLE;
+		for (size_t q = 0; q < s->parts[k].ncases; q++)
+			as_result(&s->parts[k].cases[q], visible, subdir, &rs[i++]);
+	}
+	char title[512];
+	snprintf(title, sizeof title, "%s: %s", c->assignment ? c->assignment : "sockcheck grade", s->name);
+	struct report_run run = {.run_id = title, .command = s->message, .jobs = 1, .duration = s->duration};
+	int rc = inspect_html_write(path, &run, rs, n, subdir, err, errlen);
+	for (i = 0; i < n; i++)
+		free(rs[i].timeline);
+	free(rs);
+	free(subdir);
+	free(path);
+	return rc;
+}
+
+int grade_class_write_index(const struct grade_class *c, const char *dir, char *err, size_t errlen)
+{
+	size_t nitems = 0;
+	struct grade_item *items = grade_class_items(c, &nitems);
+	const char **parts = calloc(c->nparts ? c->nparts : 1, sizeof *parts);
+	double *pmax = calloc(c->nparts ? c->nparts : 1, sizeof *pmax);
+	double *scores = calloc((c->nparts ? c->nparts : 1) * (c->nsubs ? c->nsubs : 1), sizeof *scores);
+	struct report_html_class_row *rows = calloc(c->nsubs ? c->nsubs : 1, sizeof *rows);
+	struct report_html_item *hi = calloc(nitems ? nitems : 1, sizeof *hi);
+	char **links = calloc(c->nsubs ? c->nsubs : 1, sizeof *links), **names = calloc(nitems ? nitems : 1, sizeof *names);
+	char *path = NULL;
+	int rc = -1;
+	if ((nitems && !items) || !parts || !pmax || !scores || !rows || !hi || !links || !names ||
+	    asprintf(&path, "%s/index.html", dir) < 0) {
+		snprintf(err, errlen, "out of memory");
+		path = NULL;
+		goto out;
+	}
+	for (size_t k = 0; k < c->nparts; k++) {
+		parts[k] = c->parts[k].name;
+		pmax[k] = c->parts[k].max;
+	}
+	for (size_t i = 0; i < c->nsubs; i++) {
+		const struct grade_sub *s = &c->subs[i];
+		double *sc = scores + i * c->nparts;
+		for (size_t k = 0; k < c->nparts && k < s->nparts; k++)
+			sc[k] = s->parts[k].score;
+		if (asprintf(&links[i], "%s/report.html", s->name) < 0)
+			links[i] = NULL;
+		rows[i] = (struct report_html_class_row){.name = s->name, .link = links[i], .scores = sc,
+							 .total = s->score, .max = s->max,
+							 .status = grade_status_name(s->status)};
+	}
+	for (size_t i = 0; i < nitems; i++) {
+		if (asprintf(&names[i], "%s/%s", items[i].suite, items[i].name) < 0)
+			names[i] = NULL;
+		hi[i] = (struct report_html_item){.item = names[i] ? names[i] : items[i].name,
+						  .pass_rate = items[i].graded ? (double)items[i].passed / (double)items[i].graded : 0,
+						  .runs = items[i].graded, .common_failure = items[i].common,
+						  .common_count = items[i].common_count};
+	}
+	struct report_html_class page = {.title = c->assignment ? c->assignment : "sockcheck grade", .parts = parts,
+					 .part_max = pmax, .nparts = c->nparts, .rows = rows, .nrows = c->nsubs,
+					 .items = hi, .nitems = nitems};
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		snprintf(err, errlen, "cannot write %s", path);
+		goto out;
+	}
+	rc = report_html_class_write(f, &page, err, errlen);
+	if (fclose(f) != 0 && rc == 0) {
+		snprintf(err, errlen, "cannot write %s", path);
+		rc = -1;
+	}
+out:
+	for (size_t i = 0; links && i < c->nsubs; i++)
+		free(links[i]);
+	for (size_t i = 0; names && i < nitems; i++)
+		free(names[i]);
+	grade_class_items_free(items, nitems);
+	free(parts);
+	free(pmax);
+	free(scores);
+	free(rows);
+	free(hi);
+	free(links);
+	free(names);
+	free(path);
 	return rc;
 }

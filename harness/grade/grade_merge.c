@@ -113,6 +113,8 @@ int grade_merge(const char *out, const char *const *dirs, size_t n, struct grade
 		rc = grade_class_write(c, outabs, err, errlen);
 		for (size_t i = 0; rc == 0 && i < c->nsubs; i++)
 			rc = grade_class_write_feedback(c, &c->subs[i], outabs, err, errlen);
+		if (rc == 0) /* each submission's report.html came with its folder from its shard */
+			rc = grade_class_write_index(c, outabs, err, errlen);
 	}
 	if (rc != 0)
 		grade_class_free(c);

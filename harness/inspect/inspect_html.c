@@ -1,5 +1,5 @@
-/* cmd_html.c: a run's HTML report with the ladder of every case that kept a capture (for run and grade). */
-#include "cmd_html.h"
+/* inspect_html.c: a run's HTML report with the ladder of every case that kept a capture (for run and grade). */
+#include "inspect_html.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,14 +33,21 @@ static int step_line(const char *step)
 }
 
 /* Builds one case's ladder; on failure the reason goes to why (shown in the page). */
-static void case_ladder(const struct result *r, struct ladder *l, int *have, char *why, size_t len)
+static void case_ladder(const struct result *r, const char *base, struct ladder *l, int *have, char *why,
+			size_t len)
 {
-	char err[512];
+	char err[512], cap[4096], tlp[4096];
+	/* Relative paths (the page links to them as they are) are read from base. */
+	snprintf(cap, sizeof cap, "%s%s%s", base && r->capture[0] != '/' ? base : "",
+		 base && r->capture[0] != '/' ? "/" : "", r->capture);
+	if (r->timeline)
+		snprintf(tlp, sizeof tlp, "%s%s%s", base && r->timeline[0] != '/' ? base : "",
+			 base && r->timeline[0] != '/' ? "/" : "", r->timeline);
 	struct inspect_timeline tl;
-	int have_tl = r->timeline && inspect_timeline_load(r->timeline, &tl, err, sizeof err) == 0;
+	int have_tl = r->timeline && inspect_timeline_load(tlp, &tl, err, sizeof err) == 0;
 	if (r->timeline && !have_tl)
 		snprintf(why, len, "the timeline %s cannot be read: %s", r->timeline, err);
-	struct trace *t = trace_load(r->capture, err, sizeof err);
+	struct trace *t = trace_load(cap, err, sizeof err);
 	if (!t) {
 		snprintf(why, len, "the capture %s cannot be read: %s", r->capture, err);
 	} else if (inspect_ladder_build(t, have_tl ? &tl : NULL, step_line(r->step), 1, l, err, sizeof err) == 0) {
@@ -53,8 +60,8 @@ static void case_ladder(const struct result *r, struct ladder *l, int *have, cha
 		inspect_timeline_free(&tl);
 }
 
-int cmd_html_write(const char *path, const struct report_run *run, const struct result *rs, size_t n, char *err,
-		   size_t errlen)
+int inspect_html_write(const char *path, const struct report_run *run, const struct result *rs, size_t n,
+		       const char *base, char *err, size_t errlen)
 {
 	struct report_html_case *x = calloc(n ? n : 1, sizeof *x);
 	struct ladder *ls = calloc(n ? n : 1, sizeof *ls);
@@ -73,7 +80,7 @@ int cmd_html_write(const char *path, const struct report_run *run, const struct 
 		if (!r->capture)
 			continue;
 		char why[700] = "";
-		case_ladder(r, &ls[i], &have[i], why, sizeof why);
+		case_ladder(r, base, &ls[i], &have[i], why, sizeof why);
 		if (have[i])
 			x[i].ladder = &ls[i];
 		else
