@@ -35,6 +35,7 @@ seed() { # seed TARGET FILES...: copies files into the target's working corpus
 }
 seed fuzz_case cases/*/*.case tests/lint/*.case tests/lint/valid/*.case
 seed fuzz_suite cases/*/suite.conf
+seed fuzz_assignment tests/grade/*.assignment tests/lint/*.assignment
 seed fuzz_pcap tests/pcap/*.pcap tests/pcap/*.pcapng "$corpus"/*
 seed fuzz_frames
 mkdir -p "$work/fuzz_fault"
@@ -48,7 +49,7 @@ grep -h -E '^\s+(loss|drop|delay|duplicate|hold|stall|reorder|corrupt|reset|spli
   { fail "fuzz_pcap: a capture of the corpus failed under ASan"; grep -E 'ERROR|SUMMARY|runtime error' "$work/pcap-seeds.log" | head; }
 echo "fuzz_pcap: $(ls "$work/fuzz_pcap" | wc -l) captures read under ASan: $(grep -c . "$work/pcap-seeds.log" >/dev/null && grep -o 'INITED.*' "$work/pcap-seeds.log" | head -1)"
 
-for t in fuzz_case fuzz_suite fuzz_pcap fuzz_frames fuzz_fault; do
+for t in fuzz_case fuzz_suite fuzz_pcap fuzz_frames fuzz_fault fuzz_assignment; do
   n=$(ls "$work/$t" | wc -l)
   mkdir -p "$work/art-$t"
   start=$(date +%s)

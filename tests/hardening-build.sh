@@ -13,7 +13,7 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=cl
 units=$(ctest --test-dir build-asan -N -L unit | sed -n 's/^ *Test *#[0-9]*: //p')
 [ -n "$units" ] || { echo "hardening-build: no unit tests found in build-asan"; exit 1; }
 targets=(sockcheck tcp-echo-server tcp-upper-server udp-upper-server chat-server tcp-client udp-client chat-client
-  fuzz_case fuzz_suite fuzz_pcap fuzz_frames fuzz_fault $units)
+  fuzz_case fuzz_suite fuzz_pcap fuzz_frames fuzz_fault fuzz_assignment $units)
 args=()
 for t in "${targets[@]}"; do args+=(--target "$t"); done
 start=$(date +%s)
