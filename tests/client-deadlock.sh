@@ -3,7 +3,7 @@
 # timeout: 120
 # tcp-client/no-deadlock must pass for a correct client even when its reads from the socket come back
 # short, as they may on a loaded machine (a preloaded shim, tests/programs/short-reads.c, caps them at
-# 1 KiB). The student client once sent each chunk of stdin with a blocking write(): with short reads the
+# 1 KiB). The student clients (C and Python) once sent each chunk of stdin with a blocking write(): with short reads the
 # answer piled up, the harness's echo stopped reading, and the client blocked in write() for good; the
 # flakiness bench saw it fail so under load. That design is kept as the negative control, which must fail
 # with "the program stopped reading" (so the shim bites); the student client and the reference must pass.
@@ -29,6 +29,8 @@ PY
 
 r=$(run_case student 1 "$B/programs/tcp-client-student")
 check "the student client passes with short reads ($r)" '[ "${r%% *}" = pass ]'
+r=$(run_case student-py 1 "python3 tests/programs/tcp-client-student.py")
+check "the Python student client passes with short reads ($r)" '[ "${r%% *}" = pass ]'
 r=$(run_case reference 1 "$B/reference/tcp-client")
 check "the reference client passes with short reads ($r)" '[ "${r%% *}" = pass ]'
 # A deadlock is for good: a shorter deadline only makes the control quicker.
