@@ -37,5 +37,13 @@ check "the reference client passes with short reads ($r)" '[ "${r%% *}" = pass ]
 r=$(run_case control 0.3 "$B/programs/blocking-send-client")
 check "a client that blocks in write() deadlocks with short reads ($r)" \
   '[[ $r == "fail cases/tcp-client/no-deadlock.case:18 send stdin: the program stopped reading"* ]]'
+
+# A client that reads its input slowly but never stops is waited for: "stopped reading" needs a send
+# limit (2 s here) without progress, not a total time. 2 MiB at some 320 KB/s overflow the 1 MiB stdin
+# pipe for about 3 s; the harness once failed this at 2 s with "the program stopped reading".
+r=$("$B/sockcheck" run --keep-captures none --time-scale 0.2 \
+  --client "env LD_PRELOAD=$(cd "$B" && pwd)/programs/slow-stdin.so $B/reference/tcp-client {host} {port}" \
+  tests/client-deadlock/slow-stdin.case 2>&1 | head -1)
+check "a client that reads stdin slowly passes ($r)" '[[ $r == PASS* ]]'
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
 exit $((fails > 0))
