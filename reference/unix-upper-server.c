@@ -1,7 +1,10 @@
 /* unix-upper-server.c: answers each datagram in upper case over an AF_UNIX SOCK_DGRAM socket at PATH. */
+#define _GNU_SOURCE /* ppoll() */
 #include "netio.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -43,11 +46,16 @@ int main(int argc, char **argv)
 {
 	static unsigned char buf[65536];
 	int fd;
+	sigset_t term, orig;
 
 	if (argc != 2 || argv[1][0] == '\0') {
 		fprintf(stderr, "usage: %s PATH\n", argv[0]);
 		return 2;
 	}
+	/* As in udp-upper-server.c: SIGTERM stays blocked except inside ppoll(), so it cannot be lost. */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &orig);
 	netio_catch_sigterm();
 	fd = bind_at(argv[1]);
 	if (fd < 0)
@@ -55,10 +63,14 @@ int main(int argc, char **argv)
 	while (!netio_stop) {
 		struct sockaddr_un from;
 		socklen_t fromlen = sizeof from;
-		ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fromlen);
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
 
+		if (ppoll(&pfd, 1, NULL, &orig) < 0)
+			continue; /* EINTR: the handler ran; netio_stop is set */
+		n = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
 		if (n < 0) {
-			if (errno != EINTR)
+			if (errno != EINTR && errno != EAGAIN)
 				perror("recvfrom");
 			continue;
 		}

@@ -18,6 +18,8 @@
 #include "scenario_data.h"
 #include "scenario_parse.h"
 
+#define SEND_PROGRESS_TICK 0.2 /* s: how often a send that waits looks for progress */
+
 /* Parses a loopback literal into addr with port. Only loopback: the harness never sends elsewhere. */
 static int loopback_addr(const char *text, int port, struct sockaddr_storage *ss, socklen_t *len)
 {
@@ -284,8 +286,21 @@ static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const
 	run_conn_write(cn);
 	if (nowait)
 		return RUN_OK;
+	/* Stuck is judged by progress, not by a total time: a program that keeps taking bytes, however slowly
+	 * (a loaded machine, small windows), is waited for up to the case's timeout; one that takes none for
+	 * `limit` seconds has stopped reading. */
 	double limit = run_scaled(c, SCENARIO_DEFAULT_WITHIN, RUN_DEFAULT_SEND);
-	int w = run_wait(c, run_now() + limit, drained, cn);
+	double idle_since = run_now();
+	size_t taken = cn->sent.len;
+	int w;
+	while ((w = run_wait(c, fmin(run_now() + SEND_PROGRESS_TICK, idle_since + limit), drained, cn)) == 0) {
+		if (cn->sent.len != taken) {
+			taken = cn->sent.len;
+			idle_since = run_now();
+		} else if (run_now() >= idle_since + limit) {
+			break;
+		}
+	}
 	if (w == -1)
 		return RUN_TIMEOUT;
 	if (w == -2)
@@ -293,8 +308,8 @@ static enum run_status send_stream(struct run_ctx *c, struct run_conn *cn, const
 	if (w == 0) {
 		size_t left = cn->out.len - cn->out_off;
 		run_detail(&c->r->expected, "the program reads what the harness sends");
-		run_detail(&c->r->actual, "%zu bytes still unsent after %.2fs: the program stopped reading",
-			   left, limit);
+		run_detail(&c->r->actual, "%zu bytes still unsent: the program took none for %.2fs (%zu taken in "
+			   "all): it stopped reading", left, limit, cn->sent.len);
 		return run_fail(c, RUN_FAIL, "send %s: the program stopped reading (%zu bytes stuck)", cn->name,
 				left);
 	}

@@ -113,6 +113,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s PORT\n", argv[0]);
 		return 2;
 	}
+	/* SIGTERM blocked except inside ppoll(): one arriving just before the wait would be lost. */
+	sigset_t term, orig;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &orig);
 	struct sigaction sa = {0};
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
@@ -140,7 +145,8 @@ int main(int argc, char **argv)
 			p[i + 1] = (struct pollfd){.fd = cl[i].fd,
 						   .events = (short)((cl[i].leaving || hold ? 0 : POLLIN) |
 								     (cl[i].outlen ? POLLOUT : 0))};
-		if (poll(p, (nfds_t)n + 1, hold ? 500 : -1) < 0)
+		struct timespec half = {.tv_nsec = 500000000};
+		if (ppoll(p, (nfds_t)n + 1, hold ? &half : NULL, &orig) < 0)
 			continue; /* EINTR: SIGTERM ends the loop */
 		/* Back to front, so that dropping client i (the last one moves to i) skips nobody polled. */
 		for (int i = n - 1; i >= 0; i--) {

@@ -43,9 +43,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	freeaddrinfo(ai);
-	struct pollfd p[2] = {{.fd = s, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
-	char buf[65536];
+	/* Never block on the socket: a send() that waited for room while the server waits for us to read its
+	 * answer would deadlock. Bytes the socket does not take now stay in `in`, and stdin is not read
+	 * until they are sent. */
+	struct pollfd p[2] = {{.fd = s}, {.fd = 0, .events = POLLIN}};
+	char in[65536], buf[65536];
+	size_t inlen = 0, inoff = 0;
+	int eof = 0;
 	for (;;) {
+		p[0].events = inoff < inlen ? POLLIN | POLLOUT : POLLIN;
+		p[1].fd = eof || inoff < inlen ? -1 : 0;
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -53,17 +60,30 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (p[1].revents) {
-			ssize_t n = read(0, buf, sizeof buf);
-			if (n > 0 && write_all(s, buf, (size_t)n) < 0) {
-				perror("send");
+			ssize_t n = read(0, in, sizeof in);
+			if (n < 0 && errno != EINTR) {
+				perror("read");
 				return 1;
+			}
+			if (n > 0) {
+				inlen = (size_t)n;
+				inoff = 0;
 			}
 			if (n == 0) {
 				shutdown(s, SHUT_WR);
-				p[1].fd = -1; /* stop polling stdin */
+				eof = 1; /* stop polling stdin */
 			}
 		}
-		if (p[0].revents) {
+		if (inoff < inlen) {
+			ssize_t w = send(s, in + inoff, inlen - inoff, MSG_DONTWAIT);
+			if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+				perror("send");
+				return 1;
+			}
+			if (w > 0)
+				inoff += (size_t)w;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t n = read(s, buf, sizeof buf);
 			if (n < 0 && errno == EINTR)
 				continue;

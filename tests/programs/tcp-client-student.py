@@ -15,18 +15,26 @@ def main():
         print(f"cannot connect to {host}:{port}: {e}", file=sys.stderr)
         return 1
     stdin_open = True
+    pending = b""  # read from stdin, not yet taken by the socket: no more stdin until it is
     out = sys.stdout.buffer
     try:
         while True:
-            watch = [sock, 0] if stdin_open else [sock]
-            readable, _, _ = select.select(watch, [], [])
+            watch = [sock, 0] if stdin_open and not pending else [sock]
+            readable, _, _ = select.select(watch, [sock] if pending else [], [])
             if 0 in readable:
                 data = os.read(0, 65536)
                 if data:
-                    sock.sendall(data)
+                    pending = data
                 else:
                     sock.shutdown(socket.SHUT_WR)  # no more to send: the server sees EOF
                     stdin_open = False
+            if pending:
+                # Never sendall(): blocked there, we would not read the answer while the server waits
+                # for us to read it before it reads more: a deadlock.
+                try:
+                    pending = pending[sock.send(pending, socket.MSG_DONTWAIT):]
+                except BlockingIOError:
+                    pass
             if sock in readable:
                 data = sock.recv(65536)
                 if not data:

@@ -1,7 +1,10 @@
 /* FILE: tcp-echo-fork-student.c: a known-correct echo server in the style of a course's fork example
  * (profile tcp-echo): one child per client, SIGCHLD reaped, exit 0 on SIGTERM. Usage: PORT */
+#define _GNU_SOURCE /* ppoll() */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,8 +52,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s PORT\n", argv[0]);
 		return 2;
 	}
+	/* SIGTERM and SIGCHLD stay blocked except inside ppoll(), which unblocks them atomically and always
+	 * returns EINTR after a handler. Checking `stop` and then blocking in accept() would lose a SIGTERM
+	 * landing in between, or during the SIGCHLD handler (SA_RESTART restarts accept()): no exit. */
+	sigset_t block, orig;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &orig);
 	struct sigaction sa = {0};
-	sa.sa_handler = on_term; /* no SA_RESTART: accept() returns EINTR and the loop ends */
+	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_chld;
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
@@ -63,14 +74,19 @@ int main(int argc, char **argv)
 		perror("bind/listen");
 		return 1;
 	}
+	fcntl(s, F_SETFL, O_NONBLOCK); /* accept() after ppoll() never waits, even if the client left */
 	while (!stop) {
+		struct pollfd p = {.fd = s, .events = POLLIN};
+		if (ppoll(&p, 1, NULL, &orig) < 0)
+			continue; /* EINTR: a handler ran, `stop` may be set */
 		int c = accept(s, NULL, NULL);
 		if (c < 0)
-			continue; /* EINTR (SIGCHLD, SIGTERM) or a client that left */
+			continue; /* a client that left */
 		pid_t pid = fork();
 		if (pid == 0) {
 			close(s);
 			signal(SIGTERM, SIG_DFL);
+			sigprocmask(SIG_SETMASK, &orig, NULL);
 			serve(c);
 			close(c);
 			_exit(0);

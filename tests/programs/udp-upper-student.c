@@ -1,7 +1,9 @@
 /* FILE: udp-upper-student.c: a known-correct UDP upper-case server in the style of a course's example
  * (profile udp-upper): recvfrom, a-z made A-Z, sendto the sender; exit 0 on SIGTERM. Usage: PORT */
+#define _GNU_SOURCE /* ppoll() */
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s PORT\n", argv[0]);
 		return 2;
 	}
+	/* SIGTERM blocked except inside ppoll(): one arriving just before recvfrom() would be lost. */
+	sigset_t term, orig;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &orig);
 	struct sigaction sa = {0};
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
@@ -35,9 +42,12 @@ int main(int argc, char **argv)
 	while (!stop) {
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof peer;
-		ssize_t n = recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&peer, &len);
+		struct pollfd p = {.fd = s, .events = POLLIN};
+		if (ppoll(&p, 1, NULL, &orig) < 0)
+			continue; /* EINTR: SIGTERM */
+		ssize_t n = recvfrom(s, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&peer, &len);
 		if (n < 0)
-			continue; /* EINTR */
+			continue;
 		for (ssize_t i = 0; i < n; i++)
 			if (buf[i] >= 'a' && buf[i] <= 'z')
 				buf[i] = (char)(buf[i] - 'a' + 'A');
