@@ -25,8 +25,9 @@ int cmd_sandbox_opt(struct cmd_sandbox *s, int ch, const char *arg, char *err, s
 	case CMD_SANDBOX_DIR:
 		c->dir = arg;
 		break;
-	case CMD_SANDBOX_MEMORY:
-		v = c->mem_mib = positive(arg, 1L << 20);
+	case CMD_SANDBOX_MEMORY: /* "unlimited": no RLIMIT_AS (sanitizer builds reserve terabytes of it) */
+		v = strcmp(arg, "unlimited") == 0 ? (c->mem_mib = SANDBOX_MEM_UNLIMITED, 1)
+						  : (c->mem_mib = positive(arg, 1L << 20));
 		break;
 	case CMD_SANDBOX_PROCESSES:
 		v = c->nproc = positive(arg, 1L << 20);

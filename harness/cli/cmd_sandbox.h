@@ -30,7 +30,7 @@ enum {
 #define CMD_SANDBOX_USAGE                                                                                    \
 	"  --dir DIR          the submission directory programs see (read-only, writes private);\n"            \
 	"                     default: the directory of the program file in the command, else .\n"           \
-	"  --memory MIB       address space of each program (default 1024)\n"                                 \
+	"  --memory MIB       address space of each program (default 1024; unlimited: none)\n"                                 \
 	"  --processes N      processes and threads of a case (default 256)\n"                                 \
 	"  --open-files N     open files of each program (default 1024)\n"                                     \
 	"  --file-size MIB    largest file a program writes (default 64)\n"                                    \

@@ -172,6 +172,8 @@ int grade_archive_extract(const char *archive, const char *dest, const struct gr
 			free(full);
 			break;
 		}
+		/* The entry's own name dies with set_pathname: from here on it is read from full. */
+		name = full + strlen(root) + 1;
 		archive_entry_set_pathname(e, full);
 		if (hard)
 			archive_entry_set_hardlink(e, hfull);

@@ -62,6 +62,7 @@ struct sandbox_config {
 #define SANDBOX_UID_COUNT 64
 #define SANDBOX_TMP_MIB 64
 #define SANDBOX_MEM_MIB 1024
+#define SANDBOX_MEM_UNLIMITED (-1L) /* mem_mib: no RLIMIT_AS (an ASan-built program reserves terabytes) */
 #define SANDBOX_NPROC 256
 #define SANDBOX_NOFILE 1024
 #define SANDBOX_FSIZE_MIB 64

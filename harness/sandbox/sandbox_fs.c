@@ -41,7 +41,7 @@ void sandbox_config_defaults(const struct sandbox_config *cfg, struct sandbox_co
 		out->uid_count = SANDBOX_UID_COUNT;
 	if (out->tmp_mib <= 0)
 		out->tmp_mib = SANDBOX_TMP_MIB;
-	if (out->mem_mib <= 0)
+	if (out->mem_mib == 0)
 		out->mem_mib = SANDBOX_MEM_MIB;
 	if (out->nproc <= 0)
 		out->nproc = SANDBOX_NPROC;

@@ -109,7 +109,6 @@ static void child_main(const struct child_args *a)
 		cpu = a->cpu_seconds < 1e9 ? (rlim_t)ceil(a->cpu_seconds) : (rlim_t)1e9;
 	limit(RLIMIT_CPU, cpu, cpu + 1); /* SIGXCPU at the soft limit, SIGKILL one second later */
 	limit(RLIMIT_NOFILE, (rlim_t)cfg->nofile, (rlim_t)cfg->nofile);
-	limit(RLIMIT_AS, (rlim_t)cfg->mem_mib << 20, (rlim_t)cfg->mem_mib << 20);
 	/* Counted per uid: as root, the case's own sandbox uid; as a user, the user's. */
 	limit(RLIMIT_NPROC, (rlim_t)cfg->nproc, (rlim_t)cfg->nproc);
 	if (sandbox_id_drop(sb, err) < 0)
@@ -118,6 +117,10 @@ static void child_main(const struct child_args *a)
 	/* Buffering must be the program's own: a harness environment that forces Python unbuffered would hide
 	 * a submission's missing flush. */
 	unsetenv("PYTHONUNBUFFERED");
+	/* Last before exec: nothing of ours allocates under it (a sanitizer runtime, having reserved terabytes
+	 * of address space, could not map another page). SANDBOX_MEM_UNLIMITED: none. */
+	if (cfg->mem_mib > 0)
+		limit(RLIMIT_AS, (rlim_t)cfg->mem_mib << 20, (rlim_t)cfg->mem_mib << 20);
 	execl("/bin/sh", "sh", "-c", a->cmd, (char *)NULL);
 	snprintf(err, sizeof err, "cannot start the program: /bin/sh: %s", strerror(errno));
 	child_fail(status_fd, err);
