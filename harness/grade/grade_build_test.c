@@ -44,8 +44,8 @@ static void test_default(void)
 	char *py = put("py", "server.py", "print(1)\n");
 	CHECK(grade_build_default(py) == NULL);
 	char *c = put("c", "server.c", "int main(void) { return 0; }\n");
-	put("c", "upper.c", "int main(void) { return 0; }\n");
-	put("c", "bad name.c", "x");
+	free(put("c", "upper.c", "int main(void) { return 0; }\n"));
+	free(put("c", "bad name.c", "x"));
 	char *cmd = grade_build_default(c);
 	CHECK_STR(cmd, "cc -O2 -pthread -o server server.c && cc -O2 -pthread -o upper upper.c");
 	struct grade_build_result r;
