@@ -64,5 +64,5 @@ for t in fuzz_case fuzz_suite fuzz_pcap fuzz_frames fuzz_fault fuzz_assignment; 
     for a in "$work/art-$t"/*; do [ -f "$a" ] && { echo "input $a:"; head -c 512 "$a" | od -c | head -20; }; done
   fi
 done
-[ $failures -eq 0 ] && echo "fuzz-smoke: 5 targets, no crash"
+[ $failures -eq 0 ] && echo "fuzz-smoke: 6 targets, no crash"
 [ $failures -eq 0 ]
