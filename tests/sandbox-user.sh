@@ -39,5 +39,5 @@ cp "$build/tests/sandbox_fs_test" "$work/bin/" && chmod 755 "$work/bin/sandbox_f
 # 3. Every hostile program, then a correct case in the same run.
 run_hostiles
 
-echo "sandbox-user: $failures failure(s)"
-[ $failures -eq 0 ]
+echo "sandbox-user: $(failures) failure(s)"
+[ "$(failures)" -eq 0 ]

@@ -86,5 +86,5 @@ grep -q "bad-limit.case:2:12: open-files: 0 is out of range (1 to 1048576)" "$wo
   fail "lint: a bad limit header is not reported at file:line: $(cat "$work/l-lint.txt")"
 check_gone limits
 
-echo "sandbox: $failures failure(s)"
-[ $failures -eq 0 ]
+echo "sandbox: $(failures) failure(s)"
+[ "$(failures)" -eq 0 ]
