@@ -77,8 +77,8 @@ static void test_headers(void)
 	bad("memory 99999999999999999999999",
 	    "t.case:2:8: memory: expected MiB of memory, a whole number from 1 to 1048576, found "
 	    "'99999999999999999999999'");
-	bad("processes", "t.case:2:10: processes: expected a number of processes");
-	bad("memory 200 300", "t.case:2:12: memory: unexpected '300' after the statement");
+	bad("processes", "t.case:2:11: processes: missing a number of processes after 'processes'");
+	bad("memory 200 300", "t.case:2:12: memory: trailing '300' after a complete statement");
 	bad("memory 200\nmemory 300", "t.case:3:1: duplicate 'memory' header (first on line 2)");
 	bad("connect c1\ncpu-time 5s", "t.case:3:1: 'cpu-time' is a header: it must come before the first step "
 				       "(line 2)");
