@@ -80,27 +80,43 @@ check_host() {
   cmp -s cases/tcp-echo/reset-then-new-client.case "$work/sub/suite/reset-then-new-client.case" ||
     fail "$1: the suite's case was changed"
   cmp -s "$sc" "$work/bin/sockcheck" || fail "$1: the sockcheck binary was changed"
+  # The host's /tmp itself (other tests' directories in it are theirs) and this test's directory.
   local leaked
-  leaked=$(find /tmp "$work" -maxdepth 3 \( -uid +60999 -uid -61064 \) -newer "$work/port" 2>/dev/null | head -3)
+  leaked=$(find /tmp -maxdepth 1 \( -uid +60999 -uid -61064 \) -newer "$work/port" 2>/dev/null | head -3)
+  leaked+=$(find "$work" -maxdepth 3 \( -uid +60999 -uid -61064 \) -newer "$work/port" 2>/dev/null | head -3)
   [ -z "$leaked" ] || fail "$1: files of the sandbox uids reached the host: $leaked"
-  if id "$sb_user" >/dev/null 2>&1; then
-    leaked=$(find /tmp "$work" -maxdepth 3 -user "$sb_user" -newer "$work/port" -not -path "$work/sub*" \
+  if [ "${sb_mode:-root}" = user ]; then
+    leaked=$(find /tmp -maxdepth 1 -user "$sb_user" -newer "$work/port" -not -name '.sockcheck-scratch-*' \
+      2>/dev/null | head -3)
+    leaked+=$(find "$work" -maxdepth 3 -user "$sb_user" -newer "$work/port" -not -path "$work/sub*" \
       -not -path "$work/ucaptures*" 2>/dev/null | head -3)
     [ -z "$leaked" ] || fail "$1: files of the user's programs reached the host: $leaked"
   fi
   [ -z "$(ls -A /tmp/.sockcheck-scratch-"$(id -u)" 2>/dev/null)" ] || fail "$1: the scratch mount point is not empty"
 }
 
-# check_gone WHAT: no process of this test's programs is left (each one's command line holds $work; as the
-# user, none of the user's processes at all): the host's process count is back where it was.
+# ours PID...: those of the PIDs that belong to this test: their command line or working directory holds
+# $work (sockcheck's workers rename themselves "[sockcheck]" but keep its working directory, $work).
+ours() {
+  local pid
+  for pid in "$@"; do
+    [ "$pid" = "$listener" ] && continue
+    case "$(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) $(readlink /proc/"$pid"/cwd 2>/dev/null)/" in
+    *"$work/"*) echo "$pid $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null | cut -c1-150)" ;;
+    esac
+  done
+}
+
+# check_gone WHAT: no process of this test is left (as the user: none of the user's processes that is this
+# test's): the host's process count is back where it was.
 check_gone() {
   local left
   sleep 0.2
-  left=$(pgrep -af "$work/" | grep -v "^$listener " | head -3)
-  [ -z "$left" ] || { fail "$1: processes left behind: $left"; pkill -KILL -f "$work/sub/"; }
-  if [ "${sb_mode:-root}" = user ]; then
-    left=$(pgrep -au "$sb_user" | head -3)
-    [ -z "$left" ] || { fail "$1: processes of $sb_user left behind: $left"; pkill -KILL -u "$sb_user"; }
+  # shellcheck disable=SC2046
+  left=$(ours $(pgrep -f "$work/") $( [ "${sb_mode:-root}" = user ] && pgrep -u "$sb_user") | sort -u | head -3)
+  if [ -n "$left" ]; then
+    fail "$1: processes left behind: $left"
+    kill -KILL $(echo "$left" | cut -d' ' -f1) 2>/dev/null
   fi
 }
 
