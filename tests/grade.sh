@@ -239,5 +239,15 @@ sleep 1
 left=$(pgrep -f -- "--captures $T/intr" || true)
 [ -z "$left" ] && pass "no process is left behind" || { fail "no process is left behind"; ps -o pid,args -p $left; }
 
+# 9. An assignment's limits (at its top, and a part's own) reach each part's `sockcheck run` and the
+#    feedback's reproduce lines.
+sed -e "s|\.\./\.\./cases/|$SRC/cases/|g" -e 's/^name .*/&\nmemory 300/' -e 's/^  points  10$/&\n  cpu-time 20s/' \
+	"$ASSIGN" >"$T/limits.assignment"
+timeout 120 "$SOCKCHECK" grade "$T/limits.assignment" "$CLASS" --out "$T/lim" --only cy >"$T/lim.out" 2>&1
+expect "grading with the assignment's limits exits 0" 0 $?
+has "a part's limits and the assignment's are given to its sockcheck run" "$T/lim/cy/report.json" "--memory 300 --cpu-time 20"
+has "and repeated in the feedback's reproduce line" "$T/lim/cy/feedback.txt" \
+	"reproduce: sockcheck run --server './server {port}' --filter 'tcp-echo/nul-bytes' --memory 300 --cpu-time 20 cases/tcp-echo"
+
 echo "grade: $fails failure(s)"
 [ "$fails" -eq 0 ]

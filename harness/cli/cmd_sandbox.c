@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[] = {"--dir", "--memory", "--processes", "--open-files", "--file-size",
-				    "--tmp-size", "--sandbox-uids"};
+#include "scenario_limit.h"
+
+static const char *const names[] = {"--dir",      "--memory",       "--processes", "--open-files",
+				    "--file-size", "--tmp-size", "--sandbox-uids", "--cpu-time", "--output-size"};
 
 /* A positive integer no larger than max, or -1. */
 static long positive(const char *arg, long max)
@@ -14,6 +16,14 @@ static long positive(const char *arg, long max)
 	char *end;
 	long v = strtol(arg, &end, 10);
 	return *arg && !*end && v >= 1 && v <= max ? v : -1;
+}
+
+/* The value of a limit a case header may also set, in that header's range (scenario_limit.h), or -1. */
+static long in_range(const char *arg, enum scenario_limit l)
+{
+	const struct scenario_limit_info *in = scenario_limit_info(l);
+	long v = positive(arg, in->max);
+	return v >= in->min ? v : -1;
 }
 
 int cmd_sandbox_opt(struct cmd_sandbox *s, int ch, const char *arg, char *err, size_t errlen)
@@ -27,16 +37,22 @@ int cmd_sandbox_opt(struct cmd_sandbox *s, int ch, const char *arg, char *err, s
 		break;
 	case CMD_SANDBOX_MEMORY: /* "unlimited": no RLIMIT_AS (sanitizer builds reserve terabytes of it) */
 		v = strcmp(arg, "unlimited") == 0 ? (c->mem_mib = SANDBOX_MEM_UNLIMITED, 1)
-						  : (c->mem_mib = positive(arg, 1L << 20));
+						  : (c->mem_mib = in_range(arg, SCENARIO_LIMIT_MEMORY));
 		break;
 	case CMD_SANDBOX_PROCESSES:
-		v = c->nproc = positive(arg, 1L << 20);
+		v = c->nproc = in_range(arg, SCENARIO_LIMIT_PROCESSES);
 		break;
 	case CMD_SANDBOX_OPEN_FILES:
-		v = c->nofile = positive(arg, 1L << 20);
+		v = c->nofile = in_range(arg, SCENARIO_LIMIT_OPEN_FILES);
 		break;
 	case CMD_SANDBOX_FILE_SIZE:
-		v = c->fsize_mib = positive(arg, 1L << 20);
+		v = c->fsize_mib = in_range(arg, SCENARIO_LIMIT_FILE_SIZE);
+		break;
+	case CMD_SANDBOX_CPU_TIME:
+		v = c->cpu_s = in_range(arg, SCENARIO_LIMIT_CPU_TIME);
+		break;
+	case CMD_SANDBOX_OUTPUT_SIZE:
+		v = c->output_mib = in_range(arg, SCENARIO_LIMIT_OUTPUT_SIZE);
 		break;
 	case CMD_SANDBOX_TMP_SIZE:
 		v = c->tmp_mib = positive(arg, 1L << 20);
@@ -59,7 +75,13 @@ int cmd_sandbox_opt(struct cmd_sandbox *s, int ch, const char *arg, char *err, s
 		return -1;
 	}
 	if (v < 0) {
-		snprintf(err, errlen, "%s wants a positive integer, got '%s'", name, arg);
+		int l = scenario_limit_find(name + 2);
+		if (l >= 0)
+			snprintf(err, errlen, "%s wants a whole number from %ld to %ld%s, got '%s'", name,
+				 scenario_limit_info(l)->min, scenario_limit_info(l)->max,
+				 l == SCENARIO_LIMIT_MEMORY ? " (or unlimited)" : "", arg);
+		else
+			snprintf(err, errlen, "%s wants a positive integer, got '%s'", name, arg);
 		return -1;
 	}
 	s->given[ch - CMD_SANDBOX_DIR] = arg;

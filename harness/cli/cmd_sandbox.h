@@ -15,6 +15,8 @@ enum {
 	CMD_SANDBOX_FILE_SIZE,
 	CMD_SANDBOX_TMP_SIZE,
 	CMD_SANDBOX_UIDS,
+	CMD_SANDBOX_CPU_TIME,
+	CMD_SANDBOX_OUTPUT_SIZE,
 	CMD_SANDBOX_END
 };
 
@@ -25,18 +27,24 @@ enum {
 		{"open-files", required_argument, 0, CMD_SANDBOX_OPEN_FILES},                                  \
 		{"file-size", required_argument, 0, CMD_SANDBOX_FILE_SIZE},                                    \
 		{"tmp-size", required_argument, 0, CMD_SANDBOX_TMP_SIZE},                                      \
-		{"sandbox-uids", required_argument, 0, CMD_SANDBOX_UIDS}
+		{"sandbox-uids", required_argument, 0, CMD_SANDBOX_UIDS},                                      \
+		{"cpu-time", required_argument, 0, CMD_SANDBOX_CPU_TIME},                                      \
+		{"output-size", required_argument, 0, CMD_SANDBOX_OUTPUT_SIZE}
 
 #define CMD_SANDBOX_USAGE                                                                                    \
 	"  --dir DIR          the submission directory programs see (read-only, writes private);\n"            \
 	"                     default: the directory of the program file in the command, else .\n"           \
-	"  --memory MIB       address space of each program (default 1024; unlimited: none)\n"                                 \
+	"  --memory MIB       address space of each program (default 1024; unlimited: none)\n"                 \
 	"  --processes N      processes and threads of a case (default 256)\n"                                 \
+	"  --cpu-time SECONDS CPU time of each program (default: the case's timeout + 5)\n"                    \
 	"  --open-files N     open files of each program (default 1024)\n"                                     \
 	"  --file-size MIB    largest file a program writes (default 64)\n"                                    \
+	"  --output-size MIB  stdout and stderr of each program kept, each (default 8)\n"                     \
 	"  --tmp-size MIB     the case's writable tmpfs: /tmp and writes to DIR (default 64)\n"                \
 	"  --sandbox-uids BASE:COUNT\n"                                                                       \
-	"                     as root, programs run as one uid of this range per case (default 61000:64)\n"
+	"                     as root, programs run as one uid of this range per case (default 61000:64)\n"   \
+	"                     A case's own header (memory, processes, cpu-time, open-files, file-size,\n"     \
+	"                     output-size) wins over these options (docs/sandbox.md)\n"
 
 /* The sandbox options given, their values as given (for reproduce lines), and the paths to hide. */
 struct cmd_sandbox {

@@ -102,6 +102,19 @@ static int one_number(struct parser *p, size_t kw, size_t nl, int duration, doub
 	return 0;
 }
 
+/* `memory 256`, `cpu-time 20s`, ...: one value in the limit's range (scenario_limit.h). */
+static void limit_statement(struct parser *p, size_t kw, size_t nl, enum scenario_limit l, long *limits)
+{
+	const struct scenario_tok *k = &p->t.v[kw];
+	char msg[200];
+	if (nl != kw + 2) {
+		diag(p, k->line, k->col, "'%s' wants one value (%s)", k->text, scenario_limit_info(l)->what);
+		return;
+	}
+	if (scenario_limit_value(l, &p->t.v[kw + 1], &limits[l], msg, sizeof msg) < 0)
+		diag(p, p->t.v[kw + 1].line, p->t.v[kw + 1].col, "%s", msg);
+}
+
 static void part_statement(struct parser *p, size_t kw, size_t nl)
 {
 	const struct scenario_tok *k = &p->t.v[kw];
@@ -147,6 +160,8 @@ static void part_statement(struct parser *p, size_t kw, size_t nl)
 	} else if (strcmp(k->text, "client") == 0) {
 		add_cmd(p, k, rest, pt->clients, &pt->nclients);
 		rest = NULL;
+	} else if (scenario_limit_find(k->text) >= 0) {
+		limit_statement(p, kw, nl, scenario_limit_find(k->text), pt->limits);
 	} else if (strcmp(k->text, "points") == 0) {
 		one_number(p, kw, nl, 0, &pt->points);
 	} else if (strcmp(k->text, "timeout") == 0) {
@@ -167,7 +182,7 @@ static void part_statement(struct parser *p, size_t kw, size_t nl)
 	} else {
 		diag(p, k->line, k->col,
 		     "unknown statement '%s' in a part (suite, server, client, points, visibility, strict, timeout, "
-		     "end)", k->text);
+		     "a limit such as memory or cpu-time, end)", k->text);
 	}
 	free(rest);
 }
@@ -187,6 +202,8 @@ static void top_statement(struct parser *p, size_t kw, size_t nl)
 		free(a->build);
 		a->build = rest;
 		rest = NULL;
+	} else if (scenario_limit_find(k->text) >= 0) {
+		limit_statement(p, kw, nl, scenario_limit_find(k->text), a->limits);
 	} else if (strcmp(k->text, "build-timeout") == 0) {
 		one_number(p, kw, nl, 1, &a->build_timeout);
 	} else if (strcmp(k->text, "build-output") == 0) {
@@ -231,7 +248,8 @@ static void top_statement(struct parser *p, size_t kw, size_t nl)
 		}
 	} else {
 		diag(p, k->line, k->col,
-		     "unknown statement '%s' (name, build, build-timeout, build-output, submission-name, part)",
+		     "unknown statement '%s' (name, build, build-timeout, build-output, submission-name, part, "
+		     "memory, processes, cpu-time, file-size, open-files, output-size)",
 		     k->text);
 	}
 	free(rest);
@@ -277,6 +295,10 @@ struct grade_assignment *grade_assign_parse_text(const char *path, const char *t
 	}
 	if (p.part)
 		diag(&p, p.part->line, 1, "part '%s' has no 'end'", p.part->name);
+	for (size_t k = 0; k < a->nparts; k++) /* a part's own limits win over the assignment's */
+		for (int l = 0; l < SCENARIO_LIMIT_COUNT; l++)
+			if (!a->parts[k].limits[l])
+				a->parts[k].limits[l] = a->limits[l];
 	if (!a->name)
 		diag(&p, 1, 1, "the assignment has no 'name' line");
 	if (a->nparts == 0)

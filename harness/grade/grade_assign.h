@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "scenario_limit.h"
+
 #define GRADE_ALT_MAX 8   /* server (or client) alternatives per part */
 #define GRADE_SUITE_MAX 8 /* suites per part */
 
@@ -21,6 +23,9 @@ struct grade_part {
 	enum grade_visibility visibility;
 	int strict;     /* SHOULD cases count fully */
 	double timeout; /* seconds its `sockcheck run` may take; 0 until grade_suites_scan (its cases' sum + 60) */
+	/* Sandbox limits (`memory 256`, `cpu-time 20s`, ...) given to its `sockcheck run` as options: the part's
+	 * own, else the assignment's; 0: sockcheck's default. A case's own header wins over them. */
+	long limits[SCENARIO_LIMIT_COUNT];
 	int line;
 };
 
@@ -32,6 +37,7 @@ struct grade_assignment {
 	double build_timeout;  /* seconds */
 	size_t build_output;   /* bytes of build log kept */
 	char *name_pattern;    /* `submission-name /REGEX/`: group 1 of a folder's name is the submission's */
+	long limits[SCENARIO_LIMIT_COUNT]; /* limits for every part (a part's own win); 0: not set */
 	struct grade_part *parts;
 	size_t nparts;
 };

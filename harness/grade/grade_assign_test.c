@@ -134,9 +134,78 @@ static void test_errors(void)
 	free(d);
 }
 
+/* Limits at the top apply to every part; a part's own win; each is checked against its range. */
+static void test_limits(void)
+{
+	const char *text = "name Lab 3\n"
+			   "memory 300\n"
+			   "cpu-time 20s\n"
+			   "output-size 2\n"
+			   "part a\n"
+			   "  suite cases/tcp-echo\n"
+			   "  server ./s {port}\n"
+			   "  memory 100\n"
+			   "  processes 32\n"
+			   "  file-size 4\n"
+			   "  open-files 64\n"
+			   "end\n"
+			   "part b\n"
+			   "  suite cases/tcp-echo\n"
+			   "  server ./s {port}\n"
+			   "end\n";
+	char *d;
+	size_t n;
+	struct grade_assignment *a = parse(text, &d, &n);
+	CHECK(a != NULL);
+	if (d)
+		fprintf(stderr, "%s\n", d);
+	free(d);
+	if (!a)
+		return;
+	const long *pa = a->parts[0].limits, *pb = a->parts[1].limits;
+	CHECK_INT(pa[SCENARIO_LIMIT_MEMORY], 100);
+	CHECK_INT(pa[SCENARIO_LIMIT_PROCESSES], 32);
+	CHECK_INT(pa[SCENARIO_LIMIT_CPU_TIME], 20);
+	CHECK_INT(pa[SCENARIO_LIMIT_FILE_SIZE], 4);
+	CHECK_INT(pa[SCENARIO_LIMIT_OPEN_FILES], 64);
+	CHECK_INT(pa[SCENARIO_LIMIT_OUTPUT_SIZE], 2);
+	CHECK_INT(pb[SCENARIO_LIMIT_MEMORY], 300);
+	CHECK_INT(pb[SCENARIO_LIMIT_PROCESSES], 0);
+	CHECK_INT(pb[SCENARIO_LIMIT_CPU_TIME], 20);
+	CHECK_INT(pb[SCENARIO_LIMIT_OUTPUT_SIZE], 2);
+	grade_assign_free(a);
+
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{"name x\nmemory 0\n", "./lab.assignment:2:8: memory: 0 is out of range (1 to 1048576 MiB)"},
+		{"name x\ncpu-time 20\n", "./lab.assignment:2:10: cpu-time: expected a CPU time (a duration such as "
+					   "20s) from 1s to 600s, found '20'"},
+		{"name x\npart a\n  suite cases/tcp-echo\n  server ./s {port}\n  output-size 1000\nend\n",
+		 "./lab.assignment:5:15: output-size: 1000 is out of range (1 to 256 MiB)"},
+		{"name x\nopen-files\n", "./lab.assignment:2:1: 'open-files' needs a value"},
+		{"name x\nprocesses 5 6\n", "./lab.assignment:2:1: 'processes' wants one value (a number of processes)"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		d = NULL;
+		n = 0;
+		a = parse(bad[i].text, &d, &n);
+		CHECK(a == NULL);
+		if (!d || !strstr(d, bad[i].want)) {
+			unit_failed++;
+			fprintf(stderr, "limits case %zu: want \"%s\" in:\n%s\n", i, bad[i].want, d ? d : "(no message)");
+		} else {
+			unit_passed++;
+		}
+		free(d);
+		grade_assign_free(a);
+	}
+}
+
 int main(void)
 {
 	test_issue_example();
+	test_limits();
 	test_every_statement();
 	test_errors();
 	CHECK_STR(grade_visibility_name(GRADE_HIDDEN), "hidden");

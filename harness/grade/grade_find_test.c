@@ -117,9 +117,15 @@ static void test_commands(void)
 	char *alts2[] = {"python3 x.py {port}"};
 	CHECK(grade_run_pick(d, alts2, 1) == NULL);
 	free(d);
-	char *r = grade_run_reproduce("server", "python3 it's.py {port}", "tcp-echo", "basic", 7, 1);
+	char *r = grade_run_reproduce("server", "python3 it's.py {port}", "tcp-echo", "basic", 7, 1, NULL);
 	CHECK_STR(r, "sockcheck run --server 'python3 it'\\''s.py {port}' --filter 'tcp-echo/basic' --seed 7 "
 		     "--strict cases/tcp-echo");
+	free(r);
+	/* An assignment's limits are repeated, so the line reproduces what the grader ran. */
+	long limits[SCENARIO_LIMIT_COUNT] = {[SCENARIO_LIMIT_MEMORY] = 300, [SCENARIO_LIMIT_CPU_TIME] = 20};
+	r = grade_run_reproduce("server", "./s {port}", "tcp-echo", "basic", 1, 0, limits);
+	CHECK_STR(r, "sockcheck run --server './s {port}' --filter 'tcp-echo/basic' --memory 300 --cpu-time 20 "
+		     "cases/tcp-echo");
 	free(r);
 	char name[] = "a/b c,\"d\";e";
 	grade_find_safe_name(name);

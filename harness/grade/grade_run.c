@@ -89,7 +89,7 @@ static void quote(char *out, size_t outlen, const char *s)
 }
 
 char *grade_run_reproduce(const char *role, const char *cmd, const char *suite, const char *name,
-			  unsigned long long seed, int strict)
+			  unsigned long long seed, int strict, const long *limits)
 {
 	char buf[2048], fil[512];
 	snprintf(buf, sizeof buf, "sockcheck run --%s ", role);
@@ -101,7 +101,12 @@ char *grade_run_reproduce(const char *role, const char *cmd, const char *suite, 
 	len = strlen(buf);
 	if (seed != 1)
 		len += (size_t)snprintf(buf + len, sizeof buf - len, " --seed %llu", seed);
-	snprintf(buf + len, sizeof buf - len, "%s cases/%s", strict ? " --strict" : "", suite);
+	for (int l = 0; limits && l < SCENARIO_LIMIT_COUNT && len < sizeof buf; l++)
+		if (limits[l])
+			len += (size_t)snprintf(buf + len, sizeof buf - len, " --%s %ld", scenario_limit_info(l)->name,
+						limits[l]);
+	if (len < sizeof buf)
+		snprintf(buf + len, sizeof buf - len, "%s cases/%s", strict ? " --strict" : "", suite);
 	return strdup(buf);
 }
 
@@ -229,7 +234,7 @@ static void collect(const struct grade_part *pt, const char *work, const char *s
 				gc->capture = strdup(r->capture + sublen + 1);
 			if (r->verdict != VERDICT_PASS && r->suite && r->name)
 				gc->reproduce = grade_run_reproduce(role, p->command, r->suite, r->name,
-								    (unsigned long long)r->seed, strict);
+								    (unsigned long long)r->seed, strict, pt->limits);
 			if (r->verdict == VERDICT_ERROR && p->status != GRADE_ERROR) {
 				p->status = GRADE_ERROR;
 				set(&p->message, "case %s/%s could not be run (the harness's fault): %s", r->suite,
@@ -280,7 +285,8 @@ static void run_part(const struct grade_ctx *c, size_t k, const char *work, cons
 	int strict = c->strict || pt->strict;
 	char caps[4096];
 	snprintf(caps, sizeof caps, "%s/captures", subout);
-	const char *args[12 + GRADE_SUITE_MAX];
+	const char *args[12 + 2 * SCENARIO_LIMIT_COUNT + GRADE_SUITE_MAX];
+	char opts[SCENARIO_LIMIT_COUNT][32], vals[SCENARIO_LIMIT_COUNT][24];
 	size_t n = 0;
 	args[n++] = server ? "--server" : "--client";
 	args[n++] = cmd;
@@ -292,6 +298,14 @@ static void run_part(const struct grade_ctx *c, size_t k, const char *work, cons
 	args[n++] = "2";
 	if (strict)
 		args[n++] = "--strict";
+	for (int l = 0; l < SCENARIO_LIMIT_COUNT; l++) { /* the assignment's limits: `run --memory 256`, ... */
+		if (!pt->limits[l])
+			continue;
+		snprintf(opts[l], sizeof opts[l], "--%s", scenario_limit_info(l)->name);
+		snprintf(vals[l], sizeof vals[l], "%ld", pt->limits[l]);
+		args[n++] = opts[l];
+		args[n++] = vals[l];
+	}
 	args[n++] = "--";
 	for (size_t i = 0; i < pt->nsuites; i++)
 		args[n++] = pt->suites[i];

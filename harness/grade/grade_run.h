@@ -32,8 +32,9 @@ const char *grade_run_pick(const char *dir, char *const *cmds, size_t n);
  * of failing cases. s->status is always definite; a harness fault is GRADE_ERROR with its reason. */
 void grade_run_submission(const struct grade_ctx *c, const struct grade_found *f, struct grade_sub *s);
 
-/* A command line the student can run from a sockcheck checkout to reproduce one case. Caller frees. */
+/* A command line the student can run from a sockcheck checkout to reproduce one case, with the part's
+ * sandbox limits (SCENARIO_LIMIT_COUNT values, 0 unset; NULL: none). Caller frees. */
 char *grade_run_reproduce(const char *role, const char *cmd, const char *suite, const char *name,
-			  unsigned long long seed, int strict);
+			  unsigned long long seed, int strict, const long *limits);
 
 #endif

@@ -1,5 +1,6 @@
 /* run.c: one case from parsed steps to verdict: sandbox, capture, the step switch, teardown. */
 #define _GNU_SOURCE
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,10 +191,19 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 
 	char err[SANDBOX_ERRBUF_SIZE];
 	enum run_status s = RUN_OK;
-	/* A case's own `memory` and `processes` headers win over the command line's, as its `seed` does. */
+	/* A case's own limits (`memory`, `cpu-time`, ... headers) win over the command line's, as its `seed`
+	 * does. CPU time, like every deadline, is multiplied by the time scale. */
 	struct sandbox_config cfg = o->sandbox ? *o->sandbox : (struct sandbox_config){0};
-	cfg.mem_mib = sc->mem_mib ? sc->mem_mib : cfg.mem_mib;
-	cfg.nproc = sc->nproc ? sc->nproc : cfg.nproc;
+	const long *lim = sc->limits;
+	cfg.mem_mib = lim[SCENARIO_LIMIT_MEMORY] ? lim[SCENARIO_LIMIT_MEMORY] : cfg.mem_mib;
+	cfg.nproc = lim[SCENARIO_LIMIT_PROCESSES] ? lim[SCENARIO_LIMIT_PROCESSES] : cfg.nproc;
+	cfg.cpu_s = lim[SCENARIO_LIMIT_CPU_TIME] ? lim[SCENARIO_LIMIT_CPU_TIME] : cfg.cpu_s;
+	cfg.fsize_mib = lim[SCENARIO_LIMIT_FILE_SIZE] ? lim[SCENARIO_LIMIT_FILE_SIZE] : cfg.fsize_mib;
+	cfg.nofile = lim[SCENARIO_LIMIT_OPEN_FILES] ? lim[SCENARIO_LIMIT_OPEN_FILES] : cfg.nofile;
+	cfg.output_mib = lim[SCENARIO_LIMIT_OUTPUT_SIZE] ? lim[SCENARIO_LIMIT_OUTPUT_SIZE] : cfg.output_mib;
+	if (cfg.cpu_s > 0)
+		cfg.cpu_s = (long)ceil((double)cfg.cpu_s * o->time_scale);
+	c->stream_cap = (size_t)(cfg.output_mib > 0 ? cfg.output_mib : SANDBOX_OUTPUT_MIB) << 20;
 	c->sb = sandbox_enter_with(&cfg, err);
 	if (!c->sb) {
 		s = run_fail(c, RUN_ERROR, "sandbox: %s (see `sockcheck doctor`)", err);

@@ -40,6 +40,7 @@ struct run_conn *run_conn_add(struct run_ctx *c, const char *name, enum run_conn
 	cn->name = strdup(name);
 	cn->kind = kind;
 	cn->fd = fd;
+	cn->cap = kind != RUN_CONN_STREAM_IN ? RUN_SOCKET_CAP : c->stream_cap ? c->stream_cap : RUN_STREAM_CAP;
 	if (fd >= 0)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	c->conns[c->nconns++] = cn;
@@ -109,8 +110,7 @@ void run_conns_free(struct run_ctx *c)
 
 static void keep_rx(struct run_conn *cn, const unsigned char *p, size_t n)
 {
-	size_t cap = cn->kind == RUN_CONN_STREAM_IN ? RUN_STREAM_CAP : RUN_SOCKET_CAP;
-	if ((cn->rx.len + n > cap || bytes_append(&cn->rx, p, n) != 0) && !cn->overflow)
+	if ((cn->rx.len + n > cn->cap || bytes_append(&cn->rx, p, n) != 0) && !cn->overflow)
 		cn->overflow = 1; /* reported once by report_overflow() */
 }
 
@@ -282,8 +282,9 @@ static int report_overflow(struct run_ctx *c)
 			continue;
 		cn->overflow = 2;
 		if (cn->kind == RUN_CONN_STREAM_IN) {
-			result_set(&c->r->notes, "%s%sthe program wrote more than %u MiB on %s; the rest was discarded",
-				   c->r->notes ? c->r->notes : "", c->r->notes ? "; " : "", RUN_STREAM_CAP >> 20, cn->name);
+			result_set(&c->r->notes, "%s%sthe program wrote more than %zu MiB on %s (the output size limit); "
+				   "the rest was discarded", c->r->notes ? c->r->notes : "", c->r->notes ? "; " : "",
+				   cn->cap >> 20, cn->name);
 			continue;
 		}
 		run_fail(c, RUN_ERROR, "harness: more than %u MiB arrived on %s, more than the harness keeps",

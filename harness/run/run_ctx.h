@@ -22,7 +22,7 @@
 /* `expect P running` waits at most this long (scaled) for the program to settle before judging. */
 #define RUN_SETTLE_MAX 1.0
 
-#define RUN_STREAM_CAP (8u << 20) /* program stdout/stderr kept per stream (tcp-client/no-deadlock prints 8 MiB) */
+#define RUN_STREAM_CAP ((size_t)SANDBOX_OUTPUT_MIB << 20) /* default output size limit per program and stream */
 #define RUN_IO_BUDGET (1u << 20)    /* bytes one read or write pass moves before the loop goes on */
 #define RUN_SOCKET_CAP (256u << 20) /* bytes kept per harness socket and direction */
 
@@ -55,6 +55,7 @@ struct run_conn {
 	int eof, reset, rd_errno;
 	int paused, wr_shut, rd_shut;
 	size_t echo_window;  /* `echo`: what arrives is queued back; no reading while this much is queued */
+	size_t cap;          /* rx keeps at most this much (the output size limit, or RUN_SOCKET_CAP) */
 	int overflow;        /* rx hit its cap: later bytes were read and discarded (2: reported) */
 	int connecting, connect_errno;
 	int *pending;        /* LISTEN_TCP: accepted connections not yet taken by an `accept` step */
@@ -118,6 +119,7 @@ struct run_ctx {
 	char *unix_dir, *unix_path; /* the case's socket directory and path ({path}), as the harness sees them */
 	char *unix_prog_path;       /* the same path as the program sees it (what {path} becomes) */
 	int stale_planted;        /* a `stale-socket` step left a socket file at the path */
+	size_t stream_cap;        /* bytes of a program's stdout (and of its stderr) kept: the output size limit */
 	/* timeline: which step ran when, on the capture's (realtime) clock */
 	struct run_event *events;
 	size_t nevents;

@@ -243,12 +243,15 @@ struct sandbox *sandbox_enter_with(const struct sandbox_config *cfg, char errbuf
 		return fail_enter(sb);
 	if (enter_files(sb, errbuf) < 0)
 		return fail_enter(sb);
-	if (unshare(CLONE_NEWNET) < 0) {
+	/* With the network, System V IPC and the hostname become the case's own: a program sees no shared
+	 * memory segment, semaphore or message queue of the host's, and a hostname it set would be its own. */
+	const int ns = CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+	if (unshare(ns) < 0) {
 		int e = errno;
 		/* Root without CAP_SYS_ADMIN (a container) may still own a user namespace of its own. */
 		char ignored[SANDBOX_ERRBUF_SIZE];
-		if (!(e == EPERM && was_root && enter_userns(ignored) == 0 && unshare(CLONE_NEWNET) == 0)) {
-			errf(errbuf, "cannot create a network namespace: %s%s", strerror(e),
+		if (!(e == EPERM && was_root && enter_userns(ignored) == 0 && unshare(ns) == 0)) {
+			errf(errbuf, "cannot create a network, IPC and UTS namespace: %s%s", strerror(e),
 			     ns_hint(e, was_root));
 			return fail_enter(sb);
 		}

@@ -1,4 +1,4 @@
-/* sandbox.h: a case's isolation: fresh network + PID namespaces, our init, and the programs under test. */
+/* sandbox.h: a case's isolation: fresh network, IPC, UTS and PID namespaces, our init, the programs under test. */
 #ifndef SOCKCHECK_SANDBOX_H
 #define SOCKCHECK_SANDBOX_H
 
@@ -56,6 +56,8 @@ struct sandbox_config {
 	long nproc;     /* RLIMIT_NPROC: processes and threads of the case's uid */
 	long nofile;    /* RLIMIT_NOFILE */
 	long fsize_mib; /* RLIMIT_FSIZE */
+	long cpu_s;     /* RLIMIT_CPU of each program, seconds; 0: the cpu_seconds given to sandbox_spawn */
+	long output_mib; /* each program's stdout and stderr the runner keeps (the sandbox itself reads neither) */
 };
 
 #define SANDBOX_UID_BASE 61000
@@ -66,8 +68,10 @@ struct sandbox_config {
 #define SANDBOX_NPROC 256
 #define SANDBOX_NOFILE 1024
 #define SANDBOX_FSIZE_MIB 64
+#define SANDBOX_OUTPUT_MIB 8
 
-/* Moves the calling process into a fresh network namespace (lo up; 127.0.0.0/8 and ::1 usable) and
+/* Moves the calling process into a fresh network namespace (lo up; 127.0.0.0/8 and ::1 usable), with fresh
+ * IPC and UTS namespaces (System V IPC and the hostname), and
  * makes its next children live in a fresh PID namespace whose PID 1 is our minimal init (reaps orphans,
  * dies with its parent). When not root, a user namespace is created first. Must be called once, in a
  * single-threaded process dedicated to one case (the runner forks one per case).
@@ -90,7 +94,8 @@ unsigned sandbox_uid(const struct sandbox *sb);
 /* Starts `/bin/sh -c cmd` inside the sandbox: its own mount namespace (system directories and the
  * submission read-only, a private /tmp, its own /proc), an unprivileged uid with no capabilities,
  * no_new_privs and the seccomp filter, rlimits applied (no core files, the configured file size, memory,
- * processes and open files; CPU time cpu_seconds). Returns 0, or -1 with errbuf. */
+ * processes and open files; CPU time cpu_seconds, or the configuration's cpu_s when set). Returns 0, or -1
+ * with errbuf. */
 int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struct sandbox_proc *out,
 		  char errbuf[SANDBOX_ERRBUF_SIZE]);
 

@@ -49,6 +49,8 @@ void sandbox_config_defaults(const struct sandbox_config *cfg, struct sandbox_co
 		out->nofile = SANDBOX_NOFILE;
 	if (out->fsize_mib <= 0)
 		out->fsize_mib = SANDBOX_FSIZE_MIB;
+	if (out->output_mib <= 0)
+		out->output_mib = SANDBOX_OUTPUT_MIB;
 }
 
 /* Is path equal to dir or below it? */

@@ -53,6 +53,14 @@ int sandbox_id_drop(const struct sandbox *sb, char errbuf[SANDBOX_ERRBUF_SIZE]);
 /* sandbox_id.c: loads the seccomp filter (no_new_privs must be set). Returns 0, or -1 with errbuf. */
 int sandbox_seccomp_load(char errbuf[SANDBOX_ERRBUF_SIZE]);
 
+/* sandbox_env.c: the environment of a program (docs/sandbox.md, "Environment"): PATH (the grader's, else
+ * SANDBOX_ENV_PATH), HOME=/tmp, LANG and LC_ALL C.UTF-8, TERM=dumb, and TZ, PYENV_ROOT, PYENV_VERSION and
+ * the sanitizers' *SAN_OPTIONS when the grader has them; nothing else of the grader's. Fills envp
+ * (NULL-terminated) with strings in buf and constants. Returns the count, or -1 when buf is too small. */
+#define SANDBOX_ENV_MAX 16
+#define SANDBOX_ENV_PATH "/usr/local/bin:/usr/bin:/bin"
+int sandbox_env(char *envp[SANDBOX_ENV_MAX], char *buf, size_t buflen);
+
 /* sandbox.c: remembers a spawned pid for sandbox_destroy(). Returns 0 or -1 (ENOMEM). */
 int sandbox_track(struct sandbox *sb, pid_t pid);
 

@@ -114,14 +114,16 @@ static void child_main(const struct child_args *a)
 	if (sandbox_id_drop(sb, err) < 0)
 		child_fail(status_fd, err);
 
-	/* Buffering must be the program's own: a harness environment that forces Python unbuffered would hide
-	 * a submission's missing flush. */
-	unsetenv("PYTHONUNBUFFERED");
+	/* A fixed environment, never the grader's (CI tokens, cloud keys; and PYTHONUNBUFFERED, which would
+	 * hide a submission's missing flush). Built before RLIMIT_AS, in our own stack. */
+	char *envp[SANDBOX_ENV_MAX], envbuf[16384];
+	if (sandbox_env(envp, envbuf, sizeof envbuf) < 0)
+		child_fail(status_fd, "the program's environment is too large (PATH, TZ, PYENV_*, *SAN_OPTIONS)");
 	/* Last before exec: nothing of ours allocates under it (a sanitizer runtime, having reserved terabytes
 	 * of address space, could not map another page). SANDBOX_MEM_UNLIMITED: none. */
 	if (cfg->mem_mib > 0)
 		limit(RLIMIT_AS, (rlim_t)cfg->mem_mib << 20, (rlim_t)cfg->mem_mib << 20);
-	execl("/bin/sh", "sh", "-c", a->cmd, (char *)NULL);
+	execle("/bin/sh", "sh", "-c", a->cmd, (char *)NULL, envp);
 	snprintf(err, sizeof err, "cannot start the program: /bin/sh: %s", strerror(errno));
 	child_fail(status_fd, err);
 }
@@ -171,6 +173,8 @@ int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, in
 		errf(errbuf, "sandbox_spawn: no sandbox or no command");
 		return -1;
 	}
+	if (sb->cfg.cpu_s > 0) /* a `cpu-time` limit (per case or run) replaces the caller's */
+		cpu_seconds = (double)sb->cfg.cpu_s;
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0 ||
 	    pipe2(st, O_CLOEXEC) < 0) {
 		errf(errbuf, "cannot create the program's pipes: %s", strerror(errno));

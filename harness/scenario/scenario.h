@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "pregex.h"
+#include "scenario_limit.h"
 
 /* Deadline not given in the file: the runner applies its default (scaled by --time-scale). */
 #define SCENARIO_DEFAULT_WITHIN (-1.0)
@@ -210,8 +211,9 @@ struct scenario {
 	enum scenario_family family; /* `family inet|unix`; default inet */
 	uint64_t seed;     /* `seed` header; 0 and has_seed=0: taken from --seed */
 	int has_seed;
-	long mem_mib;      /* `memory` header (MiB); 0: the command line's or the default */
-	long nproc;        /* `processes` header; 0: likewise */
+	/* `memory`, `processes`, `cpu-time`, `file-size`, `open-files`, `output-size` headers, indexed by enum
+	 * scenario_limit (MiB, a count or seconds); 0: the command line's or the default. */
+	long limits[SCENARIO_LIMIT_COUNT];
 	struct scenario_step *steps;
 	size_t nsteps;
 };

@@ -59,7 +59,7 @@ const char *scenario_step_kind_name(enum scenario_step_kind k)
 
 static const char *const header_names[SPH_COUNT] = {"name", "description", "points", "tags", "timeout",
 						    "server", "client", "port", "seed", "level", "family", "memory",
-						    "processes"};
+						    "processes", "cpu-time", "file-size", "open-files", "output-size"};
 
 /* The raw rest of the line after the keyword, up to a '#' outside double quotes, trimmed. */
 static char *raw_rest(struct sparser *p, const struct scenario_tok *kw, int *col)
@@ -206,15 +206,15 @@ static int header(struct sparser *p, const struct scenario_tok *kw, int h)
 			return -1;
 		s->has_seed = 1;
 		return sp_expect_end(p);
-	case SPH_MEMORY:
-	case SPH_PROCESSES:
-		/* What this case needs of the sandbox (docs/sandbox.md); it wins over the command line's. */
-		if (sp_uint(p, h == SPH_MEMORY ? "MiB of memory" : "a number of processes", 1 << 20, &v) < 0)
+	default: {
+		/* A limit: what this case needs of the sandbox (docs/sandbox.md); it wins over the command line's. */
+		char msg[200];
+		if (!(t = sp_take(p, scenario_limit_info(h - SPH_LIMIT)->what)))
 			return -1;
-		if (v == 0)
-			return sp_error_at(p, &p->toks.v[p->pos - 1], "%s: must be at least 1", header_names[h]);
-		*(h == SPH_MEMORY ? &s->mem_mib : &s->nproc) = (long)v;
+		if (scenario_limit_value(h - SPH_LIMIT, t, &s->limits[h - SPH_LIMIT], msg, sizeof msg) < 0)
+			return sp_error_at(p, t, "%s", msg);
 		return sp_expect_end(p);
+	}
 	case SPH_LEVEL:
 		if (!(t = sp_take(p, "must or should")))
 			return -1;
@@ -240,7 +240,7 @@ static const char *const keywords[] = {
 	"start", "connect", "listen", "accept", "send", "expect", "shutdown", "close", "abort",
 	"pause", "resume", "wait", "signal", "baseline", "repeat", "end", "wire", "relay", "stale-socket",
 	"name", "description", "points", "tags", "timeout", "server", "client", "port", "seed", "level", "family",
-	"memory", "processes",
+	"memory", "processes", "cpu-time", "file-size", "open-files", "output-size",
 };
 
 static int statement(struct sparser *p)

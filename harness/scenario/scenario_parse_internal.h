@@ -35,7 +35,9 @@ struct spframe {
 };
 
 enum { SPH_NAME, SPH_DESCRIPTION, SPH_POINTS, SPH_TAGS, SPH_TIMEOUT, SPH_SERVER, SPH_CLIENT, SPH_PORT,
-       SPH_SEED, SPH_LEVEL, SPH_FAMILY, SPH_MEMORY, SPH_PROCESSES, SPH_COUNT };
+       SPH_SEED, SPH_LEVEL, SPH_FAMILY,
+       SPH_LIMIT, /* SPH_LIMIT + enum scenario_limit: memory, processes, cpu-time, ... */
+       SPH_COUNT = SPH_LIMIT + SCENARIO_LIMIT_COUNT };
 
 struct sparser {
 	const char *path, *text;

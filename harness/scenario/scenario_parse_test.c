@@ -74,12 +74,13 @@ static void test_headers(void)
 	CHECK_INT(s->port, 9100);
 	CHECK(s->seed == UINT64_MAX);
 	CHECK(s->has_seed);
-	CHECK_INT(s->mem_mib, 256);
-	CHECK_INT(s->nproc, 64);
+	CHECK_INT(s->limits[SCENARIO_LIMIT_MEMORY], 256);
+	CHECK_INT(s->limits[SCENARIO_LIMIT_PROCESSES], 64);
 	CHECK_INT(s->nsteps, 0);
 	scenario_free(s);
-	parse_err("server {server}\nprocesses 0\n", "t.case:2:11: processes: must be at least 1");
-	parse_err("server {server}\nmemory lots\n", "t.case:2:8: memory: expected MiB of memory (a whole number), found 'lots'");
+	parse_err("server {server}\nprocesses 0\n", "t.case:2:11: processes: 0 is out of range (1 to 1048576)");
+	parse_err("server {server}\nmemory lots\n",
+		  "t.case:2:8: memory: expected MiB of memory, a whole number from 1 to 1048576, found 'lots'");
 
 	/* Defaults. */
 	struct scenario_diags d = {0};
@@ -92,8 +93,8 @@ static void test_headers(void)
 		CHECK(near(s->timeout, 30));
 		CHECK_INT(s->port, 9000);
 		CHECK(!s->has_seed);
-		CHECK_INT(s->mem_mib, 0);
-		CHECK_INT(s->nproc, 0);
+		CHECK_INT(s->limits[SCENARIO_LIMIT_MEMORY], 0);
+		CHECK_INT(s->limits[SCENARIO_LIMIT_PROCESSES], 0);
 		CHECK(s->client_cmd == NULL);
 	}
 	scenario_free(s);

@@ -1,24 +1,29 @@
 #!/usr/bin/env python3
 # An intruder: tries everything a malicious submission did before the sandbox (issue 11) and serves a
 # correct TCP echo only if every attempt failed; otherwise it names what succeeded on stderr and exits 3.
-# usage: intruder.py PORT [--read PATH]... [--write PATH]... [--connect PORT]...
+# usage: intruder.py PORT [--read PATH]... [--write PATH]... [--connect PORT]... [--shm ID]... [--ns LINK]...
 #   --read PATH     a file that must be invisible (a suite's case, another submission, the host's /tmp)
 #   --write PATH    a path it creates, which must not reach the host (its own directory, sockcheck's, /tmp):
 #                   the test checks the host afterwards (a private overlay or /tmp may accept the write)
 #   --connect PORT  a port listening on the host's 127.0.0.1 that must be unreachable
+#   --shm ID        a System V shared memory segment of the host's (ipcmk -M) that must be invisible
+#   --ns LINK       a namespace of the host's, as /proc/self/ns/* reads ("uts:[4026531838]"): ours must differ
+# It also names every environment variable it sees whose name looks secret (the grader's CI tokens and
+# keys must not reach a submission), and tries to set the hostname (the test checks the host's afterwards).
 import ctypes
 import ctypes.util
 import errno
 import os
+import re
 import signal
 import socket
 import sys
 
 port = int(sys.argv[1])
-reads, writes, connects = [], [], []
+reads, writes, connects, shms, nss = [], [], [], [], []
 args = sys.argv[2:]
 for flag, value in zip(args[::2], args[1::2]):
-    {"--read": reads, "--write": writes, "--connect": connects}[flag].append(value)
+    {"--read": reads, "--write": writes, "--connect": connects, "--shm": shms, "--ns": nss}[flag].append(value)
 
 breaches = []
 libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
@@ -111,6 +116,35 @@ for name, flag in [("user", CLONE_NEWUSER), ("mount", CLONE_NEWNS), ("net", CLON
         breaches.append("unshare(new %s namespace)" % name)
 if libc.mount(b"none", b"/tmp", b"tmpfs", 0, None) == 0:
     breaches.append("mount(tmpfs)")
+
+# The environment: nothing that looks like a credential.
+secretish = re.compile(r"TOKEN|SECRET|PASSW|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_KEY|^AWS_|^CI_JOB_|^GITHUB_", re.I)
+seen = sorted(name for name in os.environ if secretish.search(name))
+if seen:
+    breaches.append("sees the variables %s" % ",".join(seen))
+
+# System V IPC and the hostname: the host's are not ours.
+IPC_STAT = 2
+buf = ctypes.create_string_buffer(256)
+for shmid in shms:
+    if libc.shmctl(int(shmid), IPC_STAT, buf) == 0:
+        breaches.append("sees the host's shared memory segment %s" % shmid)
+try:
+    with open("/proc/sysvipc/shm") as f:
+        rows = f.read().splitlines()[1:]
+    if rows:
+        breaches.append("lists %d shared memory segments in /proc/sysvipc/shm" % len(rows))
+except OSError:
+    pass
+for link in nss:
+    kind = link.split(":")[0]
+    try:
+        if os.readlink("/proc/self/ns/" + kind) == link:
+            breaches.append("shares the host's %s namespace (%s)" % (kind, link))
+    except OSError:
+        pass
+if libc.sethostname(b"intruder", 8) == 0:
+    breaches.append("sethostname succeeded")
 
 # Network: the host's listeners are out of reach, and so is any interface but lo.
 for p in connects:
