@@ -10,10 +10,13 @@
 /* relay NAME udp|tcp listen PORT to PORT: opens a block of fault lines closed by `end`. */
 int sp_relay(struct sparser *p, struct scenario_step *st)
 {
-	const struct scenario_tok *t;
+	const struct scenario_tok *t, *kw = &p->toks.v[p->pos - 1];
 	char b[64];
 	if (p->depth > 0)
-		return sp_error_at(p, &p->toks.v[p->pos - 1], "relay: a relay cannot be inside a repeat block");
+		return sp_error_at(p, kw, "relay: a relay cannot be inside a repeat block");
+	if (p->s->family == SCENARIO_FAMILY_UNIX)
+		return sp_error_at(p, kw, "relay: it relays TCP or UDP between ports, and a 'family unix' program is "
+				   "on %s: no fault would reach it", SCENARIO_PATH);
 	if (sp_target(p, "a relay name", SPT_NEW, &st->target, &t) < 0)
 		return -1;
 	struct scenario_tok *proto = sp_take(p, "udp or tcp");
@@ -41,11 +44,8 @@ int sp_relay(struct sparser *p, struct scenario_step *st)
 	/* `on ADDR`: the loopback address it listens on and forwards to (::1 for IPv6 programs). */
 	if (!sp_at_end(p) && sp_is_word(sp_peek(p), "on")) {
 		sp_next(p);
-		const struct scenario_tok *a = sp_peek(p);
 		if (sp_address(p, "an address", &st->u.relay.addr) < 0)
 			return -1;
-		if (strcmp(st->u.relay.addr, SCENARIO_PATH) == 0)
-			return sp_error_at(p, a, "relay: it relays IP traffic, not an AF_UNIX path");
 	}
 	if (!st->u.relay.addr && !(st->u.relay.addr = strdup("127.0.0.1"))) {
 		p->oom = 1;
