@@ -88,8 +88,9 @@ struct run_relay;
 
 struct run_event {
 	double t;
-	int line;
+	int line; /* the step's line; 0 the implicit start; RUN_EVENT_END the end of the case */
 };
+#define RUN_EVENT_END (-1)
 
 struct run_ctx {
 	const struct scenario *sc;
