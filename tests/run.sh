@@ -162,7 +162,7 @@ rc=$? ms=$(ms_since "$t0")
 [ $rc -eq 1 ] && grep -q '^FAIL .*tcp-client/basic' "$work/gone.txt" &&
   grep -q 'message: *the client is no longer running: it exited with status 1; its stderr ends with: "cannot start"' \
     "$work/gone.txt" &&
-  grep -q 'this step then reported: accept s: the client exited with status 1 before connecting' "$work/gone.txt" ||
+  grep -q "this step then reported: accept s: the client exited with status 1 before connecting$" "$work/gone.txt" ||
   fail "client gone before accept: exit $rc $(grep -A3 message: "$work/gone.txt")"
 [ "$ms" -lt 5000 ] || fail "client gone before accept: its verdict took ${ms} ms, the whole accept deadline (5 s)"
 t0=$(date +%s%N)

@@ -196,8 +196,9 @@ void run_unix_cleanup(struct run_ctx *c); /* removes the directory and what is l
 /* A client given an IPv6 literal as {host} that failed to reach the harness: the hint that it may parse only
  * dotted quads (" (it was given the IPv6 address ::1 ...)"), or "" for any other program. */
 const char *run_program_ipv6_hint(const struct run_ctx *c);
-/* Fails the step at once: "STEP: the client exited with status 1 before DOING; its stderr ends with: ...".
- * A death the case does not await then leads the message (run_programs_explain_death), this in the notes. */
+/* Fails the step at once: "STEP: the client exited with status 0 before DOING; its stderr ends with: ...".
+ * A death the case does not await then leads the message with the stderr tail (run_programs_explain_death),
+ * and this goes to the notes without it. */
 enum run_status run_program_gone_fail(struct run_ctx *c, int role, const char *step, const char *doing);
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *st);

@@ -597,9 +597,10 @@ static int any_died(struct run_ctx *c, void *arg)
 
 enum run_status run_program_gone_fail(struct run_ctx *c, int role, const char *step, const char *doing)
 {
-	char how[160], tail[200];
+	char how[160], tail[200] = "";
 	sandbox_proc_explain(&c->progs[role].p, how, sizeof how);
-	stderr_tail(c, role, tail, sizeof tail);
+	if (!died(c, role)) /* else the death leads the message, with this tail */
+		stderr_tail(c, role, tail, sizeof tail);
 	run_detail(&c->r->actual, "the %s %s before %s", role_name(role), how, doing);
 	return run_fail(c, RUN_FAIL, "%s: the %s %s before %s%s", step, role_name(role), how, doing, tail);
 }
