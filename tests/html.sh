@@ -60,8 +60,8 @@ grep -q '<script' report.html && fail "the page has a script"
 # the '#' of the folder's name).
 /usr/bin/python3 - report.html <<'PY' || fail "a file:// link does not lead to its file"
 import os, re, sys, urllib.parse
-links = re.findall(r'href="file://([^"]*)"', open(sys.argv[1], encoding="utf-8").read())
-bad = [l for l in links if not os.path.isfile(urllib.parse.unquote(l))]
+links = re.findall(r'href="(file://[^"]*)"', open(sys.argv[1], encoding="utf-8").read())
+bad = [l for l in links if not os.path.isfile(urllib.parse.unquote(urllib.parse.urlsplit(l).path))]
 if len(links) < 6 or bad:
     sys.exit(f"html.sh: {len(links)} file:// links (expected at least 6), not a file: {bad[:3]}")
 PY
