@@ -390,8 +390,9 @@ static enum run_status expect_transformed(struct run_ctx *c, struct want *w, dou
 	}
 	/* Bytes queued by `send ... nowait` count as sent: they are written while we wait. */
 	size_t queued = cn->kind == RUN_CONN_UDP ? 0 : cn->out.len - cn->out_off;
-	/* An echo of bytes that are all sent is compared in place: nothing appends to `sent` meanwhile. */
-	int in_place = !upper && !queued && !cn->echo_window && cn->kind != RUN_CONN_UDP;
+	/* An echo of bytes that are all sent is compared in place: nothing appends to `sent` meanwhile. Not an
+	 * empty one: `sent` may have no storage then (NULL + 0, UBSan). */
+	int in_place = n && !upper && !queued && !cn->echo_window && cn->kind != RUN_CONN_UDP;
 	unsigned char *exp = in_place ? NULL : malloc(n + queued + 1);
 	if (!in_place && !exp)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
