@@ -33,9 +33,11 @@ browser() { # browser OUT ARGS...: headless Chromium on a private profile, bound
 }
 
 cd "$tmp" || exit 1
-# 1. A failing run: half-close and lost-reply fail, basic passes.
+# 1. A failing run: half-close and lost-reply fail, basic passes. The captures go to a folder whose name
+# has a space and a '#', as an LMS export's folders do.
+cap="$tmp/cap #1"
 "$bin" run --server "python3 $src/tests/mutants/tcp-echo/ignore-eof.py {port}" \
-  --client "python3 $src/tests/mutants/udp-client/no-retransmit.py {host} {port}" --captures "$tmp/cap" \
+  --client "python3 $src/tests/mutants/udp-client/no-retransmit.py {host} {port}" --captures "$cap" \
   --html "$tmp/report.html" --markdown "$tmp/summary.md" \
   "$src/cases/tcp-echo/half-close.case" "$src/cases/tcp-echo/basic.case" "$src/cases/udp-client/lost-reply.case" \
   >"$tmp/run.out" 2>&1
@@ -54,6 +56,18 @@ if grep -Eo '(src|href)="[a-z]+://[^"]*"|url\(http|@import' report.html | grep -
   fail "the page loads a network resource: $(head -3 "$tmp/net")"
 fi
 grep -q '<script' report.html && fail "the page has a script"
+# Every file:// link, percent-decoded as a browser does, is a file that exists (before: a link ended at
+# the '#' of the folder's name).
+/usr/bin/python3 - report.html <<'PY' || fail "a file:// link does not lead to its file"
+import os, re, sys, urllib.parse
+links = re.findall(r'href="(file://[^"]*)"', open(sys.argv[1], encoding="utf-8").read())
+bad = [l for l in links if not os.path.isfile(urllib.parse.unquote(urllib.parse.urlsplit(l).path))]
+if len(links) < 6 or bad:
+    sys.exit(f"html.sh: {len(links)} file:// links (expected at least 6), not a file: {bad[:3]}")
+PY
+# Each failed case's ladder shows where the case ended (what follows is the teardown).
+n=$(grep -o 'end of the case: the harness closes its sockets, then stops the programs' report.html | wc -l)
+[ "$n" -eq 2 ] || fail "the end of the case is in $n ladders, expected 2"
 for want in 'DROPPED by the relay' 'FAILED HERE' 'tcp1 (c1) FIN' 'failed here' 'udp-client 4, 5'; do
   grep -qF "$want" report.html || fail "the page lacks '$want'"
 done
@@ -77,7 +91,7 @@ browser /dev/null --screenshot="$tmp/pass.png" "file://$tmp/pass.html" || fail "
 # 5. The Markdown summary and inspect --html.
 grep -qF '| ❌ fail | tcp-echo/half-close | 0/2 | expect c1 eof' summary.md || fail "summary.md: $(cat summary.md)"
 grep -qF '| ✅ pass | tcp-echo/basic | 1/1 |' summary.md || fail "summary.md lacks the passing row"
-pcap=$(ls "$tmp"/cap/*/udp-client/lost-reply.pcap 2>/dev/null | head -1)
+pcap=$(ls "$cap"/*/udp-client/lost-reply.pcap 2>/dev/null | head -1)
 if [ -z "$pcap" ]; then
   fail "lost-reply kept no capture"
 else

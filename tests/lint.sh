@@ -4,8 +4,11 @@
 # in <class>.expected; tests/lint/valid/*.case must be clean. Also directory mode, --quiet and usage errors.
 set -u
 export LC_ALL=C
-BIN="${SOCKCHECK_BUILD:?SOCKCHECK_BUILD not set}/sockcheck"
-SRC="${SOCKCHECK_SRC:-$(pwd)}"
+# Either may be relative (to where the script is run): both are made absolute, as the fixtures run from
+# their own folder.
+SRC=$(cd "${SOCKCHECK_SRC:-$(pwd)}" && pwd) || exit 2
+BUILD=$(cd "${SOCKCHECK_BUILD:-$SRC/build}" && pwd) || exit 2
+BIN="$BUILD/sockcheck"
 DIR="$SRC/tests/lint"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -151,5 +151,27 @@ run --client "sh -c 'echo usage: >&2; exit 2' {host} {port}" cases/tcp-client/co
 [ $? -eq 1 ] && grep -q 'expect client syn: the client exited with status 2 without trying to connect' "$work/nosyn.txt" ||
   fail "client that never connects: $(grep -m1 message: "$work/nosyn.txt")"
 
+# A client that is gone cannot connect or send any more: the step that waits for it ends at once (after a
+# short grace for what it did last), naming the exit, instead of after its whole deadline (accept: 5 s;
+# expect: 2 s, 6 s at --time-scale 3). The death leads the message; the step's own words are in the notes.
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+t0=$(date +%s%N)
+run --no-capture --client "sh -c 'echo cannot start >&2; exit 1' {host} {port}" cases/tcp-client/basic.case \
+  >"$work/gone.txt" 2>&1
+rc=$? ms=$(ms_since "$t0")
+[ $rc -eq 1 ] && grep -q '^FAIL .*tcp-client/basic' "$work/gone.txt" &&
+  grep -q 'message: *the client is no longer running: it exited with status 1; its stderr ends with: "cannot start"' \
+    "$work/gone.txt" &&
+  grep -q "this step then reported: accept s: the client exited with status 1 before connecting$" "$work/gone.txt" ||
+  fail "client gone before accept: exit $rc $(grep -A3 message: "$work/gone.txt")"
+[ "$ms" -lt 5000 ] || fail "client gone before accept: its verdict took ${ms} ms, the whole accept deadline (5 s)"
+t0=$(date +%s%N)
+run --no-capture --time-scale 3 --client "sh -c 'sleep 1; exit 0' {host} {port}" cases/udp-client/clean.case \
+  >"$work/gone-udp.txt" 2>&1
+rc=$? ms=$(ms_since "$t0")
+[ $rc -eq 1 ] && grep -q 'message: *expect srv bytes: the client exited with status 0 before sending a datagram' \
+  "$work/gone-udp.txt" || fail "client gone before its datagram: exit $rc $(grep -A3 message: "$work/gone-udp.txt")"
+[ "$ms" -lt 6000 ] || fail "client gone before its datagram: its verdict took ${ms} ms, the whole expect deadline (6 s)"
+
 echo "run: $failures failure(s)"
 [ $failures -eq 0 ]

@@ -57,53 +57,46 @@ int utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
-char *utf8_sanitize(const char *s, size_t len)
+/* C0 controls (ESC starts terminal sequences), DEL, C1 controls (U+0080..U+009F); NUL and invalid (-1) too. */
+static int control(int32_t cp)
 {
-	/* Worst case every byte becomes the 3-byte replacement. */
-	if (len > (SIZE_MAX - 1) / 3)
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+}
+
+/* A NUL-terminated copy of the len bytes at s in which every invalid byte and NUL is replaced: by U+FFFD;
+ * with hex, by \xNN, and so is each byte of a control character. */
+static char *copy_replacing(const char *s, size_t len, int hex)
+{
+	size_t worst = hex ? 4 : 3; /* the most bytes one byte of s may become */
+	if (len > (SIZE_MAX - 1) / worst)
 		return NULL;
-	char *out = malloc(len * 3 + 1), *o = out;
+	char *out = malloc(len * worst + 1), *o = out;
 	if (!out)
 		return NULL;
-	size_t i = 0;
-	while (i < len) {
+	for (size_t i = 0, n; i < len; i += n) {
 		int32_t cp;
-		size_t n = utf8_decode(s + i, len - i, &cp);
-		if (cp <= 0) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (cp > 0 && !(hex && control(cp))) {
+			memcpy(o, s + i, n);
+			o += n;
+		} else if (!hex) {
 			memcpy(o, UTF8_REPLACEMENT, 3);
 			o += 3;
 		} else {
-			memcpy(o, s + i, n);
-			o += n;
+			for (size_t k = 0; k < n; k++)
+				o += sprintf(o, "\\x%02x", (unsigned char)s[i + k]);
 		}
-		i += n;
 	}
 	*o = '\0';
 	return out;
 }
 
+char *utf8_sanitize(const char *s, size_t len)
+{
+	return copy_replacing(s, len, 0);
+}
+
 char *utf8_printable(const char *s, size_t len)
 {
-	/* Worst case every byte becomes \xNN. */
-	if (len > (SIZE_MAX - 1) / 4)
-		return NULL;
-	char *out = malloc(len * 4 + 1), *o = out;
-	if (!out)
-		return NULL;
-	size_t i = 0;
-	while (i < len) {
-		int32_t cp;
-		size_t n = utf8_decode(s + i, len - i, &cp);
-		/* C0 controls (ESC starts terminal sequences), DEL, C1 controls (U+0080..U+009F) and invalid bytes. */
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)) {
-			for (size_t k = 0; k < n; k++)
-				o += sprintf(o, "\\x%02x", (unsigned char)s[i + k]);
-		} else {
-			memcpy(o, s + i, n);
-			o += n;
-		}
-		i += n;
-	}
-	*o = '\0';
-	return out;
+	return copy_replacing(s, len, 1);
 }

@@ -105,6 +105,7 @@ static void test_run_page(void)
 	result_set(&rs[0].actual, "3 bytes \"a\\x00d\"");
 	result_set(&rs[0].program_stdout, "</pre><script>alert(1)</script>\n");
 	result_set(&rs[0].capture, "captures/r1/tcp-echo/half-close.pcap");
+	result_set(&rs[0].timeline, "%s", "/tmp/run #1/half close 100%\xc3\xa9?.timeline.json");
 	result_set(&rs[1].suite, "tcp-echo");
 	result_set(&rs[1].name, "basic");
 	rs[1].verdict = VERDICT_PASS;
@@ -151,6 +152,8 @@ static void test_run_page(void)
 	CHECK_HAS(h, "<td>29 bytes in 3 packets</td>");
 	CHECK_HAS(h, "<td>FIN from client first (frame 6)</td>");
 	CHECK_HAS(h, "href=\"captures/r1/tcp-echo/half-close.pcap\"");
+	/* A folder name with a space, '#', '%', '?' or UTF-8 links to itself (before: the link ended at '#'). */
+	CHECK_HAS(h, "href=\"file:///tmp/run%20%231/half%20close%20100%25%C3%A9%3F.timeline.json\"");
 	CHECK_INT(count(h, "http"), 1); /* no network resource: only the SVG namespace name */
 	free(h);
 	/* Prose details are not dumped as bytes. */
@@ -171,7 +174,7 @@ static int class_page(FILE *out)
 {
 	static const char *const parts[] = {"tcp-echo", "udp<client>"};
 	static const double maxes[] = {10, 5}, sa[] = {10, 2.5}, sb[] = {0, 0};
-	const struct report_html_class_row rows[] = {{"alice", "alice/report.html", sa, 12.5, 15, "graded"},
+	const struct report_html_class_row rows[] = {{"alice", "Alice Smith_1 #2/report.html", sa, 12.5, 15, "graded"},
 						     {"bob & <eve>", NULL, sb, 0, 15, "build failed"}};
 	const struct report_html_item items[] = {{"tcp-echo/half-close", 0.5, 2, "expect c1 eof: <nothing>", 1},
 						 {"udp-client/lost-reply", 1.0, 2, NULL, 0}};
@@ -189,7 +192,7 @@ static void test_class_page(void)
 	fclose(m);
 	CHECK_INT(count(buf, "<tr class=\"submission "), 2);
 	CHECK_INT(count(buf, "<tr class=\"item\""), 2);
-	CHECK_HAS(buf, "<a href=\"alice/report.html\">alice</a>");
+	CHECK_HAS(buf, "<a href=\"Alice%20Smith_1%20%232/report.html\">alice</a>"); /* an LMS export's folder name */
 	CHECK_HAS(buf, "bob &amp; &lt;eve&gt;");
 	CHECK_HAS(buf, "udp&lt;client&gt; /5");
 	CHECK_HAS(buf, "<strong>12.5</strong>/15");

@@ -107,5 +107,14 @@ void report_html_put_href(FILE *out, const char *path)
 {
 	if (path && path[0] == '/')
 		fputs("file://", out);
-	report_html_puts(out, path, 1);
+	/* Percent-encoded (RFC 3986): a space, '#', '?', '%' or ':' in a folder's name would otherwise end the
+	 * path or change what it means. What is left needs no HTML escape. */
+	for (const unsigned char *p = (const unsigned char *)path; p && *p; p++) {
+		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    *p == '/' || *p == '-' || *p == '.' || *p == '_' || *p == '~';
+		if (plain)
+			fputc(*p, out);
+		else
+			fprintf(out, "%%%02X", *p);
+	}
 }

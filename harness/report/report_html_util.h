@@ -16,7 +16,8 @@ void report_html_head(FILE *out, const char *title);
 void report_html_tail(FILE *out);
 /* An id-safe form of s ("tcp-echo/half close" -> "tcp-echo-half-close") into buf. */
 void report_html_id(const char *s, char *buf, size_t len);
-/* A link target for a local file: as given when relative, "file://" + path when absolute; escaped. */
+/* A link target for a local file: as given when relative, "file://" + path when absolute; percent-encoded
+ * (a space, '#', '%', non-ASCII bytes, ...), so that any folder name links to itself. */
 void report_html_put_href(FILE *out, const char *path);
 
 #endif

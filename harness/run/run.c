@@ -220,6 +220,7 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 		}
 		if (s == RUN_OK)
 			s = run_steps(c, sc->steps, sc->nsteps);
+		mark(c, RUN_EVENT_END); /* the timeline shows where the case ended: what follows is the teardown */
 		close_all(c);
 		run_programs_stop(c);
 		run_relays_stop(c);

@@ -385,3 +385,42 @@ int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, v
 	free(who);
 	return rc;
 }
+
+struct program_wait {
+	int (*cond)(struct run_ctx *, void *);
+	void *arg;
+};
+
+/* The role whose exit ends a wait for a program's action: every program started has exited (the client is
+ * named if it was started), or -1. Never while a relay runs: it may still hold what they sent. */
+static int gone(struct run_ctx *c)
+{
+	int who = -1;
+	for (int role = 0; role < 2 && !c->nrelays; role++) {
+		struct run_prog *p = &c->progs[role];
+		if (p->started && !sandbox_proc_reap(&p->p))
+			return -1;
+		if (p->started && (who < 0 || role == SCENARIO_ROLE_CLIENT))
+			who = role;
+	}
+	return who;
+}
+
+static int cond_or_gone(struct run_ctx *c, void *arg)
+{
+	struct program_wait *pw = arg;
+	return pw->cond(c, pw->arg) || gone(c) >= 0;
+}
+
+int run_wait_program(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, void *), void *arg,
+		      int *role)
+{
+	struct program_wait pw = {cond, arg};
+	int w = run_wait(c, deadline, cond_or_gone, &pw);
+	*role = w == 1 && !cond(c, arg) ? gone(c) : -1;
+	if (*role >= 0) /* what it did just before it exited may still be on its way in */
+		w = run_wait(c, run_now() + RUN_DEATH_GRACE * c->o->time_scale, cond, arg);
+	if (w != 0)
+		*role = -1;
+	return w;
+}

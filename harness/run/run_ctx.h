@@ -89,8 +89,9 @@ struct run_relay;
 
 struct run_event {
 	double t;
-	int line;
+	int line; /* the step's line; 0 the implicit start; RUN_EVENT_END the end of the case */
 };
+#define RUN_EVENT_END (-1)
 
 struct run_ctx {
 	const struct scenario *sc;
@@ -155,6 +156,11 @@ void run_conn_write(struct run_conn *cn);
  * (reading, writing queued data) and the capture meanwhile. Returns 1 cond held, 0 deadline,
  * -1 case timeout, -2 harness error (message set). cond may be NULL (just serve until deadline). */
 int run_wait(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, void *), void *arg);
+/* run_wait for what a program does (connects, sends a datagram): it also ends once every program started
+ * has exited, after a short grace for what they did last to arrive. Returns as run_wait; when it returns 0
+ * because of those exits, *role is the program to name (run_program_gone_fail), else -1. */
+int run_wait_program(struct run_ctx *c, double deadline, int (*cond)(struct run_ctx *, void *), void *arg,
+		      int *role);
 enum run_status run_step_connect(struct run_ctx *c, const struct scenario_step *st, const char *name);
 enum run_status run_step_listen(struct run_ctx *c, const struct scenario_step *st, const char *name);
 enum run_status run_step_accept(struct run_ctx *c, const struct scenario_step *st, const char *name);
@@ -192,6 +198,10 @@ void run_unix_cleanup(struct run_ctx *c); /* removes the directory and what is l
 /* A client given an IPv6 literal as {host} that failed to reach the harness: the hint that it may parse only
  * dotted quads (" (it was given the IPv6 address ::1 ...)"), or "" for any other program. */
 const char *run_program_ipv6_hint(const struct run_ctx *c);
+/* Fails the step at once: "STEP: the client exited with status 0 before DOING; its stderr ends with: ...".
+ * A death the case does not await then leads the message with the stderr tail (run_programs_explain_death),
+ * and this goes to the notes without it. */
+enum run_status run_program_gone_fail(struct run_ctx *c, int role, const char *step, const char *doing);
 enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_step_signal(struct run_ctx *c, const struct scenario_step *st);
 enum run_status run_step_baseline(struct run_ctx *c, const struct scenario_step *st);

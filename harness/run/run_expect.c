@@ -1,6 +1,7 @@
 /* run_expect.c: judges `expect NAME ...` on harness endpoints and explains every mismatch. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -309,13 +310,19 @@ static const char *bind_all_hint(const struct run_conn *cn)
 static enum run_status expect_dgram(struct run_ctx *c, struct want *w, double within, const char *what)
 {
 	struct run_conn *cn = w->cn;
-	int r = run_wait(c, run_now() + within, got_any, w);
+	int gone;
+	int r = run_wait_program(c, run_now() + within, got_any, w, &gone);
 	if (r == -1)
 		return RUN_TIMEOUT;
 	if (r == -2)
 		return RUN_ERROR;
 	if (r == 0) {
 		run_detail(&c->r->expected, "a datagram of %zu bytes", w->explen);
+		if (gone >= 0) {
+			char step[160];
+			snprintf(step, sizeof step, "expect %s %s", cn->name, what);
+			return run_program_gone_fail(c, gone, step, "sending a datagram");
+		}
 		run_detail(&c->r->actual, "no datagram within %.2fs", within);
 		return run_fail(c, RUN_FAIL, "expect %s %s: no datagram arrived within %.2fs%s", cn->name, what, within,
 				bind_all_hint(cn));
@@ -383,8 +390,9 @@ static enum run_status expect_transformed(struct run_ctx *c, struct want *w, dou
 	}
 	/* Bytes queued by `send ... nowait` count as sent: they are written while we wait. */
 	size_t queued = cn->kind == RUN_CONN_UDP ? 0 : cn->out.len - cn->out_off;
-	/* An echo of bytes that are all sent is compared in place: nothing appends to `sent` meanwhile. */
-	int in_place = !upper && !queued && !cn->echo_window && cn->kind != RUN_CONN_UDP;
+	/* An echo of bytes that are all sent is compared in place: nothing appends to `sent` meanwhile. Not an
+	 * empty one: `sent` may have no storage then (NULL + 0, UBSan). */
+	int in_place = n && !upper && !queued && !cn->echo_window && cn->kind != RUN_CONN_UDP;
 	unsigned char *exp = in_place ? NULL : malloc(n + queued + 1);
 	if (!in_place && !exp)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");

@@ -217,13 +217,19 @@ enum run_status run_step_accept(struct run_ctx *c, const struct scenario_step *s
 	if (take_name(c, name) != 0)
 		return RUN_ERROR;
 	double within = run_scaled(c, st->u.accept.within, RUN_DEFAULT_CONNECT);
-	int w = run_wait(c, run_now() + within, has_pending, l);
+	int gone;
+	int w = run_wait_program(c, run_now() + within, has_pending, l, &gone);
 	if (w == -1)
 		return RUN_TIMEOUT;
 	if (w == -2)
 		return RUN_ERROR;
 	if (w == 0) {
 		run_detail(&c->r->expected, "the program connects to %s within %.2fs", l->name, within);
+		if (gone >= 0) {
+			char step[160];
+			snprintf(step, sizeof step, "accept %s", name);
+			return run_program_gone_fail(c, gone, step, "connecting");
+		}
 		run_detail(&c->r->actual, "no connection arrived");
 		return run_fail(c, RUN_FAIL, "accept %s: the program did not connect within %.2fs%s", name, within,
 				l->local.ss_family == AF_INET6 ? run_program_ipv6_hint(c) : "");

@@ -595,6 +595,16 @@ static int any_died(struct run_ctx *c, void *arg)
 	return 0;
 }
 
+enum run_status run_program_gone_fail(struct run_ctx *c, int role, const char *step, const char *doing)
+{
+	char how[160], tail[200] = "";
+	sandbox_proc_explain(&c->progs[role].p, how, sizeof how);
+	if (!died(c, role)) /* else the death leads the message, with this tail */
+		stderr_tail(c, role, tail, sizeof tail);
+	run_detail(&c->r->actual, "the %s %s before %s", role_name(role), how, doing);
+	return run_fail(c, RUN_FAIL, "%s: the %s %s before %s%s", step, role_name(role), how, doing, tail);
+}
+
 int run_programs_explain_death(struct run_ctx *c)
 {
 	/* A death in progress (the RST of its exit arrived first) gets a short grace to be reaped; the case

@@ -172,10 +172,13 @@ static int write_timeline(struct run_ctx *c, const char *path)
 	json_t *steps = json_array();
 	for (size_t i = 0; i < c->nevents; i++) {
 		int line = c->events[i].line;
-		const char *text = line == 0 ? "start server (implicit)"
-				   : line <= (int)nlines ? lines[line - 1] : "";
-		json_array_append_new(steps, json_pack("{s:f, s:i, s:s}", "t", c->events[i].t, "line", line,
-						       "text", text));
+		const char *text = line == 0		   ? "start server (implicit)"
+				   : line == RUN_EVENT_END ? "end of the case: the harness closes its sockets, then "
+							     "stops the programs"
+				   : line <= (int)nlines   ? lines[line - 1]
+							   : "";
+		json_array_append_new(steps, json_pack("{s:f, s:i, s:s}", "t", c->events[i].t, "line",
+						       line < 0 ? 0 : line, "text", text));
 	}
 	json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:i, s:o, s:o}", "version", 1, "case", c->sc->name,
 				"file", c->sc->path, "clock", "realtime", "steps", steps, "faults", run_relays_events(c),

@@ -211,6 +211,12 @@ int sp_expect(struct sparser *p, struct scenario_step *st)
 			return sp_error_at(p, t, "expect: 'accepted' reads a TCP port's accept queue, which a 'family "
 					   "unix' case does not have");
 		break;
+	case SCENARIO_EXPECT_SYN:
+		if (p->s->family == SCENARIO_FAMILY_UNIX)
+			return sp_error_at(p, t, "expect: 'syn' waits for the program's TCP SYN, which a 'family unix' case "
+					   "does not have (an AF_UNIX connect sends none: wait for the connection with "
+					   "'accept')");
+		break;
 	case SCENARIO_EXPECT_UNLINKED:
 		if (p->s->family != SCENARIO_FAMILY_UNIX)
 			return sp_error_at(p, t, "expect: 'unlinked' checks the socket file at %s, which only a 'family "

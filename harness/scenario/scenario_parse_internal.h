@@ -63,6 +63,7 @@ struct sparser {
 	size_t nsteps_total;           /* steps pushed so far, in every block (SCENARIO_MAX_STEPS) */
 	const char *stmt;              /* the statement keyword being parsed, for messages */
 	struct scenario_step *relay;   /* an open relay block: its fault lines come next, until `end` */
+	int relay_broken;              /* its relay line was wrong (reported): the block is skipped to its `end` */
 };
 
 /* Targets a statement accepts (a mask). */

@@ -10,17 +10,23 @@
 /* relay NAME udp|tcp listen PORT to PORT: opens a block of fault lines closed by `end`. */
 int sp_relay(struct sparser *p, struct scenario_step *st)
 {
-	const struct scenario_tok *t;
+	const struct scenario_tok *t, *kw = &p->toks.v[p->pos - 1];
 	char b[64];
 	if (p->depth > 0)
-		return sp_error_at(p, &p->toks.v[p->pos - 1], "relay: a relay cannot be inside a repeat block");
-	if (sp_target(p, "a relay name", SPT_NEW, &st->target, &t) < 0)
+		return sp_error_at(p, kw, "relay: a relay cannot be inside a repeat block");
+	if (p->s->family == SCENARIO_FAMILY_UNIX)
+		return sp_error_at(p, kw, "relay: it relays TCP or UDP between ports, and a 'family unix' program is "
+				   "on %s: no fault would reach it", SCENARIO_PATH);
+	/* The name exists from here on, even if the rest of the line is wrong: no echo of this error where it
+	 * is used. */
+	if (sp_target(p, "a relay name", SPT_NEW, &st->target, &t) < 0 ||
+	    sp_add_name(p, st->target, SPNAME_RELAY, 0) < 0)
 		return -1;
 	struct scenario_tok *proto = sp_take(p, "udp or tcp");
 	if (!proto)
 		return -1;
 	if (sp_is_word(proto, "udp"))
-		st->u.relay.udp = 1;
+		st->u.relay.udp = sp_find_name(p, st->target)->udp = 1;
 	else if (!sp_is_word(proto, "tcp"))
 		return sp_error_at(p, proto, "relay: expected udp or tcp, found '%s'", sp_show(p, proto, b, sizeof b));
 	struct scenario_tok *w = sp_take(p, "'listen'");
@@ -41,18 +47,13 @@ int sp_relay(struct sparser *p, struct scenario_step *st)
 	/* `on ADDR`: the loopback address it listens on and forwards to (::1 for IPv6 programs). */
 	if (!sp_at_end(p) && sp_is_word(sp_peek(p), "on")) {
 		sp_next(p);
-		const struct scenario_tok *a = sp_peek(p);
 		if (sp_address(p, "an address", &st->u.relay.addr) < 0)
 			return -1;
-		if (strcmp(st->u.relay.addr, SCENARIO_PATH) == 0)
-			return sp_error_at(p, a, "relay: it relays IP traffic, not an AF_UNIX path");
 	}
 	if (!st->u.relay.addr && !(st->u.relay.addr = strdup("127.0.0.1"))) {
 		p->oom = 1;
 		return -1;
 	}
-	if (sp_add_name(p, st->target, SPNAME_RELAY, st->u.relay.udp) < 0)
-		return -1;
 	return sp_expect_end(p);
 }
 
@@ -80,11 +81,15 @@ int sp_relay_line(struct sparser *p, const struct scenario_tok *kw)
 	if (sp_is_word(kw, "end")) {
 		p->relay = NULL;
 		int rc = sp_expect_end(p);
-		if (sp_push_step(p, st) < 0)
+		if (p->relay_broken)
+			sp_step_free(st);
+		else if (sp_push_step(p, st) < 0)
 			rc = -1;
 		free(st);
 		return rc;
 	}
+	if (p->relay_broken) /* its relay line was wrong: its faults cannot be judged against it */
+		return 0;
 	char *line = raw_rest(p, kw->line, kw->col);
 	char **v = realloc(st->u.relay.faults, (st->u.relay.nfaults + 1) * sizeof *v);
 	int *lv = realloc(st->u.relay.fault_lines, (st->u.relay.nfaults + 1) * sizeof *lv);

@@ -445,11 +445,10 @@ int sp_step(struct sparser *p, const struct scenario_tok *kw)
 		if (!steps[k].parse)
 			return strcmp(kw->text, "repeat") == 0 ? st_repeat(p, kw) : st_end(p, kw);
 		struct scenario_step st = {.line = kw->line, .col = kw->col, .kind = steps[k].kind};
-		if (steps[k].parse(p, &st) < 0) {
-			sp_step_free(&st);
-			return -1;
-		}
-		if (st.kind == SCENARIO_STEP_RELAY) { /* pushed at its `end`, with its fault lines */
+		int rc = steps[k].parse(p, &st);
+		/* A relay is pushed at its `end`, with its fault lines. Its block opens even when its line is wrong,
+		 * so that those lines and the `end` are not read as statements (an echo of one error per line). */
+		if (st.kind == SCENARIO_STEP_RELAY) {
 			p->relay = malloc(sizeof *p->relay);
 			if (!p->relay) {
 				sp_step_free(&st);
@@ -457,7 +456,12 @@ int sp_step(struct sparser *p, const struct scenario_tok *kw)
 				return -1;
 			}
 			*p->relay = st;
-			return 0;
+			p->relay_broken = rc < 0;
+			return rc;
+		}
+		if (rc < 0) {
+			sp_step_free(&st);
+			return -1;
 		}
 		return sp_push_step(p, &st);
 	}

@@ -425,10 +425,21 @@ static void test_relay_addr(void)
 		CHECK(s && s->nsteps == 2);
 	}
 	scenario_free(s);
-	parse_err("client {client}\nrelay r udp listen 9000 to 9001 on 10.0.0.1\n",
+	parse_err("client {client}\nrelay r udp listen 9000 to 9001 on 10.0.0.1\nend\n",
 		  "t.case:2:36: relay: bad address '10.0.0.1': use a loopback address (127.x.y.z or ::1)");
-	parse_err("family unix\nclient {client}\nrelay r udp listen 9000 to 9001 on {path}\n",
-		  "t.case:3:36: relay: it relays IP traffic, not an AF_UNIX path");
+	parse_err("family unix\nclient {client}\nrelay r udp listen 9000 to 9001\nend\n",
+		  "t.case:3:1: relay: it relays TCP or UDP between ports, and a 'family unix' program is on {path}: "
+		  "no fault would reach it");
+	parse_err("family unix\nclient {client}\nexpect client syn\n",
+		  "t.case:3:15: expect: 'syn' waits for the program's TCP SYN, which a 'family unix' case does not "
+		  "have (an AF_UNIX connect sends none: wait for the connection with 'accept')");
+	/* A wrong relay line still opens its block and names its relay: its fault lines, its `end` and the
+	 * uses of its name are no echoes of that one error. */
+	parse_err("client {client}\nrelay r udp listen 9000 to 9000\n  drop s2c 1\n  bogus fault\nend\n"
+		  "wire r retransmits == 1\nstart client port 9000\n",
+		  "t.case:2:28: relay: it cannot listen on the port it forwards to");
+	parse_err("client {client}\nrelay r udp listen 9000 to 9001\nend\nrelay\n  drop s2c 1\nend\n",
+		  "t.case:4:7: relay: missing a relay name after 'relay'");
 }
 
 static void test_echo(void)
