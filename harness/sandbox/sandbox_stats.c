@@ -105,12 +105,12 @@ int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out)
 	return 0;
 }
 
-/* Reads /proc/<pid>/stat. Returns 0, 1 if the process is gone or unreadable, -1 on a malformed file. */
-static int read_stat(pid_t pid, struct sandbox_member *out)
+/* Reads <pid>/stat of a /proc (sandbox_proc_openat). Returns 0, 1 if the process is gone or unreadable, -1
+ * on a malformed file. */
+static int read_stat(int proc, pid_t pid, struct sandbox_member *out)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[1024];
+	int fd = sandbox_proc_openat(proc, pid, "stat", O_RDONLY);
 	if (fd < 0)
 		return 1;
 	ssize_t n = read(fd, buf, sizeof buf);
@@ -142,12 +142,16 @@ static long find(const struct sandbox_member *m, size_t n, pid_t pid)
 	return -1;
 }
 
-/* Every process on the system (thread-group leaders; /proc does not list other threads). */
-static int scan_all(struct sandbox_tree *all, char errbuf[SANDBOX_ERRBUF_SIZE])
+/* Every process of a /proc (thread-group leaders; /proc does not list other threads): all of the
+ * machine's (proc -1), or only the case's (its own /proc). */
+static int scan_all(int proc, struct sandbox_tree *all, char errbuf[SANDBOX_ERRBUF_SIZE])
 {
-	DIR *d = opendir("/proc");
+	int dfd = proc >= 0 ? openat(proc, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	DIR *d = proc >= 0 ? (dfd >= 0 ? fdopendir(dfd) : NULL) : opendir("/proc");
 	if (!d) {
-		errf(errbuf, "cannot read /proc: %s", strerror(errno));
+		errf(errbuf, "cannot read %s: %s", proc >= 0 ? "the case's /proc" : "/proc", strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
 		return -1;
 	}
 	size_t cap = 256;
@@ -165,7 +169,7 @@ static int scan_all(struct sandbox_tree *all, char errbuf[SANDBOX_ERRBUF_SIZE])
 		if (!isdigit((unsigned char)de->d_name[0]) || *end || pid <= 0)
 			continue;
 		struct sandbox_member mem;
-		if (read_stat((pid_t)pid, &mem) != 0)
+		if (read_stat(proc, (pid_t)pid, &mem) != 0)
 			continue; /* vanished mid-scan, or a line we cannot trust */
 		if (all->n == cap) {
 			struct sandbox_member *grown = realloc(all->m, cap * 2 * sizeof *grown);
@@ -186,12 +190,15 @@ static int scan_all(struct sandbox_tree *all, char errbuf[SANDBOX_ERRBUF_SIZE])
 	return 0;
 }
 
-int sandbox_tree_collect(pid_t root, pid_t init, struct sandbox_tree *t, char errbuf[SANDBOX_ERRBUF_SIZE])
+/* The tree of root and init's orphans, read from a /proc (see scan_all), in its numbering. */
+static int collect_in(int proc, pid_t root, pid_t init, struct sandbox_tree *t, char errbuf[SANDBOX_ERRBUF_SIZE])
 {
 	struct sandbox_tree all;
 	t->m = NULL;
 	t->n = 0;
-	if (scan_all(&all, errbuf) < 0)
+	t->proc = proc;
+	t->root = root > 0 ? root : 0;
+	if (scan_all(proc, &all, errbuf) < 0)
 		return -1;
 	unsigned char *in = calloc(all.n ? all.n : 1, 1);
 	if (!in) {
@@ -229,14 +236,34 @@ int sandbox_tree_collect(pid_t root, pid_t init, struct sandbox_tree *t, char er
 	return 0;
 }
 
-/* Counts /proc/<pid>/fd entries. Returns the count, -1 if the process is gone, -2 (errno) otherwise. */
-static long count_fds(pid_t pid)
+int sandbox_tree_collect(pid_t root, pid_t init, struct sandbox_tree *t, char errbuf[SANDBOX_ERRBUF_SIZE])
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
-	DIR *d = opendir(path);
-	if (!d)
+	return collect_in(-1, root, init, t, errbuf);
+}
+
+int sandbox_tree_of(struct sandbox *sb, pid_t root, struct sandbox_tree *t, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	/* In the case's own /proc our init is 1, and root is what its NSpid line says. A program cannot leave
+	 * the namespace, so its escapers (setsid, double fork) are there too, as orphans of init. */
+	int proc = sandbox_nsproc_fd(sb);
+	pid_t r = proc >= 0 && root > 0 ? sandbox_nsproc_pid(root) : 0;
+	if (proc >= 0 && r >= 0 && collect_in(proc, r, 1, t, errbuf) == 0)
+		return 0;
+	return collect_in(-1, root, sb ? sb->init_pid : 0, t, errbuf);
+}
+
+/* Counts <pid>/fd entries of a /proc. Returns the count, -1 if the process is gone, -2 (errno) otherwise. */
+static long count_fds(int proc, pid_t pid)
+{
+	int fd = sandbox_proc_openat(proc, pid, "fd", O_RDONLY | O_DIRECTORY);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		errno = e;
 		return errno == ENOENT || errno == ESRCH ? -1 : -2;
+	}
 	long n = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL)
@@ -275,10 +302,11 @@ int sandbox_status_sleeps(const char *text, size_t len, long *out)
 	return -1;
 }
 
-/* Reads a small /proc file whole into buf (NUL-terminated). Returns its length, or -1 (errno). */
-static ssize_t slurp(const char *path, char *buf, size_t cap)
+/* Reads a small file <pid>/<rel> of a /proc whole into buf (NUL-terminated). Returns its length, or -1
+ * (errno). */
+static ssize_t slurp(int proc, pid_t pid, const char *rel, char *buf, size_t cap)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = sandbox_proc_openat(proc, pid, rel, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	ssize_t n = read(fd, buf, cap - 1);
@@ -295,29 +323,32 @@ struct sched_sum {
 	int none;          /* the kernel keeps no schedstat (CONFIG_SCHED_INFO off) */
 };
 
-static void sched_add(pid_t pid, struct sched_sum *sum)
+static void sched_add(int proc, pid_t pid, struct sched_sum *sum)
 {
 	char path[96], buf[2048];
-	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
-	DIR *d = opendir(path);
-	if (!d)
+	int fd = sandbox_proc_openat(proc, pid, "task", O_RDONLY | O_DIRECTORY);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return; /* the process is gone */
+	}
 	struct dirent *de;
 	while (!sum->none && (de = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
-		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/schedstat", (long)pid, de->d_name);
+		snprintf(path, sizeof path, "task/%.20s/schedstat", de->d_name);
 		long long run, wait;
-		ssize_t n = slurp(path, buf, sizeof buf);
+		ssize_t n = slurp(proc, pid, path, buf, sizeof buf);
 		if (n < 0 && errno == ENOENT && access("/proc/self/schedstat", R_OK) != 0)
 			sum->none = 1;
 		if (n <= 0 || sandbox_schedstat_parse(buf, (size_t)n, &run, &wait) != 0)
 			continue; /* the thread ended meanwhile */
 		sum->busy_ns += run + wait;
 		sum->run_ns += run;
-		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/status", (long)pid, de->d_name);
+		snprintf(path, sizeof path, "task/%.20s/status", de->d_name);
 		long sleeps;
-		if ((n = slurp(path, buf, sizeof buf)) > 0 && sandbox_status_sleeps(buf, (size_t)n, &sleeps) == 0)
+		if ((n = slurp(proc, pid, path, buf, sizeof buf)) > 0 && sandbox_status_sleeps(buf, (size_t)n, &sleeps) == 0)
 			sum->sleeps += sleeps;
 	}
 	closedir(d);
@@ -332,13 +363,13 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
 	pid_t root = p && !p->exited ? p->pid : 0;
 	pid_t init = sb ? sb->init_pid : 0;
 	struct sandbox_tree t;
-	if (sandbox_tree_collect(root, init, &t, errbuf) < 0)
+	if (sandbox_tree_of(sb, root, &t, errbuf) < 0)
 		return -1;
 	long long ticks = 0;
 	struct sched_sum sched = {0};
 	/* Orphans our init reaped took their CPU time into init's cutime/cstime. */
 	struct sandbox_member im;
-	if (init > 0 && read_stat(init, &im) == 0)
+	if (init > 0 && read_stat(-1, init, &im) == 0)
 		ticks += im.child_cpu_ticks;
 	int rc = 0;
 	for (size_t i = 0; i < t.n; i++) {
@@ -347,22 +378,23 @@ int sandbox_proc_stats(struct sandbox *sb, const struct sandbox_proc *p, struct 
 		ticks += m->cpu_ticks + m->child_cpu_ticks;
 		if (m->state == 'Z') {
 			/* The program itself awaiting our waitpid is not its leak. */
-			if (m->pid != root)
+			if (m->pid != t.root)
 				out->zombies++;
 			continue;
 		}
-		long fds = count_fds(m->pid);
+		long fds = count_fds(t.proc, m->pid);
 		if (fds == -1)
 			continue; /* exited meanwhile */
 		if (fds == -2) {
-			errf(errbuf, "cannot read /proc/%ld/fd: %s", (long)m->pid, strerror(errno));
+			errf(errbuf, "cannot read %s/proc/%ld/fd: %s", t.proc >= 0 ? "the case's " : "", (long)m->pid,
+			     strerror(errno));
 			rc = -1;
 			break;
 		}
 		out->processes++;
 		out->threads += m->threads;
 		out->fds += fds;
-		sched_add(m->pid, &sched);
+		sched_add(t.proc, m->pid, &sched);
 	}
 	free(t.m);
 	long hz = sysconf(_SC_CLK_TCK);
