@@ -64,6 +64,16 @@ static int ring_bytes(const struct scenario_step *v, size_t n)
 	return largest_data(v, n) >= (1u << 20) ? CAPTURE_BUFFER_LARGE : CAPTURE_BUFFER_BYTES;
 }
 
+/* Does any step (in a repeat too) judge the wire? */
+static int has_wire(const struct scenario_step *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind == SCENARIO_STEP_WIRE ||
+		    (v[i].kind == SCENARIO_STEP_REPEAT && has_wire(v[i].u.repeat.body, v[i].u.repeat.nbody)))
+			return 1;
+	return 0;
+}
+
 void run_wire_start(struct run_ctx *c)
 {
 	const char *path = c->o->capture_path;
@@ -74,6 +84,12 @@ void run_wire_start(struct run_ctx *c)
 	}
 	if (!path) {
 		result_set(&c->r->notes, "not recorded (--no-capture)");
+		return;
+	}
+	/* Nothing would read it: no wire step judges it, and it is not kept for anyone to look at. Its only
+	 * effect on a verdict would be an `error` when packets were dropped. */
+	if (path && c->o->keep == RUN_KEEP_NONE && !has_wire(c->sc->steps, c->sc->nsteps)) {
+		result_set(&c->r->notes, "not recorded: no wire step, and --keep-captures none");
 		return;
 	}
 	char err[CAPTURE_ERRBUF_SIZE];
