@@ -100,9 +100,11 @@ int sandbox_nsproc_fd(struct sandbox *sb);
 void sandbox_nsproc_close(struct sandbox *sb);
 
 /* sandbox_nsproc.c: pid's number in its own (innermost) PID namespace, from the NSpid line of the
- * machine's /proc/<pid>/status; -1 if unknown. sandbox_nspid_parse: the same from a status text. */
+ * machine's /proc/<pid>/status; -1 if unknown or if pid is not in a namespace below ours.
+ * sandbox_nspid_parse: the last number of a status text's NSpid line (-1 if none or malformed), and in
+ * *levels how many it has (one per PID namespace, from the /proc's own down). */
 pid_t sandbox_nsproc_pid(pid_t pid);
-pid_t sandbox_nspid_parse(const char *status);
+pid_t sandbox_nspid_parse(const char *status, int *levels);
 
 /* sandbox_nsproc.c: opens <pid>/<rel> in a /proc: the one of fd proc, or the machine's when proc is -1
  * (flags get O_CLOEXEC). Returns the fd, or -1 (errno). */

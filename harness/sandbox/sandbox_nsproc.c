@@ -130,30 +130,37 @@ pid_t sandbox_nsproc_pid(pid_t pid)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	return sandbox_nspid_parse(buf);
+	int levels;
+	pid_t inner = sandbox_nspid_parse(buf, &levels);
+	/* A program of the case is in a namespace below ours: one number for each. */
+	return levels >= 2 ? inner : -1;
 }
 
-pid_t sandbox_nspid_parse(const char *status)
+pid_t sandbox_nspid_parse(const char *status, int *levels)
 {
+	*levels = 0;
 	const char *line = strstr(status, "\nNSpid:");
 	if (!line)
 		return -1;
-	line += 7;
-	const char *nl = strchr(line, '\n');
+	const char *p = line + 7, *nl = strchr(p, '\n');
+	const char *end = nl ? nl : p + strlen(p);
 	long last = -1;
-	for (const char *p = line; *p && (!nl || p < nl);) {
-		while (*p == ' ' || *p == '\t')
+	int k = 0;
+	while (p < end) {
+		if (*p == ' ' || *p == '\t') {
 			p++;
-		if (!nl ? !*p : p >= nl)
-			break;
-		char *end;
+			continue;
+		}
+		char *stop;
 		errno = 0;
-		long v = strtol(p, &end, 10);
-		if (end == p || errno || v <= 0 || (*end != ' ' && *end != '\t' && *end != '\n' && *end))
+		long v = strtol(p, &stop, 10);
+		if (stop == p || errno || v <= 0 || (stop < end && *stop != ' ' && *stop != '\t'))
 			return -1;
 		last = v;
-		p = end;
+		k++;
+		p = stop;
 	}
+	*levels = k;
 	return last > 0 ? (pid_t)last : -1;
 }
 

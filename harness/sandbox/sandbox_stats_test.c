@@ -343,12 +343,18 @@ static void t_nsproc(void *arg)
 		finish(&p);
 	}
 	sandbox_destroy(sb);
-	/* NSpid lines: the last number is the innermost namespace's. */
-	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t4242\t7\nNSsid:\t1\n"), 7);
-	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t4242\n"), 4242);
-	CHECK_INT(sandbox_nspid_parse("Name:\tx\nPid:\t4242\n"), -1);
-	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t42x\n"), -1);
-	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\n"), -1);
+	/* NSpid lines: the last number is the innermost namespace's; one number per namespace. */
+	int levels;
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t4242\t7\nNSsid:\t1\n", &levels), 7);
+	CHECK_INT(levels, 2);
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t4242\n", &levels), 4242);
+	CHECK_INT(levels, 1);
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t9\t8\t3", &levels), 3); /* no newline at the end */
+	CHECK_INT(levels, 3);
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nPid:\t4242\n", &levels), -1);
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t42x\n", &levels), -1);
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\n", &levels), -1);
+	CHECK_INT(levels, 0);
 }
 
 /* CPU time counts every thread (ended ones too), the children the program reaped and the orphans our
