@@ -16,7 +16,7 @@ SC=$BUILD/sockcheck
 cd "$(dirname "$0")/.."
 SRC=$PWD
 N=${N:-4}
-JOBS=${JOBS:-"1 2 default"}
+JOBS=${JOBS-"1 2 default"}
 STUDENTS=${STUDENTS:-300}
 profiles="tcp-echo tcp-echo-concurrent tcp-upper udp-upper chat chat-client tcp-client udp-client"
 if [ -n "${KEEP:-}" ]; then
@@ -79,32 +79,34 @@ for j in $JOBS; do
 		--force ${GRADE_ARGS:-} >"$T/log-$j" 2>&1 || rc=$?
 	end=$(date +%s.%N)
 	python3 - "$T" "$j" "$start" "$end" "$rc" "$STUDENTS" "$(tail -1 "$T/rss-$j")" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
-import json, os, sys
+import json, sys
 T, j, s, e, rc, st, rss, load = sys.argv[1:9]
 wall = float(e) - float(s)
 d = json.load(open(f"{T}/out-{j}/summary.json"))
 subs = d["submissions"]
-bad = []
-parts = 0
+bad, parts, case_time = [], 0, {"correct": 0.0, "defective": 0.0}
 for sub in subs:
     if sub["status"] != "graded":
         bad.append(f'{sub["name"]}: status {sub["status"]} {sub.get("message") or ""}')
-    for p in sub["parts"]:
+    rep = json.load(open(f'{T}/out-{j}/{sub["name"]}/report.json'))["parts"]
+    for name, p in sub["parts"].items():
         parts += 1
-        head = open(f'{T}/class/{sub["name"]}/{p["name"]}.sh').readline()
+        head = open(f'{T}/class/{sub["name"]}/{name}.sh').readline().strip()
         correct = head.startswith("# correct")
+        cases = [c for su in rep.get(name, {}).get("suites", []) for c in su["cases"]]
+        case_time["correct" if correct else "defective"] += sum(c.get("duration", 0) for c in cases)
         full = p["status"] == "graded" and abs(p["score"] - p["max"]) < 1e-9
         if correct != full:
-            off = [f'{c.get("case") or c.get("name")}={c.get("verdict")}' for c in p.get("cases", [])
-                   if c.get("verdict") not in ("pass", None)]
-            bad.append(f'{sub["name"]}/{p["name"]} ({head.strip()[2:]}): {p["status"]} {p["score"]:.2f}/{p["max"]:.2f} {" ".join(off[:4])}')
+            off = [f'{c["name"]}={c["verdict"]}' for c in cases if c["verdict"] != "pass"]
+            bad.append(f'{sub["name"]}/{name} ({head[2:]}): {p["status"]} {p["score"]:.0f}/{p["max"]:.0f} '
+                       + " ".join(off[:4]))
 n = len(subs)
-per_sub = wall / n
 per_part = wall / parts
-extra = per_part * 8 * int(st)
-print(f"-j {j}: exit {rc}; {n} students, {parts} parts in {wall:.1f} s: {per_sub:.1f} s per student, "
+print(f"-j {j}: exit {rc}; {n} students, {parts} parts in {wall:.1f} s: {wall / n:.1f} s per student, "
       f"{per_part:.2f} s per part; peak RSS {int(rss) / 1024:.0f} MiB; {len(bad)} unexpected; load after {load}")
-print(f"      extrapolated: {st} students x 8 profiles = {extra / 60:.1f} min")
+print(f"      case time (sum of case durations): correct parts {case_time['correct']:.1f} s, defective "
+      f"{case_time['defective']:.1f} s; in flight on average {sum(case_time.values()) / wall:.1f} cases")
+print(f"      extrapolated: {st} students x 8 profiles = {per_part * 8 * int(st) / 60:.1f} min")
 for b in bad:
     print("      unexpected:", b)
 PY
