@@ -6,12 +6,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,10 +31,19 @@ static void errf(char errbuf[SANDBOX_ERRBUF_SIZE], const char *fmt, ...)
 /* The case's own /proc: a procfs of its PID namespace, mounted nowhere, so that a program's processes are
  * read without walking every process of the machine. */
 
+/* How long the helper that mounts it may take. */
+#define NSPROC_HELPER_MS 2000
+
 /* In a child of the worker, which is in the case's PID namespace: a detached procfs of that namespace
  * (fsopen takes the namespace of its caller), sent back over sock. Never returns. */
 static void helper_main(int sock)
 {
+	/* As an ordinary user the programs share our uid: they may not read or write this process's memory,
+	 * and it keeps nothing of the worker's but the socket back. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (sock > 0)
+		syscall(SYS_close_range, 0U, (unsigned)sock - 1, 0U);
+	syscall(SYS_close_range, (unsigned)sock + 1, ~0U, 0U);
 	int fs = fsopen("proc", FSOPEN_CLOEXEC);
 	int mnt = -1;
 	if (fs >= 0 && fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
@@ -64,10 +77,17 @@ static int receive_fd(int sock)
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-	ssize_t n;
+	/* Bounded: a helper that cannot make the mount exits without sending (EOF on a SEQPACKET pair). */
+	struct pollfd pfd = {.fd = sock, .events = POLLIN};
+	int k;
 	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+		k = poll(&pfd, 1, NSPROC_HELPER_MS);
+	while (k < 0 && errno == EINTR);
+	ssize_t n = -1;
+	if (k == 1)
+		do
+			n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+		while (n < 0 && errno == EINTR);
 	struct cmsghdr *cm = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
 	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int)))
 		return -1;
@@ -90,7 +110,7 @@ static int is_ours(int fd)
 static int open_nsproc(void)
 {
 	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	pid_t pid = fork(); /* lands in the case's PID namespace (the worker's pid_ns_for_children) */
 	if (pid == 0) {
@@ -101,6 +121,8 @@ static int open_nsproc(void)
 	int fd = -1;
 	if (pid > 0) {
 		fd = receive_fd(sv[0]);
+		if (fd < 0)
+			kill(pid, SIGKILL); /* stuck, or gone already */
 		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
 			;
 	}
