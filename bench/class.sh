@@ -6,8 +6,8 @@
 # fails only when started without arguments). Programs are copied in built (no compile step: add the
 # class's build time separately). For each -j of JOBS ("default": no -j option) it grades the class with
 # --force and prints the wall time, the time per submission and per part, the peak RSS of the largest
-# process, the unexpected results (a correct program below full marks, a defective one at full marks, any
-# status but graded) and the extrapolation to STUDENTS students x 8 profiles.
+# process, the unexpected results (a correct program with a case that did not pass, a defective one that
+# passed every case, any status but graded) and the extrapolation to STUDENTS students x 8 profiles.
 #   N=4 JOBS="1 2 default" STUDENTS=300 bench/class.sh [BUILD_DIR]
 # GRADE_ARGS adds options to every grade run. KEEP=DIR keeps the class, assignment and outputs there.
 set -euo pipefail
@@ -95,8 +95,10 @@ for sub in subs:
         correct = head.startswith("# correct")
         cases = [c for su in rep.get(name, {}).get("suites", []) for c in su["cases"]]
         case_time["correct" if correct else "defective"] += sum(c.get("duration", 0) for c in cases)
-        full = p["status"] == "graded" and abs(p["score"] - p["max"]) < 1e-9
-        if correct != full:
+        # a correct program passes every case; a defective one fails at least one (a SHOULD case, which
+        # costs no points unless --strict, counts: it still detected the defect)
+        clean = p["status"] == "graded" and cases and all(c["verdict"] == "pass" for c in cases)
+        if correct != clean:
             off = [f'{c["name"]}={c["verdict"]}' for c in cases if c["verdict"] != "pass"]
             bad.append(f'{sub["name"]}/{name} ({head[2:]}): {p["status"]} {p["score"]:.0f}/{p["max"]:.0f} '
                        + " ".join(off[:4]))

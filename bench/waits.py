@@ -49,13 +49,25 @@ def case_waits(path):
     return total
 
 
+def suite_cases(d):
+    """name -> waits of a suite's cases, with those of the suites its suite.conf includes (its own win)."""
+    per = {}
+    conf = d / "suite.conf"
+    for line in conf.read_text().splitlines() if conf.exists() else []:
+        w = line.split("#", 1)[0].split()
+        if len(w) == 2 and w[0] == "include":
+            per.update(suite_cases((d / w[1]).resolve()))
+    per.update({c.stem: case_waits(c) for c in sorted(d.glob("*.case"))})
+    return per
+
+
 def main():
     root = Path(__file__).resolve().parent.parent
     suites = sys.argv[1:] or [str(root / "cases" / p) for p in PROFILES]
     grand = 0.0
     print(f"{'suite':22}{'cases':>6}{'waits (s)':>11}{'longest':>9}{'at -j2':>8}")
     for s in suites:
-        per = {c.stem: case_waits(c) for c in sorted(Path(s).glob("*.case"))}
+        per = suite_cases(Path(s))
         tot = sum(per.values())
         grand += tot
         longest = max(per.values()) if per else 0.0
