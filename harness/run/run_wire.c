@@ -78,6 +78,16 @@ static int ring_bytes(const struct scenario_step *v, size_t n)
 	return most >= (1u << 20) || sum >= (1u << 20) ? CAPTURE_BUFFER_LARGE : CAPTURE_BUFFER_BYTES;
 }
 
+/* Does any step (in a repeat too) judge the wire? */
+static int has_wire(const struct scenario_step *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind == SCENARIO_STEP_WIRE ||
+		    (v[i].kind == SCENARIO_STEP_REPEAT && has_wire(v[i].u.repeat.body, v[i].u.repeat.nbody)))
+			return 1;
+	return 0;
+}
+
 void run_wire_start(struct run_ctx *c)
 {
 	const char *path = c->o->capture_path;
