@@ -121,6 +121,19 @@ run --no-capture --server "python3 tests/programs/read-once-server.py {port}" ca
 [ $? -eq 1 ] || fail "--no-capture: behaviour checks did not run"
 run --keep-captures none cases/tcp-echo/basic.case >"$work/none.txt" 2>&1 || fail "--keep-captures none: failed"
 grep -q 'skipped' "$work/none.txt" && fail "--keep-captures none must still judge wire checks"
+# ... but a case without wire steps is not recorded then (nothing would read it); it is with the default.
+for keep in none failed; do
+  run --keep-captures "$keep" --format json --output "$work/nowire-$keep.json" cases/tcp-echo/sigterm.case \
+    >/dev/null 2>&1 || fail "--keep-captures $keep: sigterm.case did not pass"
+done
+$py - "$work/nowire-none.json" "$work/nowire-failed.json" <<'PY' || fail "a case without wire steps: recorded iff kept"
+import json, sys
+none, kept = (json.load(open(f))["suites"][0]["cases"][0] for f in sys.argv[1:3])
+ok = (none.get("capture_packets", 0) == 0 and "not recorded: no wire step" in (none.get("notes") or "")
+      and kept.get("capture_packets", 0) > 0 and "not recorded" not in (kept.get("notes") or ""))
+print(none.get("capture_packets"), none.get("notes"), "|", kept.get("capture_packets"), kept.get("notes"))
+sys.exit(0 if ok else 1)
+PY
 
 # 8. A server that never listens gets a clear verdict; a hostile one leaves nothing behind.
 run --server "python3 tests/programs/never-listens.py {port}" cases/tcp-echo/basic.case >"$work/nl.txt" 2>&1

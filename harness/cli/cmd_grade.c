@@ -35,6 +35,16 @@ static void catch_signals(struct sigaction *old_int, struct sigaction *old_term)
 	sigaction(SIGTERM, &sa, old_term);
 }
 
+/* One submission per online core. Each runs its parts with `sockcheck run -j 2`, so twice as many cases
+ * as cores are in flight: what `sockcheck run` does by default, and the load at which the correct
+ * programs of the flakiness measurements never failed (docs/flakiness.md). Cases mostly wait, so one
+ * submission at a time (two cases) left the machine idle: bench/README.md, section 7. */
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -47,7 +57,8 @@ static void usage(FILE *out)
 		"  --out DIR       where results go (never inside SUBMISSIONS): gradebook.csv, summary.json,\n"
 		"                  items.csv, canvas.csv, moodle.csv, and DIR/<submission>/ with results.json\n"
 		"                  (Gradescope), feedback.txt, report.json, build.log and failing captures\n"
-		"  -j, --jobs N    submissions graded at once (default 1)\n"
+		"  -j, --jobs N    submissions graded at once (default: the online cores, %d here), each\n"
+		"                  running 2 cases at once\n"
 		"  --shard K/N     grade only shard K of N (1-based, by submission); default: from GitLab's\n"
 		"                  CI_NODE_INDEX/CI_NODE_TOTAL or Kubernetes's JOB_COMPLETION_INDEX with\n"
 		"                  SOCKCHECK_SHARD_TOTAL. Join the shards with `sockcheck merge`\n"
@@ -60,7 +71,8 @@ static void usage(FILE *out)
 		"grades), 1 some could not be graded (status error: the harness's fault), 2 usage error.\n\n"
 		"usage: sockcheck merge --out DIR [--roster FILE] SHARD_DIR...\n"
 		"Joins the outputs of `grade --shard K/N` into one; refuses a set that is incomplete, overlapping,\n"
-		"or graded against different assignments, suites or sockcheck versions.\n");
+		"or graded against different assignments, suites or sockcheck versions.\n",
+		default_jobs());
 }
 
 static const char *env(const char *name)
@@ -140,7 +152,7 @@ int cmd_grade(int argc, char **argv)
 		{"roster", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0},
 	};
-	struct grade_options o = {.jobs = 1};
+	struct grade_options o = {.jobs = default_jobs()};
 	const char *roster_file = NULL;
 	char *only[ONLY_MAX];
 	const char *shard = NULL;

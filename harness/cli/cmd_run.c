@@ -91,7 +91,8 @@ static void usage(FILE *out)
 		"  --time-scale X     multiply every deadline by X (also SOCKCHECK_TIME_SCALE)\n"
 		"  --seed N           seed for generated data and faults (default 1)\n"
 		"  --captures DIR     where captures go (default captures/<run-id>/<suite>/<case>.pcap)\n"
-		"  --keep-captures K  failed (default), all or none (cases are still recorded and judged)\n"
+		"  --keep-captures K  failed (default), all or none (cases with wire steps are still recorded\n"
+		"                     and judged; with none, the others are not recorded)\n"
 		"  --no-capture       do not record: wire checks are skipped, with a note\n"
 		CMD_SANDBOX_USAGE "\n"
 		"Exit status: 0 all passed (warnings allowed), 1 a case failed or timed out, 2 usage or harness error.\n");

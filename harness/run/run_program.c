@@ -90,10 +90,18 @@ static char *command_for(struct run_ctx *c, int role, const struct scenario_step
 	return e;
 }
 
+/* Readiness is polled (nothing wakes us when a program listens): first 1 ms apart, so a quick server is
+ * seen at once, then twice as long each time up to 10 ms, so a slow one costs little CPU. */
+#define READY_POLL_FIRST_MS 1
+#define READY_POLL_MAX_MS 10
+
 static int bound(struct run_ctx *c, void *arg)
 {
 	struct run_prog *p = arg;
 	char err[SANDBOX_ERRBUF_SIZE];
+	/* the next wait, should this look find nothing: 1, 2, 4, 8, 10, 10 ... ms */
+	int next = c->poll_ms * 2 < READY_POLL_FIRST_MS ? READY_POLL_FIRST_MS : c->poll_ms * 2;
+	c->poll_ms = next > READY_POLL_MAX_MS ? READY_POLL_MAX_MS : next;
 	if (c->sc->family == SCENARIO_FAMILY_UNIX) {
 		int k = p->p.exited ? 2 : sandbox_unix_listening(c->unix_prog_path, err);
 		p->seen_bound |= k == 1;
@@ -235,7 +243,7 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 
 	/* Readiness never opens a connection: a one-client server would spend its only accept on it. */
 	double within = run_scaled(c, st->u.start.within, RUN_DEFAULT_START);
-	c->poll_ms = 10;
+	c->poll_ms = 0; /* bound() sets each wait, starting at READY_POLL_FIRST_MS */
 	int w = run_wait(c, run_now() + within, bound, p);
 	c->poll_ms = 0;
 	if (w == -1)

@@ -36,32 +36,56 @@ static int mkdirs(const char *path)
 	return 0;
 }
 
-/* Bytes of the largest send or expected byte string of the steps (without rendering them). */
-static uint64_t largest_data(const struct scenario_step *v, size_t n)
+/* Bytes of one send or expected byte string (without rendering it). */
+static uint64_t data_bytes(const struct scenario_data *d)
 {
-	uint64_t most = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct scenario_data *d = NULL;
-		if (v[i].kind == SCENARIO_STEP_REPEAT) {
-			uint64_t k = largest_data(v[i].u.repeat.body, v[i].u.repeat.nbody);
-			most = k > most ? k : most;
-		} else if (v[i].kind == SCENARIO_STEP_SEND) {
-			d = &v[i].u.send.data;
-		} else if (v[i].kind == SCENARIO_STEP_EXPECT && v[i].u.expect.kind == SCENARIO_EXPECT_BYTES) {
-			d = &v[i].u.expect.data;
-		}
-		uint64_t total = 0;
-		for (size_t k = 0; d && k < d->n; k++)
-			total += d->items[k].kind == SCENARIO_DATA_BYTES ? d->items[k].len : d->items[k].size;
-		most = total > most ? total : most;
-	}
-	return most;
+	uint64_t total = 0;
+	for (size_t k = 0; d && k < d->n; k++)
+		total += d->items[k].kind == SCENARIO_DATA_BYTES ? d->items[k].len : d->items[k].size;
+	return total;
 }
 
-/* The small ring, or the large one for a case that moves a megabyte or more at once. */
+/* The largest send or expected byte string of the steps (*most), and all of them together, each repeat
+ * body counted as often as it runs (*sum, saturating). */
+static void data_extent(const struct scenario_step *v, size_t n, uint64_t *most, uint64_t *sum)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = 0;
+		if (v[i].kind == SCENARIO_STEP_REPEAT) {
+			uint64_t m = 0, s = 0;
+			data_extent(v[i].u.repeat.body, v[i].u.repeat.nbody, &m, &s);
+			*most = m > *most ? m : *most;
+			uint64_t times = v[i].u.repeat.count > 0 ? (uint64_t)v[i].u.repeat.count : 0;
+			k = times && s > UINT64_MAX / times ? UINT64_MAX : s * times;
+		} else if (v[i].kind == SCENARIO_STEP_SEND) {
+			k = data_bytes(&v[i].u.send.data);
+			*most = k > *most ? k : *most;
+		} else if (v[i].kind == SCENARIO_STEP_EXPECT && v[i].u.expect.kind == SCENARIO_EXPECT_BYTES) {
+			k = data_bytes(&v[i].u.expect.data);
+			*most = k > *most ? k : *most;
+		}
+		*sum = k > UINT64_MAX - *sum ? UINT64_MAX : *sum + k;
+	}
+}
+
+/* The small ring, or the large one for a case that moves a megabyte or more at once, or in all: several
+ * connections sending at once (`send ... nowait`) fill the ring as one large send does; four of 256 KiB
+ * each at -j16 on a loaded machine dropped packets from the small ring (bench/README.md, section 8). */
 static int ring_bytes(const struct scenario_step *v, size_t n)
 {
-	return largest_data(v, n) >= (1u << 20) ? CAPTURE_BUFFER_LARGE : CAPTURE_BUFFER_BYTES;
+	uint64_t most = 0, sum = 0;
+	data_extent(v, n, &most, &sum);
+	return most >= (1u << 20) || sum >= (1u << 20) ? CAPTURE_BUFFER_LARGE : CAPTURE_BUFFER_BYTES;
+}
+
+/* Does any step (in a repeat too) judge the wire? */
+static int has_wire(const struct scenario_step *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind == SCENARIO_STEP_WIRE ||
+		    (v[i].kind == SCENARIO_STEP_REPEAT && has_wire(v[i].u.repeat.body, v[i].u.repeat.nbody)))
+			return 1;
+	return 0;
 }
 
 void run_wire_start(struct run_ctx *c)
@@ -74,6 +98,12 @@ void run_wire_start(struct run_ctx *c)
 	}
 	if (!path) {
 		result_set(&c->r->notes, "not recorded (--no-capture)");
+		return;
+	}
+	/* Nothing would read it: no wire step judges it, and it is not kept for anyone to look at. Its only
+	 * effect on a verdict would be an `error` when packets were dropped. */
+	if (path && c->o->keep == RUN_KEEP_NONE && !has_wire(c->sc->steps, c->sc->nsteps)) {
+		result_set(&c->r->notes, "not recorded: no wire step, and --keep-captures none");
 		return;
 	}
 	char err[CAPTURE_ERRBUF_SIZE];

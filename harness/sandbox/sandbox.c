@@ -338,6 +338,7 @@ void sandbox_destroy(struct sandbox *sb)
 	}
 	if (sb->init_pidfd >= 0)
 		close(sb->init_pidfd);
+	sandbox_nsproc_close(sb);
 	sandbox_fs_cleanup(sb);
 	if (sb->lock_fd >= 0)
 		close(sb->lock_fd); /* the uid is free again: nothing of the case runs any more */

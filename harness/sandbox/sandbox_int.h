@@ -20,6 +20,8 @@ struct sandbox {
 	int lock_fd;       /* as root: the flock on /run/sockcheck/uid-N.lock claiming uid; else -1 */
 	unsigned long host_uid; /* the euid sockcheck runs as, outside any user namespace */
 	int rw_dir;        /* sandbox_run_build: the submission dir is bound writable, not overlaid */
+	int nsproc_state;  /* the case's own /proc (sandbox_stats.c): 0 not tried yet, 1 nsproc_fd, -1 none */
+	int nsproc_fd;
 };
 
 /* sandbox_fs.c: fills the defaults of a configuration (cfg may be NULL). */
@@ -82,15 +84,39 @@ struct sandbox_member {
 
 /* A program's process tree: `root`, its descendants, and the processes whose parent is `init`
  * (orphans the program abandoned, with their own descendants). `init` itself is never a member.
- * root or init may be 0 to leave that part out. */
+ * root or init may be 0 to leave that part out. Its pids are those of the /proc it was read from. */
 struct sandbox_tree {
 	struct sandbox_member *m;
 	size_t n;
+	int proc;   /* that /proc: the case's own (an fd the sandbox owns), or -1 for the machine's */
+	pid_t root; /* root as numbered there (0 if none) */
 };
 
-/* sandbox_stats.c: scans /proc once and fills t (caller frees t->m with free()). Processes that vanish
- * mid-scan are skipped. Returns 0, or -1 with errbuf. */
+/* sandbox_stats.c: scans the machine's /proc once and fills t (caller frees t->m with free()).
+ * Processes that vanish mid-scan are skipped. Returns 0, or -1 with errbuf. */
 int sandbox_tree_collect(pid_t root, pid_t init, struct sandbox_tree *t, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* sandbox_stats.c: the same tree for the case of sb, with root as the caller numbers it: read from the
+ * case's own /proc (only its PID namespace's processes, numbered there) when the sandbox has one, else
+ * from the machine's. Returns 0, or -1 with errbuf. */
+int sandbox_tree_of(struct sandbox *sb, pid_t root, struct sandbox_tree *t, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* sandbox_stats.c: a procfs of the case's PID namespace, mounted nowhere (made on first use by a
+ * short-lived child, which is in that namespace); owned by sb. -1 where it cannot be made (then
+ * callers read the machine's /proc). */
+int sandbox_nsproc_fd(struct sandbox *sb);
+void sandbox_nsproc_close(struct sandbox *sb);
+
+/* sandbox_stats.c: pid's number in its own (innermost) PID namespace, from the NSpid line of the
+ * machine's /proc/<pid>/status; -1 if unknown or if pid is not in a namespace below ours.
+ * sandbox_nspid_parse: the last number of a status text's NSpid line (-1 if none or malformed), and in
+ * *levels how many it has (one per PID namespace, from the /proc's own down). */
+pid_t sandbox_nsproc_pid(pid_t pid);
+pid_t sandbox_nspid_parse(const char *status, int *levels);
+
+/* sandbox_stats.c: opens <pid>/<rel> in a /proc: the one of fd proc, or the machine's when proc is -1
+ * (flags get O_CLOEXEC). Returns the fd, or -1 (errno). */
+int sandbox_proc_openat(int proc, pid_t pid, const char *rel, int flags);
 
 /* sandbox_stats.c: parses the text of /proc/<pid>/stat. Returns 0, or -1 if malformed. */
 int sandbox_stat_parse(const char *text, size_t len, struct sandbox_member *out);

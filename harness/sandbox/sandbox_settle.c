@@ -97,22 +97,25 @@ int sandbox_settle_tcp_quiet(const char *text, size_t len)
 	return quiet;
 }
 
-/* 1 if a thread of pid is runnable or in an uninterruptible wait, 0 if all sleep, -1 if pid is gone. */
-static int proc_busy(pid_t pid)
+/* 1 if a thread of pid (in a /proc: sandbox_proc_openat) is runnable or in an uninterruptible wait, 0 if all
+ * sleep, -1 if pid is gone. */
+static int proc_busy(int proc, pid_t pid)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
-	DIR *d = opendir(path);
-	if (!d)
+	int dfd = sandbox_proc_openat(proc, pid, "task", O_RDONLY | O_DIRECTORY);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
 		return -1;
+	}
 	int busy = 0;
 	struct dirent *de;
 	while (!busy && (de = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		char sp[96], buf[1024];
-		snprintf(sp, sizeof sp, "/proc/%ld/task/%.32s/stat", (long)pid, de->d_name);
-		int fd = open(sp, O_RDONLY | O_CLOEXEC);
+		snprintf(sp, sizeof sp, "task/%.32s/stat", de->d_name);
+		int fd = sandbox_proc_openat(proc, pid, sp, O_RDONLY);
 		if (fd < 0)
 			continue;
 		ssize_t k = read(fd, buf, sizeof buf);
@@ -128,6 +131,20 @@ static int proc_busy(pid_t pid)
 int sandbox_proc_settled(struct sandbox *sb, const struct sandbox_proc *p, char errbuf[SANDBOX_ERRBUF_SIZE])
 {
 	errbuf[0] = '\0';
+	/* The program's threads first: a few reads of the case's own /proc. The TCP tables cost more
+	 * (/proc/net/tcp walks every bucket of the machine's established hash), so they are read only
+	 * when every thread sleeps. */
+	if (p && !p->exited) {
+		struct sandbox_tree t;
+		if (sandbox_tree_of(sb, p->pid, &t, errbuf) < 0)
+			return -1;
+		int busy = 0;
+		for (size_t i = 0; i < t.n && !busy; i++)
+			busy = t.m[i].state != 'Z' && proc_busy(t.proc, t.m[i].pid) == 1;
+		free(t.m);
+		if (busy)
+			return 0;
+	}
 	static const char *const files[] = {"/proc/net/tcp", "/proc/net/tcp6"};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char *text;
@@ -143,14 +160,5 @@ int sandbox_proc_settled(struct sandbox *sb, const struct sandbox_proc *p, char 
 		if (!quiet)
 			return 0;
 	}
-	if (!p || p->exited)
-		return 1;
-	struct sandbox_tree t;
-	if (sandbox_tree_collect(p->pid, sb ? sb->init_pid : 0, &t, errbuf) < 0)
-		return -1;
-	int busy = 0;
-	for (size_t i = 0; i < t.n && !busy; i++)
-		busy = t.m[i].state != 'Z' && proc_busy(t.m[i].pid) == 1;
-	free(t.m);
-	return !busy;
+	return 1;
 }

@@ -288,6 +288,75 @@ static void await_processes(struct sandbox *sb, struct sandbox_proc *p, long n, 
 	} while (st->processes != n && sandbox_now() < deadline && (testkit_sleep_ms(10), 1));
 }
 
+static int by_pid_t(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The tree is read from the case's own /proc (its PID namespace only, not every process of the machine),
+ * and holds what the machine's /proc shows: the program, its children and the escapers init adopted. */
+static void t_nsproc(void *arg)
+{
+	(void)arg;
+	struct sandbox *sb = enter();
+	if (!sb)
+		return;
+	struct sandbox_proc p;
+	char err[SANDBOX_ERRBUF_SIZE], out[64];
+	if (spawn(sb, "sleep 100 & (setsid sleep 100 &); echo ready; read x", &p) == 0) {
+		testkit_read(p.stdout_fd, out, sizeof out, "ready\n", 5);
+		struct sandbox_tree host = {0}, ns = {0};
+		double deadline = sandbox_now() + 5;
+		for (;;) { /* the setsid child may still be on its way to init */
+			free(host.m);
+			free(ns.m);
+			host.m = ns.m = NULL;
+			int a = sandbox_tree_collect(p.pid, sb->init_pid, &host, err);
+			int b = sandbox_tree_of(sb, p.pid, &ns, err);
+			CHECK(a == 0 && b == 0);
+			if (a != 0 || b != 0 || (host.n == 3 && ns.n == 3) || sandbox_now() > deadline)
+				break;
+			testkit_sleep_ms(10);
+		}
+		CHECK(ns.proc >= 0); /* the case's own /proc, not the machine's */
+		CHECK(host.proc < 0);
+		CHECK_INT((long)host.n, 3);
+		CHECK_INT((long)ns.n, 3);
+		CHECK_INT(ns.root, sandbox_nsproc_pid(p.pid));
+		CHECK(ns.root > 1); /* numbered in the case's namespace, where init is 1 */
+		pid_t mapped[3] = {0};
+		for (size_t i = 0; i < host.n && i < 3; i++)
+			mapped[i] = sandbox_nsproc_pid(host.m[i].pid);
+		qsort(mapped, 3, sizeof mapped[0], by_pid_t);
+		for (size_t i = 0; i < ns.n && i < 3; i++)
+			CHECK_INT(ns.m[i].pid, mapped[i]); /* ns.m is sorted by pid */
+		int orphans = 0;
+		for (size_t i = 0; i < ns.n; i++)
+			orphans += ns.m[i].ppid == 1;
+		CHECK_INT(orphans, 1); /* the setsid escaper, adopted by our init */
+		free(host.m);
+		free(ns.m);
+		struct sandbox_stats st;
+		stats(sb, &p, &st);
+		CHECK_INT(st.processes, 3);
+		finish(&p);
+	}
+	sandbox_destroy(sb);
+	/* NSpid lines: the last number is the innermost namespace's; one number per namespace. */
+	int levels;
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t4242\t7\nNSsid:\t1\n", &levels), 7);
+	CHECK_INT(levels, 2);
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t4242\n", &levels), 4242);
+	CHECK_INT(levels, 1);
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t9\t8\t3", &levels), 3); /* no newline at the end */
+	CHECK_INT(levels, 3);
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nPid:\t4242\n", &levels), -1);
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\t42x\n", &levels), -1);
+	CHECK_INT(sandbox_nspid_parse("Name:\tx\nNSpid:\n", &levels), -1);
+	CHECK_INT(levels, 0);
+}
+
 /* CPU time counts every thread (ended ones too), the children the program reaped and the orphans our
  * init reaped; a program blocked in read() adds none. */
 static void t_cpu(void *arg)
@@ -466,5 +535,6 @@ int main(int argc, char **argv)
 	testkit_in_worker("zombies", t_zombies, &env, 15);
 	testkit_in_worker("threads", t_threads, &env, 15);
 	testkit_in_worker("cpu", t_cpu, &env, 30);
+	testkit_in_worker("nsproc", t_nsproc, &env, 15);
 	return unit_summary();
 }
