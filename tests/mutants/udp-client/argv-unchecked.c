@@ -31,11 +31,11 @@ int main(int argc, char **argv)
 	strncpy(host, argv[1], sizeof host - 1);
 	host[sizeof host - 1] = '\0';
 	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_INET;
+	hints.ai_family = AF_UNSPEC; /* {host} may be an IPv6 literal */
 	hints.ai_socktype = SOCK_DGRAM;
 	if (getaddrinfo(host, argv[2], &hints, &ai) != 0)
 		return 1;
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 	while ((len = getline(&line, &cap, stdin)) >= 0) {
 		int got = 0;
 

@@ -28,11 +28,11 @@ int main(int argc, char **argv)
 	if (argc != 3)
 		return 2;
 	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_INET;
+	hints.ai_family = AF_UNSPEC; /* {host} may be an IPv6 literal */
 	hints.ai_socktype = SOCK_DGRAM;
 	if (getaddrinfo(argv[1], argv[2], &hints, &ai) != 0)
 		return 1;
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 	while ((len = getline(&line, &cap, stdin)) >= 0) {
 		int got = 0;
 

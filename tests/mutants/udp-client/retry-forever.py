@@ -25,8 +25,8 @@ def await_reply(sock, want, timeout):
 
 
 def main():
-    addr = (sys.argv[1], int(sys.argv[2]))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    family, _, _, _, addr = socket.getaddrinfo(sys.argv[1], int(sys.argv[2]), type=socket.SOCK_DGRAM)[0]
+    sock = socket.socket(family, socket.SOCK_DGRAM)
     for line in sys.stdin.buffer:
         req = line.rstrip(b"\n")
         want = req.upper()
