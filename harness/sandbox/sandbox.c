@@ -37,14 +37,8 @@ static void errf(char errbuf[SANDBOX_ERRBUF_SIZE], const char *fmt, ...)
 static long read_sysctl(const char *path)
 {
 	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (sandbox_read_small(path, buf, sizeof buf) < 0)
 		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	char *end;
 	long v = strtol(buf, &end, 10);
 	return end == buf ? -1 : v;

@@ -72,6 +72,10 @@ int sandbox_pidfd_open(pid_t pid);
 /* sandbox_sys.c: monotonic clock in seconds. */
 double sandbox_now(void);
 
+/* sandbox_sys.c: reads at most size - 1 bytes of a small file (/proc, /sys) into buf, NUL-terminated, with
+ * one read(2). Returns the length, or -1 when it cannot be opened, read, or is empty. */
+ssize_t sandbox_read_small(const char *path, char *buf, size_t size);
+
 /* One process of a program's tree, read from /proc/<pid>/stat. */
 struct sandbox_member {
 	pid_t pid;

@@ -157,14 +157,8 @@ pid_t sandbox_nsproc_pid(pid_t pid)
 {
 	char path[64], buf[2048];
 	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (sandbox_read_small(path, buf, sizeof buf) < 0)
 		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	int levels;
 	pid_t inner = sandbox_nspid_parse(buf, &levels);
 	/* A program of the case is in a namespace below ours: one number for each. */
