@@ -59,6 +59,7 @@ expect "grade exits 0 when every submission was graded" 0 $?
 same "the gradebook is the expected one" tests/grade/expected-gradebook.csv "$T/out/gradebook.csv"
 has "the run says what it found" "$T/g1.out" "7 submissions: 5 graded, 1 build-failed, 1 missing, 0 error"
 has "and where the gradebook is" "$T/g1.out" "gradebook: $T/out/gradebook.csv"
+has "and where the class page is" "$T/g1.out" "in a browser: $T/out/index.html"
 [ ! -s "$T/g1.err" ] && pass "no progress output when not on a terminal" || { fail "stderr is quiet"; cat "$T/g1.err"; }
 [ -z "$(ls -A "$CLASS" | grep -v -x -e ada -e bob -e cy -e dee -e eve -e fay -e gus)" ] &&
 	pass "nothing was written into the class folder" || fail "nothing was written into the class folder"

@@ -131,7 +131,9 @@ static int conclude(const struct grade_class *c, const char *out)
 		       "SHARD_DIR...`\n", c->shard, c->nshards, c->set_size);
 	printf("gradebook: %s/gradebook.csv (for Canvas: canvas.csv, Moodle: moodle.csv)\n"
 	       "per submission: %s/<name>/feedback.txt (for the student) and results.json (Gradescope)\n"
-	       "per case: %s/items.csv (pass rates: a case everyone fails may be the case's fault)\n", out, out, out);
+	       "per case: %s/items.csv (pass rates: a case everyone fails may be the case's fault)\n"
+	       "in a browser: %s/index.html (the class page, linking each submission's report.html)\n", out, out, out,
+	       out);
 	if (counts[GRADE_ERROR]) {
 		printf("the harness could not grade:");
 		for (size_t i = 0; i < c->nsubs; i++)
