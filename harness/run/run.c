@@ -54,6 +54,11 @@ static enum run_status run_step(struct run_ctx *c, const struct scenario_step *s
 	if (st->target && !name)
 		return run_fail(c, RUN_ERROR, "harness: out of memory");
 	enum run_status s = RUN_ERROR;
+	/* Anything but a start (which overlaps it with the program's set-up), a deferred wire step or a
+	 * repeat (whose body comes here) may put packets on the wire: the capture must be on first. */
+	if (c->wire_pending && st->kind != SCENARIO_STEP_START && st->kind != SCENARIO_STEP_WIRE &&
+	    st->kind != SCENARIO_STEP_REPEAT)
+		run_wire_start(c);
 	switch (st->kind) {
 	case SCENARIO_STEP_START:
 		s = run_step_start(c, st);
@@ -208,7 +213,7 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 	if (!c->sb) {
 		s = run_fail(c, RUN_ERROR, "sandbox: %s (see `sockcheck doctor`)", err);
 	} else {
-		run_wire_start(c);
+		c->wire_pending = 1; /* opened by the first step: overlapped with the program's start if a start */
 		if (sc->server_cmd && !has_start(sc->steps, sc->nsteps, SCENARIO_ROLE_SERVER)) {
 			struct scenario_step start = {.line = 0, .kind = SCENARIO_STEP_START};
 			start.u.start.role = SCENARIO_ROLE_SERVER;
@@ -220,6 +225,8 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 		}
 		if (s == RUN_OK)
 			s = run_steps(c, sc->steps, sc->nsteps);
+		if (c->wire_pending) /* a case that ended before any step could send still says how it was recorded */
+			run_wire_start(c);
 		mark(c, RUN_EVENT_END); /* the timeline shows where the case ended: what follows is the teardown */
 		close_all(c);
 		run_programs_stop(c);

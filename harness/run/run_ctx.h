@@ -77,6 +77,7 @@ struct run_prog {
 	int has_baseline;
 	int exit_told;  /* its exit was expected (signal, expect exit) or already reported by a step */
 	int seen_bound; /* start: a TCP socket was seen bound to the port before anything listened */
+	int ready_looks; /* start: how many times readiness has looked */
 	int ipv6_host;  /* start: {host} was an IPv6 literal (`with host "::1"`): failures hint at IPv4-only parsing */
 };
 
@@ -112,6 +113,7 @@ struct run_ctx {
 	/* capture (run_wire.c) */
 	void *capture;
 	int capture_fd;
+	int wire_pending;   /* the capture opens with the first step that may send (run_wire_start) */
 	void *capture_done; /* finished, its socket not yet released (run_wire_release) */
 	/* relays started by `relay` steps (run_relay.c) */
 	struct run_relay **relays;

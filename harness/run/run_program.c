@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "run_ctx.h"
+#include "run_wire.h"
 
 #define TAIL_MAX 4096
 
@@ -90,17 +91,20 @@ static char *command_for(struct run_ctx *c, int role, const struct scenario_step
 	return e;
 }
 
-/* Readiness is polled (nothing wakes us when a program listens): first 1 ms apart, so a quick server is
- * seen at once, then twice as long each time up to 10 ms, so a slow one costs little CPU. */
+/* Readiness is polled (nothing wakes us when a program listens): 1 ms apart for the first looks, which
+ * covers the start of a compiled server (~2-5 ms from the exec to listen()), then twice as long each time
+ * up to 10 ms, so a slow one (an interpreter) costs little CPU. A look is a sock_diag dump of the
+ * listening sockets, ~0.1 ms. */
 #define READY_POLL_FIRST_MS 1
+#define READY_POLL_FAST_LOOKS 16
 #define READY_POLL_MAX_MS 10
 
 static int bound(struct run_ctx *c, void *arg)
 {
 	struct run_prog *p = arg;
 	char err[SANDBOX_ERRBUF_SIZE];
-	/* the next wait, should this look find nothing: 1, 2, 4, 8, 10, 10 ... ms */
-	int next = c->poll_ms * 2 < READY_POLL_FIRST_MS ? READY_POLL_FIRST_MS : c->poll_ms * 2;
+	/* the next wait, should this look find nothing: 1 ms 16 times, then 2, 4, 8, 10, 10 ... ms */
+	int next = ++p->ready_looks <= READY_POLL_FAST_LOOKS ? READY_POLL_FIRST_MS : c->poll_ms * 2;
 	c->poll_ms = next > READY_POLL_MAX_MS ? READY_POLL_MAX_MS : next;
 	if (c->sc->family == SCENARIO_FAMILY_UNIX) {
 		int k = p->p.exited ? 2 : sandbox_unix_listening(c->unix_prog_path, err);
@@ -209,9 +213,17 @@ enum run_status run_step_start(struct run_ctx *c, const struct scenario_step *st
 	char err[SANDBOX_ERRBUF_SIZE];
 	/* A server's stdin is /dev/null unless the case feeds it: one that reads it first must not hang. */
 	int null_in = role == SCENARIO_ROLE_SERVER && (c->sc->client_cmd || !uses_stdin(c->sc->steps, c->sc->nsteps));
-	if (sandbox_spawn_ex(c->sb, p->cmd, c->sc->timeout * c->o->time_scale + 5, null_in ? SANDBOX_STDIN_NULL : 0,
-			     &p->p, err) != 0)
+	/* The first start of a case opens the capture while the program's sandbox is being set up (the capture
+	 * waits ~10 ms for the kernel, an RCU grace period); the program execs once it is on. */
+	int gated = c->wire_pending;
+	int flags = (null_in ? SANDBOX_STDIN_NULL : 0) | (gated ? SANDBOX_GATED : 0);
+	if (sandbox_spawn_ex(c->sb, p->cmd, c->sc->timeout * c->o->time_scale + 5, flags, &p->p, err) != 0)
 		return run_fail(c, RUN_ERROR, "start %s: %s", role_name(role), err);
+	if (gated) {
+		run_wire_start(c);
+		if (sandbox_proc_go(c->sb, &p->p, err) != 0)
+			return run_fail(c, RUN_ERROR, "start %s: %s", role_name(role), err);
+	}
 	p->started = 1;
 	struct in6_addr a6;
 	p->ipv6_host = role == SCENARIO_ROLE_CLIENT && st->u.start.host_text &&

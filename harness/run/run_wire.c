@@ -91,6 +91,7 @@ static int has_wire(const struct scenario_step *v, size_t n)
 void run_wire_start(struct run_ctx *c)
 {
 	const char *path = c->o->capture_path;
+	c->wire_pending = 0;
 	if (c->sc->family == SCENARIO_FAMILY_UNIX) {
 		result_set(&c->r->notes, "no capture: AF_UNIX (libpcap cannot see UNIX-domain sockets; the behaviour "
 			   "is judged as for TCP)");

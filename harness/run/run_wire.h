@@ -5,7 +5,8 @@
 #include "run_ctx.h"
 
 /* Starts the capture if the options ask for one; without permission, notes that wire checks are
- * skipped and lets the behaviour checks run. */
+ * skipped and lets the behaviour checks run. Clears c->wire_pending: run_case leaves the start to the
+ * first step that may send, or to the first `start`, which overlaps it with the program's set-up. */
 void run_wire_start(struct run_ctx *c);
 /* Writes pending packets; 0, or -1 with the case's message set. */
 int run_wire_pump(struct run_ctx *c);

@@ -21,6 +21,7 @@ struct sandbox_proc {
 	long maxrss_kib;   /* its peak resident memory, valid when exited (0 if unknown) */
 	long cpu_limit;    /* its RLIMIT_CPU soft limit, seconds */
 	long mem_mib, fsize_mib; /* its memory and file size limits */
+	int gate_fd, status_fd; /* SANDBOX_GATED: the gate, and the pipe that says the exec happened; else -1 */
 };
 
 /* Resource hygiene of a program's process tree: the program, its descendants, and orphans that our
@@ -100,10 +101,19 @@ int sandbox_spawn(struct sandbox *sb, const char *cmd, double cpu_seconds, struc
 		  char errbuf[SANDBOX_ERRBUF_SIZE]);
 
 #define SANDBOX_STDIN_NULL 1 /* stdin is /dev/null and stdin_fd is -1 */
+/* Returns as soon as the child exists: it sets up its view, identity and limits meanwhile, then waits,
+ * before the exec, until sandbox_proc_go. So the caller can do slow work of its own (open the capture)
+ * while the program's sandbox is built, and still have it done before the program runs. */
+#define SANDBOX_GATED 2
 
-/* sandbox_spawn with flags (SANDBOX_STDIN_NULL). */
+/* sandbox_spawn with flags (SANDBOX_STDIN_NULL, SANDBOX_GATED). */
 int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, int flags,
 		     struct sandbox_proc *out, char errbuf[SANDBOX_ERRBUF_SIZE]);
+
+/* Lets a SANDBOX_GATED program exec, and waits until it has (as sandbox_spawn_ex does without the flag).
+ * Returns 0; or -1 with errbuf when its sandbox could not be set up, p is then closed and reaped (pid -1),
+ * as after a failed sandbox_spawn_ex. A no-op returning 0 for a program that was not gated. */
+int sandbox_proc_go(struct sandbox *sb, struct sandbox_proc *p, char errbuf[SANDBOX_ERRBUF_SIZE]);
 
 /* Runs `/bin/sh -c cmd` in a sandbox of its own, as a program is run (the same view, identity, seccomp
  * filter and limits, from cfg), to build a submission (`make`): cfg->dir (required) is its working

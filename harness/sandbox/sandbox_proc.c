@@ -56,7 +56,7 @@ static void child_fail(int status_fd, const char *what)
 
 struct child_args {
 	const struct sandbox *sb;
-	int in_rd, out_wr, err_wr, status_wr;
+	int in_rd, out_wr, err_wr, status_wr, gate_rd;
 	const char *cmd;
 	double cpu_seconds;
 	size_t index;
@@ -72,21 +72,25 @@ static void child_main(const struct child_args *a)
 	if (a->flags & SANDBOX_STDIN_NULL)
 		in_rd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	/* Move our ends above 3 first so dup2 cannot clobber one with another. */
-	int fds[4] = {in_rd, a->out_wr, a->err_wr, a->status_wr};
-	for (int i = 0; i < 4; i++) {
-		fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 4);
+	int gated = a->gate_rd >= 0;
+	int fds[5] = {in_rd, a->out_wr, a->err_wr, a->status_wr, a->gate_rd};
+	for (int i = 0; i < 4 + gated; i++) {
+		fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 5);
 		if (fds[i] < 0)
 			_exit(127);
 	}
 	for (int i = 0; i < 3; i++)
 		if (dup2(fds[i], i) < 0)
 			_exit(127);
-	if (dup2(fds[3], 3) < 0 || fcntl(3, F_SETFD, FD_CLOEXEC) < 0)
-		_exit(127);
-	int status_fd = 3;
+	/* the status pipe (3) and the gate (4) close at the exec */
+	for (int i = 3; i < 4 + gated; i++)
+		if (dup2(fds[i], i) < 0 || fcntl(i, F_SETFD, FD_CLOEXEC) < 0)
+			_exit(127);
+	int status_fd = 3, gate_fd = gated ? 4 : -1;
 	/* Nothing else of the worker's (sockets, capture handles, pipes to the runner) leaks in. */
-	if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0) {
-		for (int fd = 4; fd < 1024; fd++)
+	unsigned first = gated ? 5U : 4U;
+	if (syscall(SYS_close_range, first, ~0U, 0U) < 0) {
+		for (int fd = (int)first; fd < 1024; fd++)
 			close(fd);
 	}
 
@@ -123,6 +127,15 @@ static void child_main(const struct child_args *a)
 	 * of address space, could not map another page). SANDBOX_MEM_UNLIMITED: none. */
 	if (cfg->mem_mib > 0)
 		limit(RLIMIT_AS, (rlim_t)cfg->mem_mib << 20, (rlim_t)cfg->mem_mib << 20);
+	/* Gated: everything is ready; the exec waits for the caller's word (EOF: the caller gave up). */
+	if (gate_fd >= 0) {
+		char go;
+		ssize_t r;
+		while ((r = read(gate_fd, &go, 1)) < 0 && errno == EINTR)
+			;
+		if (r != 1)
+			_exit(127);
+	}
 	execle("/bin/sh", "sh", "-c", a->cmd, (char *)NULL, envp);
 	snprintf(err, sizeof err, "cannot start the program: /bin/sh: %s", strerror(errno));
 	child_fail(status_fd, err);
@@ -159,13 +172,26 @@ static int child_started(int status_rd, char errbuf[SANDBOX_ERRBUF_SIZE])
 	return n == 0 ? 0 : -1;
 }
 
+/* The child could not start the program (errbuf says why): reaps it and forgets its pid. */
+static void not_started(struct sandbox *sb, pid_t pid, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	if (!strstr(errbuf, "sockcheck doctor")) {
+		size_t n = strlen(errbuf);
+		snprintf(errbuf + n, SANDBOX_ERRBUF_SIZE - n, " (see `sockcheck doctor`)");
+	}
+	waitpid(pid, NULL, 0);
+	for (size_t i = 0; i < sb->nspawned; i++)
+		if (sb->spawned[i] == pid)
+			sb->spawned[i] = 0;
+}
+
 int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, int flags, struct sandbox_proc *out,
 		     char errbuf[SANDBOX_ERRBUF_SIZE])
 {
 	errbuf[0] = '\0';
-	int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1}, st[2] = {-1, -1};
+	int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1}, st[2] = {-1, -1}, g[2] = {-1, -1};
 	out->pid = -1;
-	out->pidfd = out->stdin_fd = out->stdout_fd = out->stderr_fd = -1;
+	out->pidfd = out->stdin_fd = out->stdout_fd = out->stderr_fd = out->gate_fd = out->status_fd = -1;
 	out->exited = 0;
 	out->status = 0;
 	out->maxrss_kib = out->cpu_limit = out->mem_mib = out->fsize_mib = 0;
@@ -176,7 +202,7 @@ int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, in
 	if (sb->cfg.cpu_s > 0) /* a `cpu-time` limit (per case or run) replaces the caller's */
 		cpu_seconds = (double)sb->cfg.cpu_s;
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0 ||
-	    pipe2(st, O_CLOEXEC) < 0) {
+	    pipe2(st, O_CLOEXEC) < 0 || ((flags & SANDBOX_GATED) && pipe2(g, O_CLOEXEC) < 0)) {
 		errf(errbuf, "cannot create the program's pipes: %s", strerror(errno));
 		goto fail;
 	}
@@ -187,7 +213,7 @@ int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, in
 	}
 	sb->nspawned--;
 	struct child_args args = {.sb = sb, .in_rd = in[0], .out_wr = o[1], .err_wr = e[1], .status_wr = st[1],
-				  .cmd = cmd, .cpu_seconds = cpu_seconds, .index = sb->nspawned, .flags = flags};
+				  .gate_rd = g[0], .cmd = cmd, .cpu_seconds = cpu_seconds, .index = sb->nspawned, .flags = flags};
 	pid_t pid = fork();
 	if (pid < 0) {
 		int err = errno;
@@ -203,19 +229,19 @@ int sandbox_spawn_ex(struct sandbox *sb, const char *cmd, double cpu_seconds, in
 	close(o[1]);
 	close(e[1]);
 	close(st[1]);
+	close_fd(&g[0]);
 	in[0] = o[1] = e[1] = st[1] = -1;
-	int started = child_started(st[0], errbuf);
-	close_fd(&st[0]);
-	if (started < 0) {
-		if (!strstr(errbuf, "sockcheck doctor")) {
-			size_t n = strlen(errbuf);
-			snprintf(errbuf + n, SANDBOX_ERRBUF_SIZE - n, " (see `sockcheck doctor`)");
+	if (!(flags & SANDBOX_GATED)) {
+		int started = child_started(st[0], errbuf);
+		close_fd(&st[0]);
+		if (started < 0) {
+			not_started(sb, pid, errbuf);
+			goto fail;
 		}
-		waitpid(pid, NULL, 0);
-		sb->spawned[sb->nspawned - 1] = 0;
-		goto fail;
 	}
 	out->pid = pid;
+	out->status_fd = st[0];
+	out->gate_fd = g[1];
 	out->cpu_limit = cpu_seconds > 1.0 ? (long)ceil(cpu_seconds < 1e9 ? cpu_seconds : 1e9) : 1;
 	out->mem_mib = sb->cfg.mem_mib;
 	out->fsize_mib = sb->cfg.fsize_mib;
@@ -238,7 +264,31 @@ fail:
 		close_fd(&o[i]);
 		close_fd(&e[i]);
 		close_fd(&st[i]);
+		close_fd(&g[i]);
 	}
+	return -1;
+}
+
+int sandbox_proc_go(struct sandbox *sb, struct sandbox_proc *p, char errbuf[SANDBOX_ERRBUF_SIZE])
+{
+	errbuf[0] = '\0';
+	if (p->status_fd < 0)
+		return 0;
+	/* A child that failed before the gate has closed it: the write fails (SIGPIPE is ignored by the
+	 * caller, or EPIPE), and its status pipe says why. */
+	char go = 1;
+	if (p->gate_fd >= 0 && write(p->gate_fd, &go, 1) < 0 && errno != EPIPE)
+		errf(errbuf, "cannot start the program: %s", strerror(errno));
+	close_fd(&p->gate_fd);
+	int started = errbuf[0] ? -1 : child_started(p->status_fd, errbuf);
+	close_fd(&p->status_fd);
+	if (started == 0)
+		return 0;
+	if (p->pid > 0)
+		kill(p->pid, SIGKILL); /* only when the write itself failed: otherwise it is gone already */
+	not_started(sb, p->pid, errbuf);
+	sandbox_proc_close(p);
+	p->pid = -1;
 	return -1;
 }
 
@@ -342,6 +392,8 @@ void sandbox_proc_close(struct sandbox_proc *p)
 	close_fd(&p->stdout_fd);
 	close_fd(&p->stderr_fd);
 	close_fd(&p->pidfd);
+	close_fd(&p->gate_fd);
+	close_fd(&p->status_fd);
 }
 
 void sandbox_proc_describe(int status, char *out, size_t len)

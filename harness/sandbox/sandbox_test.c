@@ -298,6 +298,36 @@ static void t_userns_disabled(void *arg)
 	sandbox_destroy(sb);
 }
 
+static long read_long(const char *path)
+{
+	char buf[32];
+	return sandbox_read_small(path, buf, sizeof buf) > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+/* The case's network namespace has TCP and UDP hash tables of its own, small (so reading its TCP table
+ * costs ~0.1 ms, not ~5), and the SYN queue and TIME-WAIT limits of a namespace of the machine's table. */
+static void t_own_hash(void *arg)
+{
+	(void)arg;
+	if (access("/proc/sys/net/ipv4/tcp_child_ehash_entries", F_OK) != 0) {
+		printf("own hash: skipped, this kernel has no tcp_child_ehash_entries (Linux < 6.1)\n");
+		return;
+	}
+	/* The machine's table, and what the kernel derives from it for a namespace (tcp_sk_init) */
+	long host = labs(read_long("/proc/sys/net/ipv4/tcp_ehash_entries"));
+	long syn = host / 128 > 128 ? host / 128 : 128, tw = host / 2;
+	struct sandbox *sb = enter_or_fail();
+	if (!sb)
+		return;
+	CHECK_INT(read_long("/proc/sys/net/ipv4/tcp_ehash_entries"), 1024); /* positive: its own */
+	if (access("/proc/sys/net/ipv4/udp_child_hash_entries", F_OK) == 0)
+		CHECK_INT(read_long("/proc/sys/net/ipv4/udp_hash_entries"), 256);
+	CHECK_INT(read_long("/proc/sys/net/ipv4/tcp_max_syn_backlog"), syn);
+	CHECK_INT(read_long("/proc/sys/net/ipv4/tcp_max_tw_buckets"), tw);
+	CHECK(tcp_roundtrip(AF_INET, "127.0.0.1"));
+	sandbox_destroy(sb);
+}
+
 int main(void)
 {
 	struct shared *sh = testkit_shared(sizeof *sh);
@@ -316,6 +346,7 @@ int main(void)
 
 	testkit_in_worker("network", t_network, sh, 10);
 	testkit_in_worker("init", t_init, NULL, 10);
+	testkit_in_worker("own hash", t_own_hash, NULL, 10);
 	testkit_in_worker("daemon", t_daemon, sh, 10);
 	CHECK(sh->daemon_pid > 0 && !testkit_alive(sh->daemon_pid) && kill(sh->daemon_pid, 0) < 0);
 	testkit_in_worker("destroy", t_destroy_running, NULL, 10);
