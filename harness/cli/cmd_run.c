@@ -20,14 +20,13 @@
 #include "inspect_html.h"
 #include "cmd_opts.h"
 #include "cmd_run_check.h"
+#include "cmd_run_jobs.h"
 #include "cmd_sandbox.h"
 #include "commands.h"
 #include "report.h"
 #include "run.h"
 #include "scenario_parse.h"
 #include "suite.h"
-
-#define WATCHDOG_SLACK 30.0 /* seconds a worker may outlive its case timeout before we kill it */
 
 struct opts {
 	const char *server, *client, *output, *filter, *captures;
@@ -43,15 +42,6 @@ struct opts {
 	char bindir[PATH_MAX];
 	char self[PATH_MAX];
 	struct cmd_sandbox sandbox; /* --dir and the limits; the suites and captures programs never see */
-};
-
-struct job {
-	pid_t pid;
-	int fd; /* read end of the worker's result pipe */
-	size_t index;
-	double deadline;
-	char *buf;
-	size_t len;
 };
 
 /* Twice the online cores: a case mostly waits (for the program, its timers, the kernel), so more cases
@@ -259,37 +249,6 @@ static char *reproduce_line(const struct opts *o, const struct suite_case *sc, c
 	return cmd;
 }
 
-/* A result for a case that never ran: unparseable, or its worker died. */
-static void harness_error(struct result *r, const struct suite_case *sc, const char *step, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void harness_error(struct result *r, const struct suite_case *sc, const char *step, const char *fmt, ...)
-{
-	if (!r->suite)
-		r->suite = strdup(sc->suite);
-	if (!r->file)
-		r->file = strdup(sc->path);
-	if (!r->name) {
-		char *copy = strdup(sc->path), *base = basename(copy);
-		char *dot = strrchr(base, '.');
-		if (dot)
-			*dot = '\0';
-		r->name = strdup(base);
-		free(copy);
-	}
-	r->verdict = VERDICT_ERROR;
-	r->points = 0;
-	if (step)
-		result_set(&r->step, "%s", step);
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) >= 0) {
-		free(r->message);
-		r->message = msg;
-	}
-	va_end(ap);
-}
-
 static void set_capture_path(const struct opts *o, const char *run_id, const struct suite_case *sc,
 			     const struct scenario *s, char **path)
 {
@@ -306,19 +265,38 @@ static void set_capture_path(const struct opts *o, const char *run_id, const str
 		*path = NULL;
 }
 
-/* The worker: runs one case and writes its result as JSON to fd. Never returns. */
+/* A prepared worker waits here, its sandbox and capture ready, for the runner's word to start its case.
+ * EOF: the runner gave up on it (it is ending); the sandbox goes with this process. */
+static void wait_go(void *arg)
+{
+	int fd = *(const int *)arg;
+	char go;
+	ssize_t r;
+	while ((r = read(fd, &go, 1)) < 0 && errno == EINTR)
+		;
+	if (r != 1)
+		_exit(0);
+	close(fd);
+}
+
+/* The worker: runs one case and writes its result as JSON to fd. go_fd >= 0: prepared ahead, the case
+ * starts when a byte arrives there (wait_go). Never returns. */
 static void worker(const struct opts *o, const char *run_id, const struct suite_case *sc, struct scenario *s,
-		   int fd)
+		   int fd, int go_fd)
 {
 	struct result r;
 	struct run_options ro = {.server_cmd = o->server, .client_cmd = o->client, .time_scale = o->time_scale,
 				 .seed = o->seed, .keep = o->keep, .sandbox = &o->sandbox.cfg, .release_capture_at_exit = 1};
+	if (go_fd >= 0) {
+		ro.ready = wait_go;
+		ro.ready_arg = &go_fd;
+	}
 	char err[512], *ref_server = NULL, *ref_client = NULL, *capture = NULL;
 	char *repro = reproduce_line(o, sc, s);
 	ro.reproduce = repro;
 	if (suite_reference(sc->dir, o->bindir, &ref_server, &ref_client, err, sizeof err) != 0) {
 		memset(&r, 0, sizeof r);
-		harness_error(&r, sc, NULL, "%s", err);
+		cmd_run_error(&r, sc, NULL, "%s", err);
 	} else {
 		ro.ref_server = ref_server;
 		ro.ref_client = ref_client;
@@ -342,194 +320,17 @@ static void worker(const struct opts *o, const char *run_id, const struct suite_
 	_exit(text ? 0 : 3);
 }
 
-static int start_job(const struct opts *o, const char *run_id, const struct suite_case *sc,
-		     struct scenario *s, size_t index, struct job *j)
-{
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) != 0)
-		return -1;
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		worker(o, run_id, sc, s, p[1]);
-	}
-	close(p[1]);
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	*j = (struct job){.pid = pid, .fd = p[0], .index = index,
-			  .deadline = (double)time(NULL) + s->timeout * o->time_scale + WATCHDOG_SLACK};
-	return 0;
-}
-
-/* Workers that delivered their result and are still exiting: reaped later, so that a worker's exit
- * (the capture socket's release) overlaps the next case. */
-struct exiting {
-	pid_t *pid;
-	size_t n, cap;
+struct worker_ctx {
+	const struct opts *o;
+	const char *run_id;
+	struct suite_case *cases;
+	struct scenario **scn;
 };
 
-/* Reaps what has exited; with block, waits for all. */
-static void reap_exiting(struct exiting *x, int block)
+static void run_worker(void *arg, size_t i, int fd, int go_fd)
 {
-	for (size_t i = 0; i < x->n;) {
-		pid_t got;
-		do
-			got = waitpid(x->pid[i], NULL, block ? 0 : WNOHANG);
-		while (got < 0 && errno == EINTR);
-		if (got == 0) {
-			i++;
-			continue;
-		}
-		x->pid[i] = x->pid[--x->n]; /* exited (or not ours any more: ECHILD) */
-	}
-}
-
-/* Reads what the worker wrote; at EOF turns its JSON into the result and reaps the worker, now or (when it
- * delivered a result and is still exiting) later via x. 1 when finished. */
-static int drain_job(struct job *j, const struct suite_case *sc, struct result *r, int force_kill,
-		     struct exiting *x)
-{
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(j->fd, buf, sizeof buf);
-		if (n > 0) {
-			char *nb = realloc(j->buf, j->len + (size_t)n + 1);
-			if (!nb)
-				break;
-			j->buf = nb;
-			memcpy(j->buf + j->len, buf, (size_t)n);
-			j->len += (size_t)n;
-			j->buf[j->len] = '\0';
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN && !force_kill)
-			return 0;
-		break;
-	}
-	if (force_kill)
-		kill(j->pid, SIGKILL);
-	close(j->fd);
-	memset(r, 0, sizeof *r);
-	json_error_t jerr;
-	json_t *doc = j->buf ? json_loads(j->buf, 0, &jerr) : NULL;
-	char err[256];
-	int status = 0, ok = !force_kill && doc && result_from_json(doc, r, err, sizeof err) == 0;
-	pid_t *v = ok && x->n == x->cap ? realloc(x->pid, (x->cap * 2 + 8) * sizeof *v) : NULL;
-	if (v) {
-		x->pid = v;
-		x->cap = x->cap * 2 + 8;
-	}
-	if (ok && x->n < x->cap && waitpid(j->pid, &status, WNOHANG) == 0)
-		x->pid[x->n++] = j->pid;
-	else if (!ok)
-		while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
-			;
-	if (force_kill)
-		harness_error(r, sc, NULL, "harness: the case's worker did not finish %.0fs after the case timeout and was killed",
-			      WATCHDOG_SLACK);
-	else if (!ok)
-		harness_error(r, sc, NULL, "harness: the case's worker %s without a result (%s %d)",
-			      WIFSIGNALED(status) ? "died" : "exited", WIFSIGNALED(status) ? "signal" : "status",
-			      WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-	json_decref(doc);
-	free(j->buf);
-	j->buf = NULL;
-	return 1;
-}
-
-struct by_timeout {
-	double timeout;
-	size_t index;
-};
-
-/* Longest timeout first (then file order): a long case started last would run alone at the end. */
-static int longest_first(const void *a, const void *b)
-{
-	const struct by_timeout *x = a, *y = b;
-	if (x->timeout != y->timeout)
-		return x->timeout < y->timeout ? 1 : -1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* The order in which cases start (the report keeps file order). NULL when out of memory. */
-static size_t *start_order(struct scenario **scn, size_t n)
-{
-	struct by_timeout *v = calloc(n ? n : 1, sizeof *v);
-	size_t *order = calloc(n ? n : 1, sizeof *order);
-	if (!v || !order) {
-		free(v);
-		free(order);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++)
-		v[i] = (struct by_timeout){.timeout = scn[i] ? scn[i]->timeout : 0, .index = i};
-	qsort(v, n, sizeof *v, longest_first);
-	for (size_t i = 0; i < n; i++)
-		order[i] = v[i].index;
-	free(v);
-	return order;
-}
-
-static void run_all(const struct opts *o, const char *run_id, struct suite_case *cases, struct scenario **scn,
-		    struct result *rs, size_t n, int progress)
-{
-	struct job *jobs = calloc((size_t)o->jobs, sizeof *jobs);
-	size_t *order = start_order(scn, n);
-	struct exiting x = {0};
-	size_t next = 0, done = 0, running = 0, finished = 0, total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += scn[i] != NULL; /* the progress line counts the cases that run */
-	while (jobs && order && done < n) {
-		while (running < (size_t)o->jobs && next < n) {
-			size_t i = order[next++];
-			if (!scn[i]) { /* unparseable or filtered: its result is already final */
-				done++;
-				continue;
-			}
-			if (start_job(o, run_id, &cases[i], scn[i], i, &jobs[running]) != 0) {
-				harness_error(&rs[i], &cases[i], NULL, "harness: cannot start a worker: %s", strerror(errno));
-				done++;
-				continue;
-			}
-			running++;
-			if (progress)
-				report_progress(stderr, finished, total, cases[i].path);
-		}
-		if (running == 0)
-			continue;
-		struct pollfd pfd[64];
-		for (size_t k = 0; k < running; k++)
-			pfd[k] = (struct pollfd){.fd = jobs[k].fd, .events = POLLIN};
-		poll(pfd, running, 1000);
-		reap_exiting(&x, 0);
-		for (size_t k = 0; k < running;) {
-			int overdue = (double)time(NULL) > jobs[k].deadline;
-			if ((pfd[k].revents || overdue) && drain_job(&jobs[k], &cases[jobs[k].index], &rs[jobs[k].index], overdue,
-							     &x)) {
-				done++;
-				finished++;
-				jobs[k] = jobs[--running];
-				pfd[k] = pfd[running];
-				if (progress)
-					report_progress(stderr, finished, total, "");
-				continue;
-			}
-			k++;
-		}
-	}
-	reap_exiting(&x, 1);
-	free(x.pid);
-	free(order);
-	if (progress)
-		report_progress_end(stderr);
-	free(jobs);
+	const struct worker_ctx *w = arg;
+	worker(w->o, w->run_id, &w->cases[i], w->scn[i], fd, go_fd);
 }
 
 static void locate_self(struct opts *o, const char *argv0)
@@ -585,7 +386,7 @@ int cmd_run(int argc, char **argv)
 		struct scenario_diags d = {0};
 		scn[i] = scenario_parse_file(cases[i].path, &d);
 		if (!scn[i]) {
-			harness_error(&rs[i], &cases[i], NULL, "the case file is invalid (%zu error(s)); first: %s", d.n,
+			cmd_run_error(&rs[i], &cases[i], NULL, "the case file is invalid (%zu error(s)); first: %s", d.n,
 				      d.n ? d.msgs[0] : "unknown");
 			scenario_diags_free(&d);
 			chosen[i] = 1;
@@ -638,7 +439,10 @@ int cmd_run(int argc, char **argv)
 	gettimeofday(&tv, NULL);
 	double started = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 	int progress = o.format == REPORT_TEXT && isatty(STDERR_FILENO) && n > 1;
-	run_all(&o, run_id, cases, scn, rs, n, progress);
+	struct worker_ctx wc = {.o = &o, .run_id = run_id, .cases = cases, .scn = scn};
+	struct cmd_run_jobs rj = {.jobs = o.jobs, .time_scale = o.time_scale, .progress = progress,
+				  .worker = run_worker, .arg = &wc};
+	cmd_run_jobs(&rj, cases, scn, rs, n);
 	gettimeofday(&tv, NULL);
 
 	/* Keep only the selected cases, in order. */

@@ -210,10 +210,17 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 		cfg.cpu_s = (long)ceil((double)cfg.cpu_s * o->time_scale);
 	c->stream_cap = (size_t)(cfg.output_mib > 0 ? cfg.output_mib : SANDBOX_OUTPUT_MIB) << 20;
 	c->sb = sandbox_enter_with(&cfg, err);
+	if (c->sb && o->ready) { /* prepared ahead: the capture opens now, the clock starts when told */
+		run_wire_start(c);
+		o->ready(o->ready_arg);
+		t0 = run_now();
+		c->case_deadline = t0 + sc->timeout * o->time_scale;
+	}
 	if (!c->sb) {
 		s = run_fail(c, RUN_ERROR, "sandbox: %s (see `sockcheck doctor`)", err);
 	} else {
-		c->wire_pending = 1; /* opened by the first step: overlapped with the program's start if a start */
+		/* Unless prepared ahead, the first step opens the capture: a start overlaps it with the program's set-up */
+		c->wire_pending = !o->ready;
 		if (sc->server_cmd && !has_start(sc->steps, sc->nsteps, SCENARIO_ROLE_SERVER)) {
 			struct scenario_step start = {.line = 0, .kind = SCENARIO_STEP_START};
 			start.u.start.role = SCENARIO_ROLE_SERVER;

@@ -24,6 +24,11 @@ struct run_options {
 	/* 1: the capture's packet socket is left open for the process's exit to release (its release waits
 	 * for an RCU grace period, ~25 ms): for a worker that exits right after reporting the result. */
 	int release_capture_at_exit;
+	/* Called once the case's sandbox is entered and its capture is open, before its clock starts and its
+	 * first step runs; NULL: none. A runner blocks in it to prepare a case while the one before runs, so
+	 * that those ~15 ms (the capture waits for the kernel) come off the critical path. */
+	void (*ready)(void *arg);
+	void *ready_arg;
 };
 
 /* Runs sc. Must be called in a single-threaded process dedicated to this case (it enters namespaces).
