@@ -68,14 +68,17 @@ static void data_extent(const struct scenario_step *v, size_t n, uint64_t *most,
 	}
 }
 
-/* The small ring, or the large one for a case that moves a megabyte or more at once, or in all: several
+/* The small ring; or for a case that moves a megabyte or more at once, or in all, the medium one up to
+ * 4 MiB sent and expected in all, else the large one. Several
  * connections sending at once (`send ... nowait`) fill the ring as one large send does; four of 256 KiB
  * each at -j16 on a loaded machine dropped packets from the small ring (bench/README.md, section 8). */
 static int ring_bytes(const struct scenario_step *v, size_t n)
 {
 	uint64_t most = 0, sum = 0;
 	data_extent(v, n, &most, &sum);
-	return most >= (1u << 20) || sum >= (1u << 20) ? CAPTURE_BUFFER_LARGE : CAPTURE_BUFFER_BYTES;
+	if (most < (1u << 20) && sum < (1u << 20))
+		return CAPTURE_BUFFER_BYTES;
+	return sum <= (4u << 20) ? CAPTURE_BUFFER_MEDIUM : CAPTURE_BUFFER_LARGE;
 }
 
 /* Does any step (in a repeat too) judge the wire? */

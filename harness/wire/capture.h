@@ -7,10 +7,13 @@
 #define CAPTURE_ERRBUF_SIZE 512
 
 /* Kernel ring sizes (TPACKET_V3: packets packed into 256 KiB blocks) and how long a block may stay open
- * before the kernel hands it over. A case that moves little needs the small ring; one that sends or
- * expects a megabyte or more at once gets the large one, which holds everything a harness socket's
- * buffers can put on lo while the harness is not scheduled. Sizes and figures: bench/capture-buffer.md. */
+ * before the kernel hands it over. A case that moves little needs the small ring; one that moves a
+ * megabyte or more but at most 4 MiB in all, the medium one (four times the small, which dropped packets
+ * of 1 MiB sent at once on a loaded machine); one that moves more, the large one, which holds everything
+ * a harness socket's buffers can put on lo while the harness is not scheduled. Each concurrent case
+ * then costs at most ~25 MiB up to 4 MiB moved. Sizes and figures: bench/capture-buffer.md. */
 #define CAPTURE_BUFFER_BYTES (4 << 20)
+#define CAPTURE_BUFFER_MEDIUM (16 << 20)
 #define CAPTURE_BUFFER_LARGE (32 << 20)
 #define CAPTURE_BLOCK_MS 2
 #define CAPTURE_SNAPLEN 262144
