@@ -20,7 +20,7 @@
 #include "inspect_html.h"
 #include "cmd_opts.h"
 #include "cmd_run_check.h"
-#include "cmd_run_jobs.h"
+#include "jobs.h"
 #include "cmd_sandbox.h"
 #include "commands.h"
 #include "report.h"
@@ -296,7 +296,7 @@ static void worker(const struct opts *o, const char *run_id, const struct suite_
 	ro.reproduce = repro;
 	if (suite_reference(sc->dir, o->bindir, &ref_server, &ref_client, err, sizeof err) != 0) {
 		memset(&r, 0, sizeof r);
-		cmd_run_error(&r, sc, NULL, "%s", err);
+		jobs_error(&r, sc, NULL, "%s", err);
 	} else {
 		ro.ref_server = ref_server;
 		ro.ref_client = ref_client;
@@ -386,7 +386,7 @@ int cmd_run(int argc, char **argv)
 		struct scenario_diags d = {0};
 		scn[i] = scenario_parse_file(cases[i].path, &d);
 		if (!scn[i]) {
-			cmd_run_error(&rs[i], &cases[i], NULL, "the case file is invalid (%zu error(s)); first: %s", d.n,
+			jobs_error(&rs[i], &cases[i], NULL, "the case file is invalid (%zu error(s)); first: %s", d.n,
 				      d.n ? d.msgs[0] : "unknown");
 			scenario_diags_free(&d);
 			chosen[i] = 1;
@@ -440,9 +440,9 @@ int cmd_run(int argc, char **argv)
 	double started = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 	int progress = o.format == REPORT_TEXT && isatty(STDERR_FILENO) && n > 1;
 	struct worker_ctx wc = {.o = &o, .run_id = run_id, .cases = cases, .scn = scn};
-	struct cmd_run_jobs rj = {.jobs = o.jobs, .time_scale = o.time_scale, .progress = progress,
+	struct jobs_config rj = {.jobs = o.jobs, .time_scale = o.time_scale, .progress = progress,
 				  .worker = run_worker, .arg = &wc};
-	cmd_run_jobs(&rj, cases, scn, rs, n);
+	jobs_run(&rj, cases, scn, rs, n);
 	gettimeofday(&tv, NULL);
 
 	/* Keep only the selected cases, in order. */

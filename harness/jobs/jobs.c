@@ -1,4 +1,4 @@
-/* cmd_run_jobs.c: `sockcheck run`'s scheduler: one worker process per case, -j at once, the longest
+/* jobs.c: the cases of a run in worker processes: one worker process per case, -j at once, the longest
  * first, the next case prepared ahead; each result is taken when its worker ends, the worker reaped later. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "cmd_run_jobs.h"
+#include "jobs.h"
 #include "report.h"
 
 #define WATCHDOG_SLACK 30.0 /* seconds a worker may outlive its case timeout before we kill it */
@@ -31,7 +31,7 @@ struct job {
 	size_t len;
 };
 
-void cmd_run_error(struct result *r, const struct suite_case *sc, const char *step, const char *fmt, ...)
+void jobs_error(struct result *r, const struct suite_case *sc, const char *step, const char *fmt, ...)
 {
 	if (!r->suite)
 		r->suite = strdup(sc->suite);
@@ -60,7 +60,7 @@ void cmd_run_error(struct result *r, const struct suite_case *sc, const char *st
 }
 
 /* Forks the worker of one case. prepared: it gets ready, then waits for start_prepared. */
-static int start_job(const struct cmd_run_jobs *rj, struct scenario *s, size_t index, int prepared, struct job *j)
+static int start_job(const struct jobs_config *rj, struct scenario *s, size_t index, int prepared, struct job *j)
 {
 	int p[2], g[2] = {-1, -1};
 	if (pipe2(p, O_CLOEXEC) != 0)
@@ -99,7 +99,7 @@ static int start_job(const struct cmd_run_jobs *rj, struct scenario *s, size_t i
 
 /* Starts the case of a prepared worker: its watchdog runs from now. A worker that failed to get ready
  * has already written its result (an error), which the runner then reads as usual. */
-static void start_prepared(const struct cmd_run_jobs *rj, struct scenario *s, struct job *j)
+static void start_prepared(const struct jobs_config *rj, struct scenario *s, struct job *j)
 {
 	char go = 1;
 	if (write(j->go_fd, &go, 1) < 0) {
@@ -176,10 +176,10 @@ static int drain_job(struct job *j, const struct suite_case *sc, struct result *
 		while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
 			;
 	if (force_kill)
-		cmd_run_error(r, sc, NULL, "harness: the case's worker did not finish %.0fs after the case timeout and was killed",
+		jobs_error(r, sc, NULL, "harness: the case's worker did not finish %.0fs after the case timeout and was killed",
 			      WATCHDOG_SLACK);
 	else if (!ok)
-		cmd_run_error(r, sc, NULL, "harness: the case's worker %s without a result (%s %d)",
+		jobs_error(r, sc, NULL, "harness: the case's worker %s without a result (%s %d)",
 			      WIFSIGNALED(status) ? "died" : "exited", WIFSIGNALED(status) ? "signal" : "status",
 			      WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 	json_decref(doc);
@@ -221,7 +221,7 @@ static size_t *start_order(struct scenario **scn, size_t n)
 	return order;
 }
 
-void cmd_run_jobs(const struct cmd_run_jobs *rj, struct suite_case *cases, struct scenario **scn, struct result *rs,
+void jobs_run(const struct jobs_config *rj, struct suite_case *cases, struct scenario **scn, struct result *rs,
 		  size_t n)
 {
 	struct job *jobs = calloc((size_t)rj->jobs, sizeof *jobs);
@@ -249,7 +249,7 @@ void cmd_run_jobs(const struct cmd_run_jobs *rj, struct suite_case *cases, struc
 				continue;
 			}
 			if (start_job(rj, scn[i], i, 0, &jobs[running]) != 0) {
-				cmd_run_error(&rs[i], &cases[i], NULL, "harness: cannot start a worker: %s", strerror(errno));
+				jobs_error(&rs[i], &cases[i], NULL, "harness: cannot start a worker: %s", strerror(errno));
 				done++;
 				continue;
 			}
@@ -264,7 +264,7 @@ void cmd_run_jobs(const struct cmd_run_jobs *rj, struct suite_case *cases, struc
 		if (prep.pid <= 0 && next < n) {
 			size_t i = order[next++];
 			if (start_job(rj, scn[i], i, 1, &prep) != 0) {
-				cmd_run_error(&rs[i], &cases[i], NULL, "harness: cannot start a worker: %s", strerror(errno));
+				jobs_error(&rs[i], &cases[i], NULL, "harness: cannot start a worker: %s", strerror(errno));
 				done++;
 				prep.pid = -1;
 			}
