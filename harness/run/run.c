@@ -210,6 +210,8 @@ void run_case(const struct scenario *sc, const char *suite, const struct run_opt
 		cfg.cpu_s = (long)ceil((double)cfg.cpu_s * o->time_scale);
 	c->stream_cap = (size_t)(cfg.output_mib > 0 ? cfg.output_mib : SANDBOX_OUTPUT_MIB) << 20;
 	c->sb = sandbox_enter_with(&cfg, err);
+	/* The case's time starts once it has a sandbox: waiting for a free sandbox uid is not the program's. */
+	c->case_deadline = run_now() + sc->timeout * o->time_scale;
 	if (c->sb && o->ready) { /* prepared ahead: the capture opens now, the clock starts when told */
 		run_wire_start(c);
 		o->ready(o->ready_arg);

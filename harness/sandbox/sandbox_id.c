@@ -15,9 +15,14 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SANDBOX_LOCK_DIR "/run/sockcheck"
+/* How long a case waits for a sandbox uid while every one is in use by other cases (more cases at once on
+ * this machine than the range has uids: a large -j, several runs, a grade beside a run). Cases end every
+ * few seconds, so a wait is short; the bound turns a machine that never frees one into an error. */
+#define SANDBOX_UID_WAIT 60.0
 
 #ifndef SECBIT_NOROOT
 #define SECBIT_NOROOT (1 << 0)
@@ -52,24 +57,30 @@ int sandbox_id_claim(struct sandbox *sb, char errbuf[SANDBOX_ERRBUF_SIZE])
 		errf(errbuf, "cannot create %s (where sandbox uids are claimed): %s", SANDBOX_LOCK_DIR, strerror(errno));
 		return -1;
 	}
-	for (unsigned i = 0; i < sb->cfg.uid_count; i++) {
-		char path[64];
-		unsigned uid = sb->cfg.uid_base + i;
-		snprintf(path, sizeof path, SANDBOX_LOCK_DIR "/uid-%u.lock", uid);
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			errf(errbuf, "cannot open %s: %s", path, strerror(errno));
-			return -1;
+	double deadline = sandbox_now() + SANDBOX_UID_WAIT;
+	do {
+		for (unsigned i = 0; i < sb->cfg.uid_count; i++) {
+			char path[64];
+			unsigned uid = sb->cfg.uid_base + i;
+			snprintf(path, sizeof path, SANDBOX_LOCK_DIR "/uid-%u.lock", uid);
+			int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+			if (fd < 0) {
+				errf(errbuf, "cannot open %s: %s", path, strerror(errno));
+				return -1;
+			}
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+				sb->uid = uid;
+				sb->lock_fd = fd;
+				return 0;
+			}
+			close(fd);
 		}
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-			sb->uid = uid;
-			sb->lock_fd = fd;
-			return 0;
-		}
-		close(fd);
-	}
-	errf(errbuf, "every sandbox uid of %u..%u is in use by another case (fewer jobs, or a larger range: "
-		     "--sandbox-uids BASE:COUNT)", sb->cfg.uid_base, sb->cfg.uid_base + sb->cfg.uid_count - 1);
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = 20 * 1000 * 1000}; /* every one in use: wait for one */
+		nanosleep(&ts, NULL);
+	} while (sandbox_now() < deadline);
+	errf(errbuf, "every sandbox uid of %u..%u stayed in use by other cases for %.0f s (fewer jobs, or a larger "
+		     "range: --sandbox-uids BASE:COUNT)", sb->cfg.uid_base, sb->cfg.uid_base + sb->cfg.uid_count - 1,
+	     SANDBOX_UID_WAIT);
 	return -1;
 }
 

@@ -328,6 +328,44 @@ static void t_own_hash(void *arg)
 	sandbox_destroy(sb);
 }
 
+/* As root, a case whose every sandbox uid is in use waits for one to be freed, rather than failing
+ * (more cases at once than uids: a large -j, or several runs). */
+static void t_uid_wait(void *arg)
+{
+	(void)arg;
+	if (geteuid() != 0) {
+		printf("uid wait: skipped, sandbox uids are claimed only as root\n");
+		return;
+	}
+	struct sandbox_config cfg = {.uid_base = 61090, .uid_count = 1};
+	int ready[2];
+	CHECK(pipe(ready) == 0);
+	pid_t holder = fork();
+	if (holder == 0) { /* holds the only uid for 300 ms */
+		char err[SANDBOX_ERRBUF_SIZE];
+		struct sandbox *sb = sandbox_enter_with(&cfg, err);
+		char ok = sb != NULL;
+		if (write(ready[1], &ok, 1) != 1)
+			_exit(1);
+		testkit_sleep_ms(300);
+		sandbox_destroy(sb);
+		_exit(0);
+	}
+	char ok = 0;
+	CHECK(read(ready[0], &ok, 1) == 1 && ok);
+	double t0 = sandbox_now();
+	char err[SANDBOX_ERRBUF_SIZE];
+	struct sandbox *sb = sandbox_enter_with(&cfg, err);
+	if (!sb)
+		fprintf(stderr, "sandbox_enter_with: %s\n", err);
+	CHECK(sb != NULL);
+	CHECK(sandbox_now() - t0 >= 0.2); /* it waited for the holder */
+	if (sb)
+		CHECK_INT((int)sandbox_uid(sb), 61090);
+	sandbox_destroy(sb);
+	waitpid(holder, NULL, 0);
+}
+
 int main(void)
 {
 	struct shared *sh = testkit_shared(sizeof *sh);
@@ -347,6 +385,7 @@ int main(void)
 	testkit_in_worker("network", t_network, sh, 10);
 	testkit_in_worker("init", t_init, NULL, 10);
 	testkit_in_worker("own hash", t_own_hash, NULL, 10);
+	testkit_in_worker("uid wait", t_uid_wait, NULL, 10);
 	testkit_in_worker("daemon", t_daemon, sh, 10);
 	CHECK(sh->daemon_pid > 0 && !testkit_alive(sh->daemon_pid) && kill(sh->daemon_pid, 0) < 0);
 	testkit_in_worker("destroy", t_destroy_running, NULL, 10);
