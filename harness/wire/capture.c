@@ -24,13 +24,33 @@ struct capture {
 	int fd;
 	uint64_t written;
 	uint32_t lo_base; /* the interface's receive counter when the capture started */
+	int limited;      /* capture_limit_payload: */
+	uint64_t full_left; /* bytes still recorded whole */
+	uint32_t cut_to;    /* then each packet's first bytes */
+	uint64_t cut;       /* packets cut so far */
 };
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct capture *c = (struct capture *)user;
-	pcap_dump((u_char *)c->d, h, bytes);
+	if (c->limited && h->caplen > c->full_left && h->caplen > c->cut_to) {
+		struct pcap_pkthdr cut = *h;
+		cut.caplen = c->cut_to;
+		c->full_left = 0; /* whole packets only: what follows a cut one is cut too */
+		c->cut++;
+		pcap_dump((u_char *)c->d, &cut, bytes);
+	} else {
+		c->full_left -= c->limited ? (h->caplen < c->full_left ? h->caplen : c->full_left) : 0;
+		pcap_dump((u_char *)c->d, h, bytes);
+	}
 	c->written++;
+}
+
+void capture_limit_payload(struct capture *c, uint64_t full_bytes, uint32_t cut_to)
+{
+	c->limited = 1;
+	c->full_left = full_bytes;
+	c->cut_to = cut_to;
 }
 
 static int64_t now_ms(void)
@@ -201,6 +221,7 @@ int capture_finish(struct capture *c, struct capture_stats *st, char errbuf[CAPT
 	int rc = drain_all(c, &ps, errbuf);
 	if (st) {
 		st->packets = c->written;
+		st->cut = c->cut;
 		st->drops = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
 		st->recv = ps.ps_recv;
 	}

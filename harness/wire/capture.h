@@ -22,6 +22,7 @@ struct capture_stats {
 	uint64_t packets; /* written to the file */
 	uint64_t drops;   /* ps_drop + ps_ifdrop: a drop makes the capture unreliable */
 	uint64_t recv;    /* ps_recv: packets the ring took (incoming only), dropped ones included */
+	uint64_t cut;     /* packets recorded without their payload (capture_limit_payload) */
 };
 
 struct capture;
@@ -31,6 +32,10 @@ struct capture;
  * timestamps). Returns NULL with the reason (e.g. no permission) in errbuf. Caller ends with
  * capture_close(). */
 struct capture *capture_open(const char *iface, const char *path, int ring_bytes, char errbuf[CAPTURE_ERRBUF_SIZE]);
+/* From now on, records the first full_bytes of packet data whole and every later packet cut to its first
+ * cut_to bytes (its headers), as a snaplen would (the pcap header keeps the packet's real length): for a
+ * capture that nothing judges byte for byte, so that a case moving a gigabyte writes megabytes. */
+void capture_limit_payload(struct capture *c, uint64_t full_bytes, uint32_t cut_to);
 /* A pollable fd (readable when packets are pending). */
 int capture_fd(struct capture *c);
 /* Writes all pending packets to the file. 0 or -1. */

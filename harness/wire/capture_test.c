@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <pcap/pcap.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -75,6 +76,56 @@ static int burst(const char *first)
 	return 0;
 }
 
+/* capture_limit_payload: the first 1000 bytes of packets whole, then each packet's first 40 bytes; the
+ * file keeps every packet's real length. Three datagrams of 542 bytes on the wire: whole, cut, cut. */
+static int limited(const char *first)
+{
+	char path[512], err[CAPTURE_ERRBUF_SIZE];
+	snprintf(path, sizeof path, "%s.limited", first);
+	struct capture *c = capture_open("lo", path, CAPTURE_BUFFER_BYTES, err);
+	if (!c) {
+		fprintf(stderr, "capture_open: %s\n", err);
+		return 1;
+	}
+	capture_limit_payload(c, 1000, 40);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(9002)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	char payload[500];
+	memset(payload, 'p', sizeof payload);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
+		return 1;
+	for (int i = 0; i < 3; i++)
+		if (sendto(fd, payload, sizeof payload, 0, (struct sockaddr *)&a, sizeof a) != (ssize_t)sizeof payload)
+			return 1;
+	close(fd);
+	struct capture_stats st;
+	if (capture_close(c, &st, err) < 0 || st.packets != 3 || st.cut != 2) {
+		fprintf(stderr, "limited: %llu packets, %llu cut (%s)\n", (unsigned long long)st.packets,
+			(unsigned long long)st.cut, err);
+		return 1;
+	}
+	char pe[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, pe);
+	if (!p)
+		return 1;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	unsigned caplen[3] = {0, 0, 0}, len[3] = {0, 0, 0};
+	for (int i = 0; i < 3 && pcap_next_ex(p, &h, &data) == 1; i++) {
+		caplen[i] = h->caplen;
+		len[i] = h->len;
+	}
+	pcap_close(p);
+	unlink(path);
+	if (caplen[0] != 542 || caplen[1] != 40 || caplen[2] != 40 || len[0] != 542 || len[1] != 542 || len[2] != 542) {
+		fprintf(stderr, "limited: caplen %u %u %u, len %u %u %u\n", caplen[0], caplen[1], caplen[2], len[0],
+			len[1], len[2]);
+		return 1;
+	}
+	return 0;
+}
+
 /* In the child, inside a fresh netns: 20 UDP datagrams to ourselves, captured. Exit 0 on success,
  * 77 when namespaces are not available, 1 on a failure (printed). */
 static int child(const char *path)
@@ -123,7 +174,7 @@ static int child(const char *path)
 			(unsigned long long)st.drops, (unsigned long long)st.recv);
 		return 1;
 	}
-	return burst(path);
+	return burst(path) || limited(path);
 }
 
 static void test_live(void)

@@ -86,6 +86,7 @@ struct trace_tcp_dir {
 	struct trace_range *known;
 	size_t nknown;
 	uint64_t cap, max_end;
+	uint64_t wire_end;        /* the furthest offset the frames announce (captured or cut by the snaplen) */
 };
 
 /* A retransmission: `frame` carried (part of) what `orig_frame` carried first. */

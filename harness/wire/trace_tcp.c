@@ -268,6 +268,11 @@ int trace_tcp_packet(struct trace_tcp *c, struct trace_frame *f)
 		} else {
 			if (place_data(c, dir, f, off, p->payload, p->payload_len) < 0)
 				return -1;
+			/* A hole that frames cut by the snaplen announced is not a segment missing from the capture */
+			if (d->cut && off <= d->wire_end)
+				f->flags &= ~(uint32_t)TRACE_F_GAP;
+			if (off + p->wire_payload_len > d->wire_end)
+				d->wire_end = off + p->wire_payload_len;
 			if (d->fin_frame && off + p->payload_len > d->fin_off) {
 				f->flags |= TRACE_F_DATA_AFTER_FIN;
 				if (!d->data_after_fin_frame)

@@ -144,6 +144,28 @@ static void test_out_of_order_and_holes(void)
 	trace_free(s.t);
 }
 
+/* A segment cut by the snaplen (a capture keeps only the headers of later packets): the next segment
+ * follows what it announced, so it is not "beyond a hole"; a segment beyond a real hole still is. */
+static void test_cut_by_snaplen(void)
+{
+	struct sim s = start();
+	handshake(&s);
+	unsigned char buf[2048];
+	size_t n = synth_tcp(buf, sizeof buf, "127.0.0.1", s.aport, "127.0.0.2", 9000, ISN_A + 1, ISN_B + 1, A,
+			     "aaaaaaaaaa", 10); /* 4: [0,10), only 4 bytes of it captured */
+	s.ts += 1000;
+	CHECK(n > 0 && trace_add(s.t, s.ts, buf, n - 6, n) == 0);
+	seg(&s, 1, ISN_A + 11, ISN_B + 1, A, "bbbbb"); /* 5: [10,15): right after what frame 4 announced */
+	seg(&s, 1, ISN_A + 21, ISN_B + 1, A, "ccccc"); /* 6: [20,25): beyond a hole no frame covers */
+	trace_finish(s.t);
+	const struct trace_tcp_dir *d = &s.t->tcp[0].d[0];
+	CHECK(d->cut);
+	CHECK(!(s.t->frames[4].flags & TRACE_F_GAP));
+	CHECK(s.t->frames[5].flags & TRACE_F_GAP);
+	CHECK_INT(d->wire_end, 25);
+	trace_free(s.t);
+}
+
 static void test_fin_then_data_and_rst(void)
 {
 	struct sim s = start();
@@ -346,6 +368,7 @@ int main(void)
 	test_normal();
 	test_retransmission_and_overlap();
 	test_out_of_order_and_holes();
+	test_cut_by_snaplen();
 	test_fin_then_data_and_rst();
 	test_rst_after_close();
 	test_reuse_and_midstream();
