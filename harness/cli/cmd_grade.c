@@ -35,14 +35,17 @@ static void catch_signals(struct sigaction *old_int, struct sigaction *old_term)
 	sigaction(SIGTERM, &sa, old_term);
 }
 
-/* One submission per online core. Each runs its parts with `sockcheck run -j 2`, so twice as many cases
- * as cores are in flight: what `sockcheck run` does by default, and the load at which the correct
- * programs of the flakiness measurements never failed (docs/flakiness.md). Cases mostly wait, so one
- * submission at a time (two cases) left the machine idle: bench/README.md, section 7. */
+/* Four submissions per online core, 16 at most. Each runs its parts with `sockcheck run -j 2`, so eight
+ * cases per core are in flight: a class's cases mostly wait (deadlines a defective program misses, idle
+ * windows), and since a case's own cost fell to ~15 ms that load is safe: 2010 case runs of the
+ * student-style programs, Python and C, 16 at once on 2 cores beside a busy loop, 0 non-pass; and a class
+ * of 300 x 8 parts takes 27 min on 2 cores at 8 submissions, 78 min at 2 (bench/README.md, section 9).
+ * The cap keeps a large machine within the 64 sandbox uids (3 per submission, with the case prepared
+ * ahead) and its memory use at ~16 x 3 cases. */
 static int default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+	return n < 1 ? 4 : n > 4 ? 16 : (int)n * 4;
 }
 
 static void usage(FILE *out)
@@ -57,8 +60,8 @@ static void usage(FILE *out)
 		"  --out DIR       where results go (never inside SUBMISSIONS): gradebook.csv, summary.json,\n"
 		"                  items.csv, canvas.csv, moodle.csv, and DIR/<submission>/ with results.json\n"
 		"                  (Gradescope), feedback.txt, report.json, build.log and failing captures\n"
-		"  -j, --jobs N    submissions graded at once (default: the online cores, %d here), each\n"
-		"                  running 2 cases at once\n"
+		"  -j, --jobs N    submissions graded at once (default: 4 per online core, at most 16; %d\n"
+		"                  here), each running 2 cases at once\n"
 		"  --shard K/N     grade only shard K of N (1-based, by submission); default: from GitLab's\n"
 		"                  CI_NODE_INDEX/CI_NODE_TOTAL or Kubernetes's JOB_COMPLETION_INDEX with\n"
 		"                  SOCKCHECK_SHARD_TOTAL. Join the shards with `sockcheck merge`\n"
