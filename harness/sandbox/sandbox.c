@@ -125,17 +125,6 @@ static const char *ns_hint(int err, int was_root)
 #define SANDBOX_CASE_EHASH "1024"
 #define SANDBOX_CASE_UDPHASH "256"
 
-/* Writes a small sysctl; -1 when absent or refused. */
-static int write_sysctl(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 /* Enters a new network namespace (with ns_more, e.g. IPC and UTS) that has TCP and UDP hash tables of its
  * own. Otherwise every namespace shares the machine's: 262144 buckets here, so one read of /proc/net/tcp
  * takes ~5 ms in an empty namespace, against ~0.1 ms with its own 1024. The kernel sizes a namespace's
@@ -152,14 +141,14 @@ static int unshare_net(int ns_more)
 	char val[2][32];
 	if (unshare(CLONE_NEWNET) < 0)
 		return unshare(CLONE_NEWNET | ns_more);
-	int own = write_sysctl("/proc/sys/net/ipv4/tcp_child_ehash_entries", SANDBOX_CASE_EHASH) == 0;
-	write_sysctl("/proc/sys/net/ipv4/udp_child_hash_entries", SANDBOX_CASE_UDPHASH); /* optional */
+	int own = write_file("/proc/sys/net/ipv4/tcp_child_ehash_entries", SANDBOX_CASE_EHASH) == 0;
+	write_file("/proc/sys/net/ipv4/udp_child_hash_entries", SANDBOX_CASE_UDPHASH); /* optional */
 	for (size_t i = 0; own && i < 2; i++)
 		own = sandbox_read_small(kept[i], val[i], sizeof val[i]) > 0;
 	if (unshare(CLONE_NEWNET | ns_more) < 0)
 		return -1;
 	for (size_t i = 0; own && i < 2; i++)
-		write_sysctl(kept[i], val[i]);
+		write_file(kept[i], val[i]);
 	return 0;
 }
 
