@@ -221,6 +221,18 @@ static size_t *start_order(struct scenario **scn, size_t n)
 	return order;
 }
 
+/* The next case in start order that runs, in *i, skipping (and counting as done) those whose result is
+ * already final: unparseable or filtered out. 0 when none is left. */
+static int take_next(const size_t *order, struct scenario **scn, size_t n, size_t *next, size_t *done, size_t *i)
+{
+	for (; *next < n; (*next)++, (*done)++)
+		if (scn[order[*next]]) {
+			*i = order[(*next)++];
+			return 1;
+		}
+	return 0;
+}
+
 void jobs_run(const struct jobs_config *rj, struct suite_case *cases, struct scenario **scn, struct result *rs,
 		  size_t n)
 {
@@ -234,35 +246,26 @@ void jobs_run(const struct jobs_config *rj, struct suite_case *cases, struct sce
 	for (size_t i = 0; i < n; i++)
 		total += scn[i] != NULL; /* the progress line counts the cases that run */
 	while (jobs && order && done < n) {
-		while (running < (size_t)rj->jobs && (prep.pid > 0 || next < n)) {
+		size_t i;
+		while (running < (size_t)rj->jobs) {
 			if (prep.pid > 0) {
 				start_prepared(rj, scn[prep.index], &prep);
+				i = prep.index;
 				jobs[running++] = prep;
 				prep.pid = -1;
-				if (rj->progress)
-					report_progress(stderr, finished, total, cases[jobs[running - 1].index].path);
-				continue;
-			}
-			size_t i = order[next++];
-			if (!scn[i]) { /* unparseable or filtered: its result is already final */
-				done++;
-				continue;
-			}
-			if (start_job(rj, scn[i], i, 0, &jobs[running]) != 0) {
+			} else if (!take_next(order, scn, n, &next, &done, &i)) {
+				break;
+			} else if (start_job(rj, scn[i], i, 0, &jobs[running]) != 0) {
 				jobs_error(&rs[i], &cases[i], NULL, "harness: cannot start a worker: %s", strerror(errno));
 				done++;
 				continue;
+			} else {
+				running++;
 			}
-			running++;
 			if (rj->progress)
 				report_progress(stderr, finished, total, cases[i].path);
 		}
-		while (prep.pid <= 0 && next < n && !scn[order[next]]) {
-			next++;
-			done++;
-		}
-		if (prep.pid <= 0 && next < n) {
-			size_t i = order[next++];
+		if (prep.pid <= 0 && take_next(order, scn, n, &next, &done, &i)) {
 			if (start_job(rj, scn[i], i, 1, &prep) != 0) {
 				jobs_error(&rs[i], &cases[i], NULL, "harness: cannot start a worker: %s", strerror(errno));
 				done++;

@@ -33,16 +33,17 @@ struct capture {
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct capture *c = (struct capture *)user;
-	if (c->limited && h->caplen > c->full_left && h->caplen > c->cut_to) {
-		struct pcap_pkthdr cut = *h;
-		cut.caplen = c->cut_to;
-		c->full_left = 0; /* whole packets only: what follows a cut one is cut too */
-		c->cut++;
-		pcap_dump((u_char *)c->d, &cut, bytes);
-	} else {
-		c->full_left -= c->limited ? (h->caplen < c->full_left ? h->caplen : c->full_left) : 0;
-		pcap_dump((u_char *)c->d, h, bytes);
+	struct pcap_pkthdr rec = *h;
+	if (c->limited && h->caplen > c->cut_to) {
+		if (h->caplen <= c->full_left) {
+			c->full_left -= h->caplen;
+		} else { /* whole packets only: once one is cut, every later one is too */
+			c->full_left = 0;
+			rec.caplen = c->cut_to;
+			c->cut++;
+		}
 	}
+	pcap_dump((u_char *)c->d, &rec, bytes);
 	c->written++;
 }
 

@@ -32,8 +32,8 @@ struct capture;
  * timestamps). Returns NULL with the reason (e.g. no permission) in errbuf. Caller ends with
  * capture_close(). */
 struct capture *capture_open(const char *iface, const char *path, int ring_bytes, char errbuf[CAPTURE_ERRBUF_SIZE]);
-/* From now on, records the first full_bytes of packet data whole and every later packet cut to its first
- * cut_to bytes (its headers), as a snaplen would (the pcap header keeps the packet's real length): for a
+/* From now on, records packets longer than cut_to whole until they add up to full_bytes, and every later
+ * one cut to its first cut_to bytes (its headers), as a snaplen would (the pcap header keeps the packet's real length): for a
  * capture that nothing judges byte for byte, so that a case moving a gigabyte writes megabytes. */
 void capture_limit_payload(struct capture *c, uint64_t full_bytes, uint32_t cut_to);
 /* A pollable fd (readable when packets are pending). */
